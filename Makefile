@@ -1,0 +1,38 @@
+# Mnemo — the two commands: `make run` and `make test`.
+# Both install the Debian packages the build and the tests need (only when
+# one is missing), build in release mode, then run.
+
+SHELL := /bin/bash
+DEBIAN_PACKAGES := libopenblas-dev libncurses-dev zlib1g-dev pkg-config tmux
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SWIFT_RELEASE := swift build -c release
+# Release-mode tests: the numerics are far too slow in debug builds.
+SWIFT_TEST := swift test -c release -Xswiftc -enable-testing
+
+export SWIFT_BACKTRACE ?= interactive=no
+
+.PHONY: run test build deps clean
+
+run: build
+	.build/release/mnemo $(ARGS)
+
+test: deps
+	$(SWIFT_RELEASE) --build-tests -Xswiftc -enable-testing
+	MNEMO_BINARY=$(CURDIR)/.build/release/mnemo $(SWIFT_TEST) --skip-build
+
+build: deps
+	$(SWIFT_RELEASE)
+
+deps:
+	@missing=""; \
+	for p in $(DEBIAN_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+clean:
+	rm -rf .build

@@ -1,0 +1,62 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Mnemo: a terminal laboratory for learned optimizers.
+///
+/// The arrows point one way: numerics (`LinearAlgebra`, `Autodiff`,
+/// `Optimizees`, `Optimizers`, `MetaLearning`) know nothing of the screen;
+/// `Rendering` is pure drawing into a cell grid; `TerminalUI` is the only
+/// module that touches ncurses.
+let package = Package(
+  name: "Mnemo",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "mnemo", targets: ["mnemo"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // C system libraries (shims; no stable Swift API).
+    .systemLibrary(
+      name: "CBLAS", pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(
+      name: "CZlib", pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(
+      name: "CNcursesw", pkgConfig: "ncursesw",
+      providers: [.apt(["libncurses-dev"])]),
+
+    // Numerics.
+    .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
+    .target(name: "Autodiff", dependencies: ["LinearAlgebra"]),
+    .target(name: "Optimizees", dependencies: ["LinearAlgebra", "CZlib"]),
+    .target(name: "Optimizers", dependencies: ["LinearAlgebra", "Autodiff", "Optimizees"]),
+    .target(name: "MetaLearning", dependencies: ["LinearAlgebra", "Autodiff", "Optimizees", "Optimizers"]),
+
+    // Screen.
+    .target(name: "Rendering"),
+    .target(name: "TerminalUI", dependencies: ["CNcursesw", "Rendering"]),
+
+    // The executable.
+    .executableTarget(
+      name: "mnemo",
+      dependencies: [
+        "LinearAlgebra", "Optimizees", "Optimizers", "MetaLearning", "Rendering", "TerminalUI",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // Tests (Swift Testing).
+    .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+    .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "LinearAlgebra"]),
+    .testTarget(name: "OptimizeesTests", dependencies: ["Optimizees", "LinearAlgebra"]),
+    .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Optimizees", "LinearAlgebra"]),
+    .testTarget(
+      name: "MetaLearningTests",
+      dependencies: ["MetaLearning", "Optimizers", "Optimizees", "LinearAlgebra"]),
+    .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
+    .testTarget(name: "EndToEndTests", dependencies: []),
+  ],
+  swiftLanguageModes: [.v6]
+)

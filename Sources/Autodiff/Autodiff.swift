@@ -1,0 +1,1 @@
+// Autodiff module: contents arrive with the first commits that use it.

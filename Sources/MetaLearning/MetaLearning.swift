@@ -1,0 +1,1 @@
+// MetaLearning module: contents arrive with the first commits that use it.

@@ -1,0 +1,41 @@
+import Optimizees
+
+/// An update rule `θ_{t+1} = θ_t + g_t`, stepped once per iteration.
+///
+/// Optimizers are stateful values (momenta, running moments, a recurrent
+/// network's hidden state), sized for one problem's dimension when they are
+/// made. The race drives them all through the same three calls, in this
+/// order, every step:
+/// 1. ``gradientPoint(parameters:into:)`` — where ∇s should be evaluated
+///    (θ itself for most rules; FISTA's extrapolated point y);
+/// 2. ``step(parameters:gradient:)`` — update θ in place from that gradient;
+/// 3. the problem's proximal operator with step ``proximalStep``, applied by
+///    the caller, so every optimizer is a proximal method on composite
+///    problems (ISTA is exactly SGD followed by the prox).
+public protocol Optimizer: Sendable {
+  /// A short, stable display name (`adam`, `lstm`, …).
+  var name: String { get }
+
+  /// Whether ∇s is taken somewhere other than θ (see
+  /// ``gradientPoint(parameters:into:)``).
+  var usesLookahead: Bool { get }
+
+  /// Writes the point at which the gradient for the next step must be
+  /// evaluated. Called only when ``usesLookahead`` is true.
+  func gradientPoint(parameters: [Float], into point: inout [Float])
+
+  /// Updates `parameters` in place given ∇s at the gradient point. Allocates
+  /// nothing.
+  mutating func step(parameters: inout [Float], gradient: [Float])
+
+  /// The step τ handed to `prox_{τΩ}` after each update.
+  var proximalStep: Float { get }
+}
+
+extension Optimizer {
+  public var usesLookahead: Bool { false }
+
+  public func gradientPoint(parameters: [Float], into point: inout [Float]) {
+    point = parameters
+  }
+}

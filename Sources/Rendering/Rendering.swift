@@ -1,0 +1,1 @@
+// Rendering module: contents arrive with the first commits that use it.

@@ -1,0 +1,1 @@
+// TerminalUI module: contents arrive with the first commits that use it.
