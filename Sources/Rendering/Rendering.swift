@@ -1,1 +1,0 @@
-// Rendering module: contents arrive with the first commits that use it.
