@@ -1,0 +1,128 @@
+/// Which part of a data set: the split optimizees train on, or the held-out
+/// split used for generalisation reports.
+public enum DataSplit: String, CaseIterable, Sendable {
+  case train, test
+}
+
+/// Labelled images, row-major: image `i` occupies
+/// `images[i*pixels ..< (i+1)*pixels]`, pixel intensities scaled to [0, 1].
+public struct LabelledImages: Sendable {
+  public let images: [Float]
+  /// Class labels in 0..<``MNISTDataset/classCount``.
+  public let labels: [UInt8]
+  public let rows: Int
+  public let columns: Int
+
+  /// The number of images.
+  public var count: Int { labels.count }
+  /// Pixels per image, the input width of a classifier.
+  public var pixels: Int { rows * columns }
+
+  /// Images built in memory (tests, synthetic data). Labels must lie in
+  /// 0..<10 and `images` must hold `labels.count` images of rows×columns.
+  public init(images: [Float], labels: [UInt8], rows: Int, columns: Int) {
+    precondition(rows >= 1 && columns >= 1 && images.count == labels.count * rows * columns)
+    precondition(labels.allSatisfy { Int($0) < MNISTDataset.classCount })
+    self.images = images
+    self.labels = labels
+    self.rows = rows
+    self.columns = columns
+  }
+}
+
+/// The MNIST handwritten digits, loaded once and shared by every
+/// `mnist-mlp` instance (it is immutable, so sharing across threads is
+/// safe).
+///
+/// ``load(directory:)`` finds the four IDX files (see ``MNISTFiles``): in
+/// `directory` when one is given (the CLI's `--mnist DIR`), else in
+/// `$MNEMO_MNIST`, else in `data/mnist/` under the working directory. The
+/// files are validated — magic numbers 2051 (images) and 2049 (labels),
+/// three and one dimensions, equal image and label counts, labels below 10,
+/// equal image sizes in both splits — so a damaged download is reported
+/// with the file and the fault instead of training on garbage. Any data set
+/// in the same format (Fashion-MNIST, say) loads too.
+public final class MNISTDataset: Sendable {
+  /// The number of classes (digits 0–9).
+  public static let classCount = 10
+  /// The magic number of an IDX image file (unsigned bytes, 3 dimensions).
+  public static let imageMagic: UInt32 = 2051
+  /// The magic number of an IDX label file (unsigned bytes, 1 dimension).
+  public static let labelMagic: UInt32 = 2049
+
+  public let train: LabelledImages
+  public let test: LabelledImages
+  /// The directory the files came from (nil for data built in memory).
+  public let directory: String?
+
+  public init(train: LabelledImages, test: LabelledImages, directory: String? = nil) {
+    precondition(train.rows == test.rows && train.columns == test.columns)
+    self.train = train
+    self.test = test
+    self.directory = directory
+  }
+
+  /// The given split.
+  public func split(_ split: DataSplit) -> LabelledImages {
+    split == .train ? train : test
+  }
+
+  /// Pixels per image.
+  public var pixels: Int { train.pixels }
+
+  /// Loads the four files from the first directory that has them all: `directory`
+  /// alone when given, else `$MNEMO_MNIST` then `data/mnist`.
+  public static func load(directory: String? = nil) throws(ProblemError) -> MNISTDataset {
+    let searched = MNISTFiles.searchDirectories(
+      explicit: directory, environment: FileSystem.environment(MNISTFiles.environmentVariable))
+    let (found, paths) = try MNISTFiles.locate(in: searched)
+    let train = try readSplit(imagesPath: paths[0], labelsPath: paths[1])
+    let test = try readSplit(imagesPath: paths[2], labelsPath: paths[3])
+    guard train.rows == test.rows, train.columns == test.columns else {
+      throw .corruptFile(
+        path: paths[2],
+        reason: "holds \(test.rows)×\(test.columns) images but \(paths[0]) holds"
+          + " \(train.rows)×\(train.columns)")
+    }
+    return MNISTDataset(train: train, test: test, directory: found)
+  }
+
+  /// One split from an image file and a label file, validated against each other.
+  static func readSplit(imagesPath: String, labelsPath: String) throws(ProblemError) -> LabelledImages {
+    let imageFile = try IDXReader.read(path: imagesPath)
+    guard imageFile.magic == imageMagic, imageFile.dimensions.count == 3 else {
+      throw .corruptFile(
+        path: imagesPath,
+        reason: "magic number \(imageFile.magic) (dimensions \(imageFile.dimensions)) is not an IDX image"
+          + " file (magic \(imageMagic): count × rows × columns)")
+    }
+    let labelFile = try IDXReader.read(path: labelsPath)
+    guard labelFile.magic == labelMagic, labelFile.dimensions.count == 1 else {
+      throw .corruptFile(
+        path: labelsPath,
+        reason: "magic number \(labelFile.magic) (dimensions \(labelFile.dimensions)) is not an IDX label"
+          + " file (magic \(labelMagic): count)")
+    }
+    let count = imageFile.dimensions[0]
+    guard labelFile.dimensions[0] == count else {
+      throw .corruptFile(
+        path: labelsPath,
+        reason: "holds \(labelFile.dimensions[0]) labels but \(imagesPath) holds \(count) images")
+    }
+    if let bad = labelFile.bytes.firstIndex(where: { Int($0) >= classCount }) {
+      throw .corruptFile(
+        path: labelsPath,
+        reason: "label \(bad) is \(labelFile.bytes[bad]), outside the digits 0–9")
+    }
+    let images = [Float](unsafeUninitializedCapacity: imageFile.bytes.count) { buffer, initialised in
+      imageFile.bytes.withUnsafeBufferPointer { source in
+        let scale: Float = 1 / 255
+        for i in 0..<source.count { buffer[i] = Float(source[i]) * scale }
+      }
+      initialised = imageFile.bytes.count
+    }
+    return LabelledImages(
+      images: images, labels: labelFile.bytes,
+      rows: imageFile.dimensions[1], columns: imageFile.dimensions[2])
+  }
+}

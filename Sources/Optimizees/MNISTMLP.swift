@@ -1,0 +1,208 @@
+import LinearAlgebra
+
+/// The L2L MNIST task: train an MLP classifier (784→20→10, sigmoid,
+/// softmax cross-entropy) on minibatches of 128 drawn with replacement from
+/// the MNIST training split.
+///
+/// Variants for generalisation tests change the width (`hidden`, 20), the
+/// depth (`layers`, 1), the nonlinearity (`activation`: sigmoid, relu,
+/// tanh) and the minibatch size (`batch`, 128). θ₀: every weight and bias
+/// ~ N(0, 0.01²), as in DeepMind's code. r = 0 (the optimum of a network's
+/// training loss is unknown; 0 is its lower bound). The data set is loaded
+/// once, when the class is built, and shared by all its instances.
+public struct MNISTMLPClass: ProblemClass {
+  public let dataset: MNISTDataset
+  /// Units per hidden layer.
+  public let hidden: Int
+  /// The number of hidden layers.
+  public let layers: Int
+  public let activation: Activation
+  /// Examples per minibatch.
+  public let batchSize: Int
+
+  public init(
+    dataset: MNISTDataset, hidden: Int = 20, layers: Int = 1, activation: Activation = .sigmoid,
+    batchSize: Int = 128
+  ) {
+    precondition(hidden >= 1 && layers >= 0 && batchSize >= 1 && dataset.train.count >= 1)
+    self.dataset = dataset
+    self.hidden = hidden
+    self.layers = layers
+    self.activation = activation
+    self.batchSize = batchSize
+  }
+
+  /// The options the class accepts.
+  static let optionNames = ["activation", "batch", "hidden", "layers"]
+
+  /// Parses the options (before touching the disk, so a typo fails fast),
+  /// then loads MNIST from `mnistDirectory` or the default locations.
+  init(options: [String: String], mnistDirectory: String?) throws(ProblemError) {
+    let reader = try OptionReader(problem: "mnist-mlp", options: options, valid: Self.optionNames)
+    let hidden = try reader.integer("hidden", default: 20, in: 1...100_000)
+    let layers = try reader.integer("layers", default: 1, in: 0...64)
+    let activation = try reader.choice("activation", default: Activation.sigmoid)
+    let batch = try reader.integer("batch", default: 128, in: 1...1_000_000)
+    self.init(
+      dataset: try MNISTDataset.load(directory: mnistDirectory), hidden: hidden, layers: layers,
+      activation: activation, batchSize: batch)
+  }
+
+  public var name: String { "mnist-mlp" }
+
+  /// Widths from input to output: [784, hidden × layers, 10].
+  public var layerSizes: [Int] {
+    [dataset.pixels] + [Int](repeating: hidden, count: layers) + [MNISTDataset.classCount]
+  }
+
+  public var summary: String {
+    "MLP \(layerSizes.map(String.init).joined(separator: "→")) \(activation.rawValue) on MNIST,"
+      + " softmax cross-entropy, minibatch \(batchSize)"
+  }
+
+  public var configurationKey: String {
+    ConfigurationKey.make(
+      name,
+      [("activation", activation.rawValue), ("batch", String(batchSize)), ("hidden", String(hidden)),
+       ("layers", String(layers))])
+  }
+
+  public func instance(seed: UInt64) -> MNISTMLPProblem {
+    let network = MLPNetwork(sizes: layerSizes, activation: activation)
+    var start = RandomSource(seed: seed, .start)
+    let theta0 = start.gaussianArray(count: network.parameterCount, standardDeviation: 0.01)
+    return MNISTMLPProblem(
+      dataset: dataset, network: network, batchSize: batchSize, initialParameters: theta0,
+      minibatches: RandomSource(seed: seed, .minibatches))
+  }
+
+  public func sample(seed: UInt64) -> any Problem { instance(seed: seed) }
+}
+
+/// A network's loss and accuracy over (part of) a split.
+public struct MNISTEvaluation: Sendable, Equatable {
+  /// The mean cross-entropy.
+  public let meanLoss: Float
+  /// The fraction of examples classified correctly.
+  public let accuracy: Float
+  /// How many examples were evaluated.
+  public let examples: Int
+}
+
+/// One MNIST MLP training run: each ``smoothLoss(at:gradient:)`` draws the
+/// next minibatch from the instance's own seeded stream, so two copies of a
+/// problem see the same minibatches in the same order.
+///
+/// θ packs every weight and bias in one vector; see ``MLPNetwork`` for the
+/// layout (W₀ row-major inputs×outputs, b₀, W₁, b₁, …).
+public struct MNISTMLPProblem: Problem {
+  public let dataset: MNISTDataset
+  public let batchSize: Int
+  public let initialParameters: [Float]
+  let network: MLPNetwork
+  public var dimension: Int { network.parameterCount }
+  public var layerSizes: [Int] { network.sizes }
+  public var activation: Activation { network.activation }
+  public var optimum: Float { 0 }
+  public var isStochastic: Bool { true }
+  public var regularizer: Regularizer { .none }
+
+  /// The minibatch stream (a value: copies replay it).
+  private var minibatches: RandomSource
+  /// Training-set indices of the current minibatch.
+  private var batchIndices: [Int]
+  /// The gathered minibatch, the layer outputs, the backprop buffers.
+  private var workspace: [Float]
+
+  init(
+    dataset: MNISTDataset, network: MLPNetwork, batchSize: Int, initialParameters: [Float],
+    minibatches: RandomSource
+  ) {
+    precondition(network.inputWidth == dataset.pixels && initialParameters.count == network.parameterCount)
+    self.dataset = dataset
+    self.network = network
+    self.batchSize = batchSize
+    self.initialParameters = initialParameters
+    self.minibatches = minibatches
+    self.batchIndices = [Int](repeating: 0, count: batchSize)
+    let size =
+      batchSize * network.inputWidth + network.activationCount(batch: batchSize)
+      + network.deltaCount(batch: batchSize)
+    self.workspace = [Float](repeating: 0, count: size)
+  }
+
+  /// The mean cross-entropy on the next minibatch, and its gradient.
+  public mutating func smoothLoss(
+    at theta: UnsafeBufferPointer<Float>, gradient: UnsafeMutableBufferPointer<Float>?
+  ) -> Float {
+    precondition(theta.count == dimension)
+    let train = dataset.train
+    for i in 0..<batchSize { batchIndices[i] = minibatches.index(below: train.count) }
+    let (batch, width) = (batchSize, network.inputWidth)
+    let activations = network.activationCount(batch: batch)
+    return workspace.withUnsafeMutableBufferPointer { space in
+      train.images.withUnsafeBufferPointer { images in
+        train.labels.withUnsafeBufferPointer { labels in
+          batchIndices.withUnsafeBufferPointer { indices in
+            guard let input = space.baseAddress, let source = images.baseAddress,
+              let tp = theta.baseAddress
+            else { return 0 }
+            for row in 0..<batch {
+              (input + row * width).update(from: source + indices[row] * width, count: width)
+            }
+            let outputs = input + batch * width
+            return network.evaluate(
+              theta: tp, input: input, batch: batch, label: { Int(labels[indices[$0]]) },
+              outputs: outputs, deltas: outputs + activations, gradient: gradient?.baseAddress
+            ).meanLoss
+          }
+        }
+      }
+    }
+  }
+
+  /// Loss and accuracy of the network θ on the first `examples` images of
+  /// `split` (all of them when nil), evaluated in chunks of 1000: the
+  /// held-out report of a training run. It does not touch the minibatch
+  /// stream.
+  public func evaluate(at theta: [Float], split: DataSplit, examples: Int? = nil) -> MNISTEvaluation {
+    precondition(theta.count == dimension)
+    let data = dataset.split(split)
+    let total = min(examples ?? data.count, data.count)
+    precondition(total >= 1, "evaluate: no examples")
+    let chunk = min(1000, total)
+    var outputs = [Float](repeating: 0, count: network.activationCount(batch: chunk))
+    var lossSum: Double = 0
+    var correct = 0
+    theta.withUnsafeBufferPointer { tp in
+      data.images.withUnsafeBufferPointer { images in
+        data.labels.withUnsafeBufferPointer { labels in
+          outputs.withUnsafeMutableBufferPointer { out in
+            guard let t = tp.baseAddress, let source = images.baseAddress, let o = out.baseAddress else {
+              return
+            }
+            var start = 0
+            while start < total {
+              let rows = min(chunk, total - start)
+              let first = start
+              let result = network.evaluate(
+                theta: t, input: source + start * network.inputWidth, batch: rows,
+                label: { Int(labels[first + $0]) }, outputs: o, deltas: nil, gradient: nil)
+              lossSum += Double(result.meanLoss) * Double(rows)
+              correct += result.correct
+              start += rows
+            }
+          }
+        }
+      }
+    }
+    return MNISTEvaluation(
+      meanLoss: Float(lossSum / Double(total)), accuracy: Float(correct) / Float(total), examples: total)
+  }
+
+  /// The mean cross-entropy of θ on the first `examples` images of `split`
+  /// (all when nil).
+  public func meanLoss(at theta: [Float], split: DataSplit, examples: Int? = nil) -> Float {
+    evaluate(at: theta, split: split, examples: examples).meanLoss
+  }
+}

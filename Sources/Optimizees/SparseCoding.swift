@@ -1,0 +1,253 @@
+import LinearAlgebra
+
+/// Sparse coding: recover a sparse code Γ from a signal y = DΓ* (+ noise)
+/// by minimising
+///
+///     F(Γ) = s(Γ) + Ω(Γ),   s(Γ) = ½‖y − DΓ‖²,
+///
+/// with one of three penalties — the problem classes `lasso`
+/// (Ω = λ‖Γ‖₁, soft thresholding), `sparse-l0` (Ω = λ‖Γ‖₀, hard
+/// thresholding; non-convex) and `group-lasso` (Ω = λ Σ_g ‖Γ_g‖₂ over
+/// consecutive groups, block soft thresholding).
+///
+/// Each instance draws D (m×n, 25×50) with N(0, 1) entries and normalises
+/// its columns to unit norm, as in the LISTA/Open-L2O setting; a true code
+/// Γ* with a fraction `sparsity` (10%) of nonzero N(0, 1) entries — whole
+/// groups for `group-lasso` — and y = DΓ* + σ·N(0, I) with σ = `noise`
+/// (0). θ₀ = 0. Default λ: 0.005 for ℓ1 (Open-L2O's `commands.sh`), 0.005 for
+/// ℓ0 (a hard threshold √(2λ/L) ≈ 0.04 with unit-norm columns, well below the
+/// typical |Γ*ᵢ|), 0.01 for ℓ1,2 (a group is about √5 times the size of an
+/// entry, so twice the ℓ1 weight shrinks comparably).
+///
+/// r is a high-precision reference solve in Double made at sampling time
+/// (``SparseCodingSolver``): FISTA with adaptive restart run until the
+/// proximal-gradient step is below 10⁻¹³ (relative) or 20,000 iterations for
+/// ℓ1 and ℓ1,2; for ℓ0, iterative hard thresholding from 0 polished by a
+/// least-squares fit on its support, and the smaller of that and F(Γ*) —
+/// an estimate, since ℓ0 minimisation is NP-hard in general.
+public struct SparseCodingClass: ProblemClass {
+  /// The penalty Ω, which names the problem class.
+  public enum Penalty: String, CaseIterable, Sendable {
+    case l1 = "lasso"
+    case l0 = "sparse-l0"
+    case group = "group-lasso"
+
+    /// The default λ of each class (see the type's discussion).
+    public var defaultLambda: Float {
+      switch self {
+      case .l1: 0.005
+      case .l0: 0.005
+      case .group: 0.01
+      }
+    }
+  }
+
+  public let penalty: Penalty
+  /// m, the signal length (rows of D).
+  public let rows: Int
+  /// n, the code length (columns of D), the number of parameters.
+  public let dimension: Int
+  /// The fraction of nonzero entries (or of active groups) of Γ*.
+  public let sparsity: Float
+  /// σ of the Gaussian noise added to y.
+  public let noise: Float
+  public let lambda: Float
+  /// The group size of `group-lasso` (1 for the other penalties).
+  public let groupSize: Int
+
+  public init(
+    penalty: Penalty, rows: Int = 25, dimension: Int = 50, sparsity: Float = 0.1,
+    noise: Float = 0, lambda: Float? = nil, groupSize: Int = 5
+  ) {
+    precondition(rows >= 1 && dimension >= 1 && sparsity > 0 && sparsity <= 1 && noise >= 0)
+    precondition(penalty != .group || (groupSize >= 1 && dimension % groupSize == 0))
+    self.penalty = penalty
+    self.rows = rows
+    self.dimension = dimension
+    self.sparsity = sparsity
+    self.noise = noise
+    self.lambda = lambda ?? penalty.defaultLambda
+    self.groupSize = penalty == .group ? groupSize : 1
+  }
+
+  /// Options: `m` (25), `n` (50), `sparsity` in (0, 1] (0.1), `noise` ≥ 0
+  /// (0), `lambda` ≥ 0 (per penalty), and for `group-lasso` `group`, a
+  /// divisor of n (5).
+  init(penalty: Penalty, options: [String: String]) throws(ProblemError) {
+    let problem = penalty.rawValue
+    var valid = ["lambda", "m", "n", "noise", "sparsity"]
+    if penalty == .group { valid.append("group") }
+    let reader = try OptionReader(problem: problem, options: options, valid: valid)
+    let n = try reader.integer("n", default: 50, in: 1...100_000)
+    var group = 5
+    if penalty == .group {
+      group = try reader.integer("group", default: 5, in: 1...n)
+      guard n % group == 0 else {
+        throw .invalidOption(
+          problem: problem, option: "group", value: options["group"] ?? String(group),
+          expected: "a divisor of n = \(n)")
+      }
+    }
+    self.init(
+      penalty: penalty,
+      rows: try reader.integer("m", default: 25, in: 1...100_000),
+      dimension: n,
+      sparsity: try reader.real("sparsity", default: 0.1, expected: "a fraction in (0, 1]") {
+        $0 > 0 && $0 <= 1
+      },
+      noise: try reader.real("noise", default: 0, expected: "a real number ≥ 0") { $0 >= 0 },
+      lambda: try reader.real("lambda", default: penalty.defaultLambda, expected: "a real number ≥ 0") {
+        $0 >= 0
+      },
+      groupSize: group)
+  }
+
+  public var name: String { penalty.rawValue }
+
+  public var summary: String {
+    let omega =
+      switch penalty {
+      case .l1: "λ‖Γ‖₁ (soft thresholding)"
+      case .l0: "λ‖Γ‖₀ (hard thresholding, non-convex)"
+      case .group: "λ Σ_g ‖Γ_g‖₂, groups of \(groupSize) (block soft thresholding)"
+      }
+    return "½‖y − DΓ‖² + \(omega), D \(rows)×\(dimension), λ = \(ConfigurationKey.format(lambda))"
+  }
+
+  public var configurationKey: String {
+    var pairs = [
+      ("lambda", ConfigurationKey.format(lambda)), ("m", String(rows)), ("n", String(dimension)),
+      ("noise", ConfigurationKey.format(noise)), ("sparsity", ConfigurationKey.format(sparsity)),
+    ]
+    if penalty == .group { pairs.append(("group", String(groupSize))) }
+    return ConfigurationKey.make(name, pairs)
+  }
+
+  /// Ω as the optimizers see it.
+  public var regularizer: Regularizer {
+    switch penalty {
+    case .l1: .l1(lambda: lambda)
+    case .l0: .l0(lambda: lambda)
+    case .group: .groupL2(lambda: lambda, groupSize: groupSize)
+    }
+  }
+
+  public func instance(seed: UInt64) -> SparseCodingProblem {
+    let (m, n) = (rows, dimension)
+    var data = RandomSource(seed: seed, .data)
+    var dictionary = data.gaussianArray(count: m * n)
+    for j in 0..<n {
+      var squares: Double = 0
+      for i in 0..<m { squares += Double(dictionary[i * n + j]) * Double(dictionary[i * n + j]) }
+      let scale = Float(1 / squares.squareRoot())
+      for i in 0..<m { dictionary[i * n + j] *= scale }
+    }
+
+    var code = [Float](repeating: 0, count: n)
+    let units = n / groupSize
+    let active = min(units, max(1, Int((sparsity * Float(units)).rounded())))
+    // A partial Fisher–Yates shuffle picks `active` distinct units.
+    var order = Array(0..<units)
+    for k in 0..<active {
+      order.swapAt(k, k + data.index(below: units - k))
+      let first = order[k] * groupSize
+      for i in first..<(first + groupSize) { code[i] = data.gaussian() }
+    }
+    var signal = BLAS.matmul(dictionary, code, m: m, n: 1, k: n)
+    if noise > 0 {
+      for i in 0..<m { signal[i] += noise * data.gaussian() }
+    }
+
+    let d = dictionary.map(Double.init)
+    let lipschitz = ReferenceAlgebra.spectralNormSquared(d, rows: m, cols: n)
+    let lambda = Double(self.lambda)
+    let solverPenalty: SparseCodingSolver.Penalty =
+      switch penalty {
+      case .l1: .l1(lambda)
+      case .l0: .l0(lambda)
+      case .group: .group(lambda, size: groupSize)
+      }
+    let solver = SparseCodingSolver(
+      dictionary: d, signal: signal.map(Double.init), rows: m, cols: n, penalty: solverPenalty,
+      lipschitz: lipschitz)
+    let truth = code.map(Double.init)
+    var solution = penalty == .l0 ? solver.iterativeHardThresholding() : solver.fista()
+    var optimum = solver.objective(solution)
+    if penalty == .l0, solver.objective(truth) < optimum {
+      solution = truth
+      optimum = solver.objective(truth)
+    }
+    return SparseCodingProblem(
+      dictionary: dictionary, signal: signal, trueCode: code, solution: solution.map { Float($0) },
+      regularizer: regularizer, optimum: Float(optimum), smoothLipschitz: Float(lipschitz * (1 + 1e-6)))
+  }
+
+  public func sample(seed: UInt64) -> any Problem { instance(seed: seed) }
+}
+
+/// One sparse coding instance: s(Γ) = ½‖y − DΓ‖², ∇s(Γ) = Dᵀ(DΓ − y), with
+/// Ω given by ``regularizer``.
+public struct SparseCodingProblem: Problem {
+  /// D, row-major m×n with unit-norm columns.
+  public let dictionary: [Float]
+  /// y, length m.
+  public let signal: [Float]
+  /// Γ*, the code y was generated from.
+  public let trueCode: [Float]
+  /// The reference minimiser behind ``optimum`` (rounded to Float).
+  public let solution: [Float]
+  public let regularizer: Regularizer
+  /// F at the reference minimiser, in Double then rounded.
+  public let optimum: Float
+  /// ‖D‖₂², rounded up by one part in 10⁶.
+  public let smoothLipschitz: Float?
+  public let rows: Int
+  public let dimension: Int
+  /// θ₀ = 0: every sparse coding solver starts from the empty code.
+  public var initialParameters: [Float] { [Float](repeating: 0, count: dimension) }
+
+  /// DΓ − y, overwritten by every evaluation.
+  private var residual: [Float]
+
+  public init(
+    dictionary: [Float], signal: [Float], trueCode: [Float], solution: [Float],
+    regularizer: Regularizer, optimum: Float, smoothLipschitz: Float?
+  ) {
+    precondition(!signal.isEmpty && dictionary.count == signal.count * trueCode.count)
+    precondition(solution.count == trueCode.count)
+    self.dictionary = dictionary
+    self.signal = signal
+    self.trueCode = trueCode
+    self.solution = solution
+    self.regularizer = regularizer
+    self.optimum = optimum
+    self.smoothLipschitz = smoothLipschitz
+    self.rows = signal.count
+    self.dimension = trueCode.count
+    self.residual = signal
+  }
+
+  public mutating func smoothLoss(
+    at theta: UnsafeBufferPointer<Float>, gradient: UnsafeMutableBufferPointer<Float>?
+  ) -> Float {
+    precondition(theta.count == dimension)
+    let (m, n) = (rows, dimension)
+    return dictionary.withUnsafeBufferPointer { d in
+      signal.withUnsafeBufferPointer { y in
+        residual.withUnsafeMutableBufferPointer { r in
+          guard let dp = d.baseAddress, let tp = theta.baseAddress, let rp = r.baseAddress,
+            let yp = y.baseAddress
+          else { return 0 }
+          rp.update(from: yp, count: m)
+          BLAS.gemv(m: m, n: n, a: dp, x: tp, beta: -1, y: rp)
+          var squares: Float = 0
+          for i in 0..<m { squares += rp[i] * rp[i] }
+          if let g = gradient?.baseAddress {
+            BLAS.gemv(.transposed, m: m, n: n, a: dp, x: rp, y: g)
+          }
+          return 0.5 * squares
+        }
+      }
+    }
+  }
+}
