@@ -78,9 +78,11 @@ import Testing
     let x0 = p.initialParameters.map(Double.init)
     let distance = zip(x0, solution).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
     var problem = p
-    var fista = OptimizerConfiguration(kind: .fista).make(dimension: p.dimension, lipschitz: p.smoothLipschitz)
+    var fista = OptimizerConfiguration(kind: .fista)
+      .make(dimension: p.dimension, lipschitz: p.smoothLipschitz)
     let fistaRun = runRace(&fista, on: &problem, steps: 100)
-    var ista = OptimizerConfiguration(kind: .ista).make(dimension: p.dimension, lipschitz: p.smoothLipschitz)
+    var ista = OptimizerConfiguration(kind: .ista)
+      .make(dimension: p.dimension, lipschitz: p.smoothLipschitz)
     let istaRun = runRace(&ista, on: &problem, steps: 100)
     for k in 1...100 {
       let fistaGap = p.objective(fistaRun.iterates[k - 1].map(Double.init)) - best

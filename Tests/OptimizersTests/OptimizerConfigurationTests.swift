@@ -71,7 +71,8 @@ import Testing
     let configuration = OptimizerConfiguration(kind: kind)
     #expect(configuration.defaultLearningRate > 0)
     #expect(configuration.resolvedLearningRate(lipschitz: nil) == configuration.defaultLearningRate)
-    #expect(configuration.make(dimension: 4, lipschitz: nil).proximalStep == configuration.defaultLearningRate)
+    let optimizer = configuration.make(dimension: 4, lipschitz: nil)
+    #expect(optimizer.proximalStep == configuration.defaultLearningRate)
   }
 
   @Test func proximalMethodsDefaultToOneOverL() {
