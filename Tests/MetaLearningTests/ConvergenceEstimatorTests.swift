@@ -126,6 +126,8 @@ import Testing
     let curve = ErrorCurve(errors: errors)
     #expect(Self.close(curve.proposalOrder(in: 0..<7, lambda: log(3)), 1.5, 1e-10))
     #expect(!Self.close(curve.proposalOrder(in: 0..<7), 1.5, 1e-3))
+    // The three-point order needs no λ: C cancels and every q_t is p.
+    #expect(curve.orders(in: 0..<7).allSatisfy { Self.close($0, 1.5, 1e-9) })
   }
 
   @Test(arguments: [-1.0, 0.5, 2])

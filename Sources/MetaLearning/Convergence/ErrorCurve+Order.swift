@@ -14,8 +14,9 @@ extension ErrorCurve {
   ///
   /// If `e_{t+1} ≈ C e_tᵠ` for large t, dividing two consecutive instances
   /// gives `e_{t+1}/e_t ≈ (e_t/e_{t−1})ᵠ`, so the unknown constant C cancels
-  /// (unlike in ``proposalOrder(in:lambda:)``) and q is also unchanged when
-  /// all errors are scaled by the same factor. Linear convergence gives
+  /// (unlike in ``proposalOrder(in:lambda:)``; on `e_{t+1} = C e_tᵖ` every
+  /// q_t is exactly p) and q is also unchanged when all errors are scaled by
+  /// the same factor. Linear convergence gives
   /// q = 1 (`log μ / log μ`), quadratic (Newton) q = 2, superlinear
   /// sequences values between. Sublinear convergence (`e_t ~ 1/t`) also
   /// tends to 1; ``linearRate(in:)`` → 1 tells it apart.
