@@ -36,7 +36,7 @@ extension ErrorCurve {
   /// - Complexity: O(k log k) for k triples in the window; allocates the
   ///   k values to take their median.
   public func order(in window: Range<Int>) -> Double? {
-    median(orders(in: window))
+    Self.median(of: orders(in: window))
   }
 
   /// The finite per-step orders q_t over `window`, in step order (what
@@ -63,11 +63,13 @@ extension ErrorCurve {
   }
 }
 
-/// The median of `values` (the mean of the two middle ones for an even
-/// count), nil for none.
-func median(_ values: [Double]) -> Double? {
-  guard !values.isEmpty else { return nil }
-  let sorted = values.sorted()
-  let middle = sorted.count / 2
-  return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+extension ErrorCurve {
+  /// The median of `values` (the mean of the two middle ones for an even
+  /// count), nil for none.
+  static func median(of values: [Double]) -> Double? {
+    guard !values.isEmpty else { return nil }
+    let sorted = values.sorted()
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+  }
 }

@@ -36,7 +36,7 @@ extension ErrorCurve {
   ///
   /// - Returns: the median of the finite α_t, or nil when there is none.
   public func proposalOrder(in window: Range<Int>, lambda: Double = 0) -> Double? {
-    median(proposalOrders(in: window, lambda: lambda))
+    Self.median(of: proposalOrders(in: window, lambda: lambda))
   }
 
   /// The finite per-step α_t over `window`, in step order (what
