@@ -1,12 +1,15 @@
 import ArgumentParser
 
+/// The `mnemo` command: a terminal laboratory for learned optimizers.
 @main
 struct Mnemo: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "mnemo",
-    abstract: "A terminal laboratory for learned optimizers.")
-
-  func run() throws {
-    print("mnemo")
-  }
+    abstract: "A terminal laboratory for learned optimizers.",
+    discussion: """
+      Meta-trains learned optimizers and races them against hand-designed ones \
+      (SGD, momentum, NAG, RMSprop, Adam, AdaGrad, ISTA, FISTA) on classes of problems.
+      """,
+    subcommands: [RaceCommand.self, ProblemsCommand.self, SessionsCommand.self],
+    defaultSubcommand: RaceCommand.self)
 }

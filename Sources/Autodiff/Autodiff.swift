@@ -1,1 +1,0 @@
-// Autodiff module: contents arrive with the first commits that use it.

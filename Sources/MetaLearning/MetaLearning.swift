@@ -1,1 +1,0 @@
-// MetaLearning module: contents arrive with the first commits that use it.

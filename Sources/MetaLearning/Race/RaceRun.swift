@@ -1,0 +1,167 @@
+import Dispatch
+import LinearAlgebra
+import Optimizees
+import Optimizers
+
+/// A race in progress: several optimizers stepping in lockstep from the same
+/// θ₀ on the same held-out instances.
+///
+/// Each racer gets its own copy of every instance, so stochastic problems
+/// replay the same minibatch sequence for every racer — the comparison is
+/// paired, not just on the same distribution. The run advances one step at a
+/// time (``advance()``), which lets the dashboard's engine publish curves
+/// while they grow; ``run(progress:)`` drives it to the end.
+public struct RaceRun: Sendable {
+  /// The settings.
+  public let configuration: RaceConfiguration
+  /// The problem class's configuration key.
+  public let problemKey: String
+  /// The mean optimum r over the instances.
+  public let meanOptimum: Double
+  private var lanes: [RaceLane]
+  /// The index of the next point to record (0 … steps); the run is finished
+  /// when it passes `steps`.
+  public private(set) var nextPoint = 0
+
+  /// Samples the held-out instances and prepares one lane per racer.
+  ///
+  /// Instances come from the held-out ``LinearAlgebra/SeedStream/evaluation``
+  /// stream unless another is named (the tuner uses `.tuning`, so learning
+  /// rates are never chosen on the instances they are judged on).
+  public init(
+    problemClass: any ProblemClass, racers: [Racer], configuration: RaceConfiguration,
+    instanceStream: SeedStream = .evaluation
+  ) {
+    self.configuration = configuration
+    problemKey = problemClass.configurationKey
+    let problems = (0..<configuration.instances).map { index in
+      problemClass.sample(seed: instanceStream.seed(configuration.seed, index: index))
+    }
+    meanOptimum = problems.isEmpty ? 0 : problems.map { Double($0.optimum) }.reduce(0, +) / Double(problems.count)
+    lanes = racers.map { RaceLane(racer: $0, problems: problems, divergenceFactor: configuration.divergenceFactor) }
+  }
+
+  /// Whether every point has been recorded.
+  public var isFinished: Bool { nextPoint > configuration.steps }
+
+  /// The traces so far, one per racer in the order given.
+  public var traces: [RacerTrace] { lanes.map(\.trace) }
+
+  /// Records the next point θ_t for every racer and, unless t is the last
+  /// point, steps every running racer to θ_{t+1}.
+  ///
+  /// Racers advance in parallel on the machine's cores; OpenBLAS is set to
+  /// one thread meanwhile so the two levels of parallelism do not fight.
+  public mutating func advance() {
+    guard !isFinished else { return }
+    let takeStep = nextPoint < configuration.steps
+    let blasThreads = BLAS.threadCount
+    BLAS.threadCount = 1
+    defer { BLAS.threadCount = blasThreads }
+    lanes.withUnsafeMutableBufferPointer { buffer in
+      // Safe: each concurrent iteration touches only its own element of the
+      // buffer, and the buffer outlives `concurrentPerform`, which returns
+      // only after every iteration has finished.
+      nonisolated(unsafe) let lanes = buffer
+      DispatchQueue.concurrentPerform(iterations: lanes.count) { index in
+        lanes[index].advance(takeStep: takeStep)
+      }
+    }
+    nextPoint += 1
+  }
+
+  /// Runs to the end, calling `progress` with the number of points recorded
+  /// after each one.
+  public mutating func run(progress: (Int) -> Void = { _ in }) -> RaceResult {
+    while !isFinished {
+      advance()
+      progress(nextPoint)
+    }
+    return result
+  }
+
+  /// The result so far.
+  public var result: RaceResult {
+    RaceResult(
+      problemKey: problemKey, configuration: configuration, meanOptimum: meanOptimum, traces: traces)
+  }
+}
+
+/// One racer's state across all instances.
+private struct RaceLane: Sendable {
+  var trace: RacerTrace
+  var problems: [any Problem]
+  var optimizers: [any Optimizer]
+  var parameters: [[Float]]
+  var gradient: [Float]
+  var point: [Float]
+  var previous: [Float]
+  let optima: [Double]
+  let divergenceFactor: Double
+
+  init(racer: Racer, problems: [any Problem], divergenceFactor: Double) {
+    trace = RacerTrace(name: racer.name, learningRate: racer.learningRate)
+    self.problems = problems
+    optimizers = problems.map { racer.makeOptimizer($0) }
+    parameters = problems.map(\.initialParameters)
+    let dimension = problems.first?.dimension ?? 0
+    gradient = [Float](repeating: 0, count: dimension)
+    point = gradient
+    previous = gradient
+    optima = problems.map { Double($0.optimum) }
+    self.divergenceFactor = divergenceFactor
+  }
+
+  mutating func advance(takeStep: Bool) {
+    if trace.divergedAt != nil {
+      appendNaN(includingUpdate: takeStep)
+      return
+    }
+    let count = Double(problems.count)
+    var lossSum = 0.0, logLossSum = 0.0, errorSum = 0.0, gradientSum = 0.0, updateSum = 0.0
+    for index in problems.indices {
+      let loss = Double(problems[index].objective(at: parameters[index], gradient: &gradient))
+      lossSum += loss
+      logLossSum += mathLog(max(loss, 1e-30))
+      errorSum += max(loss - optima[index], 0)
+      guard takeStep else {
+        gradientSum += Double(VectorMath.norm(gradient))
+        continue
+      }
+      if optimizers[index].usesLookahead {
+        optimizers[index].gradientPoint(parameters: parameters[index], into: &point)
+        _ = point.withUnsafeBufferPointer { p in
+          gradient.withUnsafeMutableBufferPointer { g in problems[index].smoothLoss(at: p, gradient: g) }
+        }
+      }
+      gradientSum += Double(VectorMath.norm(gradient))
+      previous.withUnsafeMutableBufferPointer { dst in
+        parameters[index].withUnsafeBufferPointer { src in
+          dst.baseAddress?.update(from: src.baseAddress!, count: src.count)
+        }
+      }
+      optimizers[index].step(parameters: &parameters[index], gradient: gradient)
+      problems[index].regularizer.applyProximal(&parameters[index], step: optimizers[index].proximalStep)
+      updateSum += Double(VectorMath.distance(parameters[index], previous))
+    }
+    let meanLoss = lossSum / count
+    let t = trace.meanLoss.count
+    trace.meanLoss.append(meanLoss)
+    trace.geometricMeanLoss.append(mathExp(logLossSum / count))
+    trace.meanError.append(errorSum / count)
+    trace.gradientNorm.append(gradientSum / count)
+    if takeStep { trace.updateNorm.append(updateSum / count) }
+    let initial = trace.meanLoss[0]
+    if !meanLoss.isFinite || (t > 0 && meanLoss > divergenceFactor * max(initial, 1e-12)) {
+      trace.divergedAt = t
+    }
+  }
+
+  private mutating func appendNaN(includingUpdate: Bool) {
+    trace.meanLoss.append(.nan)
+    trace.geometricMeanLoss.append(.nan)
+    trace.meanError.append(.nan)
+    trace.gradientNorm.append(.nan)
+    if includingUpdate { trace.updateNorm.append(.nan) }
+  }
+}

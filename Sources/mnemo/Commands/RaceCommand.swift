@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import MetaLearning
+import Optimizees
+import Optimizers
+
+/// `mnemo race`: optimizers in lockstep on held-out instances of a problem
+/// class, with per-step curves and convergence-rate estimates.
+struct RaceCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "race",
+    abstract: "Race optimizers on held-out instances of a problem class.",
+    discussion: """
+      Every optimizer starts from the same θ₀ on the same instances (fixed seeds) and steps in \
+      lockstep. Results go to standard output, progress to standard error. Learning rates come \
+      from --tune (a grid search on separate tuning instances, then cached), else from the cache \
+      of an earlier --tune, else from each optimizer's default; name one explicitly as adam@0.01.
+      """)
+
+  @OptionGroup var problemOptions: ProblemOptions
+
+  @Option(
+    help: ArgumentHelp(
+      "Comma-separated optimizers, each optionally with a learning rate (adam@0.01). Default: all that apply.",
+      valueName: "list"))
+  var optimizers: String?
+
+  @Option(help: "Optimizer steps per instance.")
+  var steps: Int = 100
+
+  @Option(help: "Held-out problem instances.")
+  var instances: Int = 100
+
+  @Option(help: "The run seed (instances, minibatches).")
+  var seed: UInt64 = 0
+
+  @Flag(help: "Tune learning rates on a log grid (1e-4 … 1) on separate instances, and cache them.")
+  var tune = false
+
+  @Option(help: "Instances per candidate rate when tuning.")
+  var tuneInstances: Int = 20
+
+  @Option(help: "Relative error e_t/e_0 at which a racer counts as converged (steps-to-tolerance column).")
+  var tolerance: Double = 1e-3
+
+  @Option(help: "Output format: table, csv or json.")
+  var format: OutputFormat = .table
+
+  @Flag(help: "No progress on standard error.")
+  var quiet = false
+
+  func validate() throws {
+    guard steps >= 1 else { throw ValidationError("--steps must be at least 1.") }
+    guard instances >= 1 else { throw ValidationError("--instances must be at least 1.") }
+    guard tuneInstances >= 1 else { throw ValidationError("--tune-instances must be at least 1.") }
+    guard tolerance > 0, tolerance < 1 else { throw ValidationError("--tolerance must lie in (0, 1).") }
+  }
+
+  func run() throws {
+    let problemClass = try problemOptions.makeClass()
+    let sample = problemClass.sample(seed: 0)
+    let selection = try RacerSelection(
+      list: optimizers, composite: !sample.regularizer.isNone)
+    let racers = try selection.racers(
+      problemClass: problemClass, steps: steps, tune: tune,
+      tuner: LearningRateTuner(instances: tuneInstances, seed: seed), quiet: quiet)
+    let configuration = RaceConfiguration(steps: steps, instances: instances, seed: seed)
+    var run = RaceRun(problemClass: problemClass, racers: racers, configuration: configuration)
+    var progress = Progress(label: "race \(problemClass.name)", quiet: quiet)
+    let result = run.run { progress.update($0, of: steps + 1) }
+    progress.finish()
+    let report = RaceReport(result: result, tolerance: tolerance)
+    switch format {
+    case .table: print(report.table(), terminator: "")
+    case .csv: print(report.csv(), terminator: "")
+    case .json: print(report.json())
+    }
+  }
+}
