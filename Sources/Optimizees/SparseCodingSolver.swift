@@ -167,41 +167,62 @@ struct SparseCodingSolver {
     return x
   }
 
-  /// Iterative hard thresholding from 0 (monotone for step 1/L), then the
-  /// least-squares fit on the support it settles on, which can only lower
-  /// the objective while that support is kept. ℓ0 is non-convex: this is a
-  /// local minimiser, an upper bound on the optimum.
-  func iterativeHardThresholding() -> [Double] {
+  /// Iterative hard thresholding from `start`: Γ ← H(Γ − ∇s(Γ)/L), with H
+  /// the hard threshold at √(2λ/L), monotone in F for the step 1/L.
+  ///
+  /// Once the support has been stable for a few iterations the iterate jumps
+  /// to the least-squares fit on that support (which lowers s and keeps Ω,
+  /// so F can only fall); when that fit is a fixed point of the IHT map the
+  /// solve is done. Plain IHT converges only linearly inside a support, and
+  /// can take thousands of steps where this takes tens. ℓ0 is non-convex:
+  /// the result is a local minimiser, an upper bound on the optimum.
+  func iterativeHardThresholding(from start: [Double]) -> [Double] {
     let n = cols
-    var x = [Double](repeating: 0, count: n)
+    var x = start
     var next = x
+    var stable = 0
     gram.withUnsafeBufferPointer { g in
       for _ in 0..<Self.maximumIterations {
         next.withUnsafeMutableBufferPointer { out in
           x.withUnsafeBufferPointer { step(from: $0, gram: g, into: out) }
         }
         var moved: Double = 0, size: Double = 0
+        var sameSupport = true
         for i in 0..<n {
           let d = next[i] - x[i]
           moved += d * d
           size += next[i] * next[i]
+          if (next[i] == 0) != (x[i] == 0) { sameSupport = false }
         }
         swap(&x, &next)
         if moved.squareRoot() <= Self.tolerance * (1 + size.squareRoot()) { break }
+        stable = sameSupport ? stable + 1 : 0
+        if stable >= 5, let fit = leastSquaresOnSupport(of: x), objective(fit) <= objective(x) {
+          x = fit
+          stable = 0
+        }
       }
     }
-    let support = (0..<n).filter { x[$0] != 0 }
-    guard !support.isEmpty else { return x }
+    if let fit = leastSquaresOnSupport(of: x), objective(fit) < objective(x) { return fit }
+    return x
+  }
+
+  /// argmin ½‖y − DΓ‖² over codes supported inside the support of `code`:
+  /// the basic least-squares solution of pivoted QR on those columns, which
+  /// has at most rank(D_S) ≤ m nonzeros — so when IHT has spread over more
+  /// than m columns the fit also shrinks the support (nil for an empty
+  /// support).
+  private func leastSquaresOnSupport(of code: [Double]) -> [Double]? {
+    let support = (0..<cols).filter { code[$0] != 0 }
+    guard !support.isEmpty else { return nil }
     let k = support.count
-    var restricted = [Double](repeating: 0, count: k * k)
-    for (a, i) in support.enumerated() {
-      for (b, j) in support.enumerated() { restricted[a * k + b] = gram[i * n + j] }
+    var columns = [Double](repeating: 0, count: rows * k)
+    for r in 0..<rows {
+      for (a, j) in support.enumerated() { columns[r * k + a] = dictionary[r * cols + j] }
     }
-    guard let fit = ReferenceAlgebra.choleskySolve(restricted, n: k, support.map { correlation[$0] }) else {
-      return x
-    }
-    var polished = [Double](repeating: 0, count: n)
-    for (a, i) in support.enumerated() { polished[i] = fit[a] }
-    return objective(polished) < objective(x) ? polished : x
+    let fit = ReferenceAlgebra.leastSquares(columns, rows: rows, cols: k, rhs: signal).solution
+    var out = [Double](repeating: 0, count: cols)
+    for (a, j) in support.enumerated() { out[j] = fit[a] }
+    return out
   }
 }

@@ -1,0 +1,104 @@
+import CZlib
+import Foundation
+import LinearAlgebra
+import Testing
+
+@testable import Optimizees
+
+/// A small in-memory stand-in for MNIST: random 4×4 "images" with random
+/// labels, enough to exercise the MLP without the real files.
+enum FakeMNIST {
+  static func split(count: Int, rows: Int = 4, columns: Int = 4, seed: UInt64) -> LabelledImages {
+    var rng = RandomSource(seed: seed, stream: 99)
+    let images = rng.uniformArray(count: count * rows * columns)
+    let labels = (0..<count).map { _ in UInt8(rng.index(below: 10)) }
+    return LabelledImages(images: images, labels: labels, rows: rows, columns: columns)
+  }
+
+  /// 64 training and 32 test images of 4×4 pixels.
+  static let dataset = MNISTDataset(
+    train: split(count: 64, seed: 1), test: split(count: 32, seed: 2))
+}
+
+/// Loss evaluation helpers that leave the problem untouched: every call
+/// works on a copy, so a stochastic problem sees the same minibatch each
+/// time (copies replay the minibatch stream).
+enum Evaluate {
+  static func smooth(_ problem: any Problem, at theta: [Float]) -> Float {
+    var copy = problem
+    return theta.withUnsafeBufferPointer { copy.smoothLoss(at: $0, gradient: nil) }
+  }
+
+  static func smoothWithGradient(_ problem: any Problem, at theta: [Float]) -> (Float, [Float]) {
+    var copy = problem
+    var gradient = [Float](repeating: .nan, count: theta.count)
+    let loss = theta.withUnsafeBufferPointer { t in
+      gradient.withUnsafeMutableBufferPointer { copy.smoothLoss(at: t, gradient: $0) }
+    }
+    return (loss, gradient)
+  }
+}
+
+/// Files and directories for tests.
+enum TestFiles {
+  /// A fresh empty temporary directory.
+  static func makeTemporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory
+      .appendingPathComponent("mnemo-optimizees-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+
+  /// The bytes of an IDX file of unsigned bytes with the given dimensions.
+  static func idx(dimensions: [Int], payload: [UInt8]) -> [UInt8] {
+    var bytes: [UInt8] = [0, 0, 0x08, UInt8(dimensions.count)]
+    for d in dimensions {
+      let v = UInt32(d)
+      bytes += [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)]
+    }
+    return bytes + payload
+  }
+
+  /// Writes `bytes` to `path`, gzip-compressed through zlib when `gzip`.
+  static func write(_ bytes: [UInt8], to path: String, gzip: Bool) throws {
+    if !gzip {
+      try Data(bytes).write(to: URL(fileURLWithPath: path))
+      return
+    }
+    guard let file = gzopen(path, "wb9") else { throw CocoaError(.fileWriteUnknown) }
+    let written = bytes.withUnsafeBytes { gzwrite(file, $0.baseAddress, UInt32($0.count)) }
+    let closed = gzclose(file)
+    guard written == Int32(bytes.count), closed == Z_OK else { throw CocoaError(.fileWriteUnknown) }
+  }
+
+  /// Writes a complete four-file IDX data set built from `dataset` into
+  /// `directory` (gzipped or raw), with pixel bytes round(255·v).
+  static func writeDataset(_ dataset: MNISTDataset, to directory: URL, gzip: Bool) throws {
+    for (split, images, labels) in [
+      (dataset.train, "train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+      (dataset.test, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
+    ] {
+      let suffix = gzip ? ".gz" : ""
+      let pixels = split.images.map { UInt8(($0 * 255).rounded()) }
+      try write(
+        idx(dimensions: [split.count, split.rows, split.columns], payload: pixels),
+        to: directory.appendingPathComponent(images + suffix).path, gzip: gzip)
+      try write(
+        idx(dimensions: [split.count], payload: split.labels),
+        to: directory.appendingPathComponent(labels + suffix).path, gzip: gzip)
+    }
+  }
+
+  /// `/work/shared/data/mnist` as `../shared` from the package root, when present.
+  static var sharedMNISTDirectory: String? {
+    let root = URL(fileURLWithPath: #filePath)
+      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let directory = root.deletingLastPathComponent().appendingPathComponent("shared/data/mnist").path
+    let needed = MNISTFiles.allCases.allSatisfy { $0.path(in: directory) != nil }
+    return needed ? directory : nil
+  }
+}
+
+extension Array where Element == Float {
+  var asDouble: [Double] { map(Double.init) }
+}
