@@ -22,15 +22,25 @@ public struct LinearScale: Scale, Hashable {
   }
 
   /// The domain widened outwards to multiples of the tick step, so that the
-  /// axis starts and ends on labelled ticks.
+  /// axis starts and ends on labelled ticks: afterwards
+  /// `ticks(maxCount: maxTicks)` includes both ends.
+  ///
+  /// Widening can make the step for `maxTicks` grow (0…4 in two ticks needs
+  /// a step of 5, not 2), so the widening is repeated until the step is
+  /// stable, as d3's `nice()` does.
   public func niced(maxTicks: Int) -> LinearScale {
-    let lo = domain.lowerBound
-    let hi = domain.upperBound
-    guard hi > lo else { return self }
-    let step = Self.niceStep(span: hi - lo, maxCount: maxTicks)
-    let first = (lo / step.value + 1e-9).rounded(.down)
-    let last = (hi / step.value - 1e-9).rounded(.up)
-    return LinearScale(domain: step.multiple(first)...step.multiple(last))
+    var lo = domain.lowerBound
+    var hi = domain.upperBound
+    guard hi > lo, lo.isFinite, hi.isFinite else { return self }
+    for _ in 0..<4 {
+      let step = Self.niceStep(span: hi - lo, maxCount: maxTicks)
+      let first = step.multiple((lo / step.value + 1e-9).rounded(.down))
+      let last = step.multiple((hi / step.value - 1e-9).rounded(.up))
+      if first == lo && last == hi { break }
+      lo = first
+      hi = last
+    }
+    return LinearScale(domain: lo...hi)
   }
 
   public func project(_ value: Double) -> Projection {

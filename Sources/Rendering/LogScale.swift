@@ -16,6 +16,14 @@ public struct LogScale: Scale, Hashable {
     self.domain = domain
   }
 
+  /// A scale over a domain already known to be valid.
+  init(validDomain: ClosedRange<Double>) {
+    domain = validDomain
+  }
+
+  /// 1…10, the fallback when there is no positive value to fit.
+  static let unitDecade = LogScale(validDomain: 1...10)
+
   /// Where values ≤ 0 are drawn: the lower end of the axis.
   public var floor: Double { domain.lowerBound }
 
