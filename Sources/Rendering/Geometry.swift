@@ -56,6 +56,8 @@ public struct Rect: Hashable, Sendable {
   /// Splits off the left `columns` columns: `(left, rest)`.
   public func splitLeft(_ columns: Int) -> (left: Rect, rest: Rect) {
     let c = min(max(0, columns), width)
-    return (Rect(x: x, y: y, width: c, height: height), Rect(x: x + c, y: y, width: width - c, height: height))
+    return (
+      Rect(x: x, y: y, width: c, height: height), Rect(x: x + c, y: y, width: width - c, height: height)
+    )
   }
 }

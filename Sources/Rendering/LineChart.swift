@@ -274,14 +274,18 @@ public struct LineChart: Widget, Hashable, Sendable {
     guard let axes = frame.axes else { return }
     let style = theme.axisStyle
     let plot = frame.plot
-    for y in plot.y..<plot.maxY { grid.put(glyphs.verticalLine, at: Point(x: axes.column, y: y), style: style) }
+    for y in plot.y..<plot.maxY {
+      grid.put(glyphs.verticalLine, at: Point(x: axes.column, y: y), style: style)
+    }
     for tick in frame.yTicks {
       grid.put(glyphs.leftTick, at: Point(x: axes.column, y: tick.row), style: style)
       grid.put(
         text: tick.label, at: Point(x: axes.column - tick.label.count, y: tick.row), style: style)
     }
     grid.put(glyphs.corner, at: Point(x: axes.column, y: axes.row), style: style)
-    for x in plot.x..<plot.maxX { grid.put(glyphs.horizontalLine, at: Point(x: x, y: axes.row), style: style) }
+    for x in plot.x..<plot.maxX {
+      grid.put(glyphs.horizontalLine, at: Point(x: x, y: axes.row), style: style)
+    }
     var end = Int.min
     for tick in frame.xTicks.sorted(by: { $0.column < $1.column }) {
       let length = tick.label.count
@@ -332,7 +336,8 @@ public struct LineChart: Widget, Hashable, Sendable {
     for (i, entry) in entries.enumerated() {
       let y = origin.y + i
       grid.put(glyphs.legendSwatch, at: Point(x: origin.x, y: y), style: theme.style(entry.color))
-      grid.put(text: entry.name, at: Point(x: origin.x + 2, y: y), style: theme.textStyle, maxWidth: nameWidth)
+      grid.put(
+        text: entry.name, at: Point(x: origin.x + 2, y: y), style: theme.textStyle, maxWidth: nameWidth)
     }
   }
 }

@@ -81,7 +81,8 @@ public struct LinearScale: Scale, Hashable {
     var value: Double { multiple(1) }
 
     func multiple(_ i: Double) -> Double {
-      let v = exponent >= 0
+      let v =
+        exponent >= 0
         ? i * mantissa * PlatformMath.exp10(exponent)
         : i * mantissa / PlatformMath.exp10(-exponent)
       return v == 0 ? 0 : v

@@ -32,20 +32,23 @@ extension Theme {
     var racers: [Int: (color: Color, line: Int)] = [:]
 
     // "\r\n" is one Character in Swift, so CRLF files need it as a separator.
-    let rawLines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    let rawLines = text.split(
+      omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
     for (offset, rawLine) in rawLines.enumerated() {
       let lineNumber = offset + 1
       let line = rawLine.trimmingThemeWhitespace()
       if line.isEmpty || line.hasPrefix("#") { continue }
       let (key, value) = try parseAssignment(line, file: file, line: lineNumber)
       if let previous = seen[key] {
-        warnings.append(ThemeWarning(
-          file: file, line: lineNumber,
-          message: "theme[\(key)] was already set on line \(previous); this later value is used"))
+        warnings.append(
+          ThemeWarning(
+            file: file, line: lineNumber,
+            message: "theme[\(key)] was already set on line \(previous); this later value is used"))
       }
       seen[key] = lineNumber
       guard let role = ThemeKey(key) else {
-        warnings.append(ThemeWarning(file: file, line: lineNumber, message: "unknown key theme[\(key)] ignored"))
+        warnings.append(
+          ThemeWarning(file: file, line: lineNumber, message: "unknown key theme[\(key)] ignored"))
         continue
       }
       let color = try parseColor(value, key: key, file: file, line: lineNumber)
@@ -65,10 +68,11 @@ extension Theme {
       if n <= count {
         list[n - 1] = entry.color
       } else {
-        warnings.append(ThemeWarning(
-          file: file, line: entry.line,
-          message: "theme[racer_\(n)] ignored: racers after racer_\(minimumRacerCount) must be "
-            + "numbered without gaps (racer_\(count + 1) is missing)"))
+        warnings.append(
+          ThemeWarning(
+            file: file, line: entry.line,
+            message: "theme[racer_\(n)] ignored: racers after racer_\(minimumRacerCount) must be "
+              + "numbered without gaps (racer_\(count + 1) is missing)"))
       }
     }
     theme.racers = list
@@ -232,7 +236,8 @@ extension StringProtocol {
   /// saved with CRLF line ends parse the same).
   func trimmingThemeWhitespace() -> SubSequence {
     let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\r\n" }
-    guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+    guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) })
+    else {
       return self[endIndex...]
     }
     return self[first...last]

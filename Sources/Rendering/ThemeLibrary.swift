@@ -38,7 +38,8 @@ public struct ThemeLibrary: Hashable, Sendable {
   public func names() -> [String] {
     var names: Set<String> = ["default"]
     if let directory, let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) {
-      for entry in entries where entry.hasSuffix(Self.fileExtension) && entry.count > Self.fileExtension.count {
+      for entry in entries where entry.hasSuffix(Self.fileExtension) && entry.count > Self.fileExtension.count
+      {
         names.insert(String(entry.dropLast(Self.fileExtension.count)))
       }
     }

@@ -48,12 +48,13 @@ import Testing
     grid.put(text: "ab", at: Point(x: 2, y: 0), style: red)
     grid.put(text: "c", at: Point(x: 4, y: 0), style: red.adding(.bold))
     let runs = grid.styleRuns(inRow: 0)
-    #expect(runs == [
-      StyleRun(x: 0, text: "  ", style: .plain),
-      StyleRun(x: 2, text: "ab", style: red),
-      StyleRun(x: 4, text: "c", style: red.adding(.bold)),
-      StyleRun(x: 5, text: "  ", style: .plain),
-    ])
+    #expect(
+      runs == [
+        StyleRun(x: 0, text: "  ", style: .plain),
+        StyleRun(x: 2, text: "ab", style: red),
+        StyleRun(x: 4, text: "c", style: red.adding(.bold)),
+        StyleRun(x: 5, text: "  ", style: .plain),
+      ])
     #expect(grid.styleRuns(inRow: 1).isEmpty)
   }
 

@@ -18,12 +18,14 @@ import Testing
   @Test(arguments: [
     Environment(term: "xterm-256color", colors: 256, colorTerm: nil, noColor: nil, expected: .indexed256),
     Environment(term: "xterm", colors: 8, colorTerm: nil, noColor: nil, expected: .basic8),
-    Environment(term: "xterm-256color", colors: 256, colorTerm: "truecolor", noColor: nil, expected: .truecolor),
+    Environment(
+      term: "xterm-256color", colors: 256, colorTerm: "truecolor", noColor: nil, expected: .truecolor),
     Environment(term: "xterm-256color", colors: 256, colorTerm: "24bit", noColor: nil, expected: .truecolor),
     Environment(term: "xterm", colors: 8, colorTerm: "TrueColor", noColor: nil, expected: .truecolor),
     Environment(term: "xterm-256color", colors: 256, colorTerm: "yes", noColor: nil, expected: .indexed256),
     // NO_COLOR wins over everything when non-empty …
-    Environment(term: "xterm-256color", colors: 256, colorTerm: "truecolor", noColor: "1", expected: .monochrome),
+    Environment(
+      term: "xterm-256color", colors: 256, colorTerm: "truecolor", noColor: "1", expected: .monochrome),
     // … and an empty NO_COLOR does not count.
     Environment(term: "xterm-256color", colors: 256, colorTerm: nil, noColor: "", expected: .indexed256),
     Environment(term: "dumb", colors: nil, colorTerm: "truecolor", noColor: nil, expected: .monochrome),

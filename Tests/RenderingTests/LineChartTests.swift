@@ -11,16 +11,17 @@ import Testing
     let chart = LineChart(title: "tiny", series: [series], yAxis: .log, legend: .hidden)
     // y spans the decades 1e-3…1; with 5 plot rows there is room for 3
     // ticks, so every other decade is labelled. One decade per 19/3 dot rows.
-    #expect(chart.rendered(width: 20, height: 8).lines == [
-      "tiny                ",
-      "   1┤⠑⠢⢄            ",
-      "    │   ⠉⠒⢄         ",
-      "    │      ⠉⠢⣀      ",
-      "0.01┤         ⠑⠤⣀   ",
-      "    │            ⠑⠢⢄",
-      "    └┬────┬───┬────┬",
-      "     0    1   2    3",
-    ])
+    #expect(
+      chart.rendered(width: 20, height: 8).lines == [
+        "tiny                ",
+        "   1┤⠑⠢⢄            ",
+        "    │   ⠉⠒⢄         ",
+        "    │      ⠉⠢⣀      ",
+        "0.01┤         ⠑⠤⣀   ",
+        "    │            ⠑⠢⢄",
+        "    └┬────┬───┬────┬",
+        "     0    1   2    3",
+      ])
   }
 
   @Test func legendGoesToTheEmptiestCorner() {
@@ -28,40 +29,45 @@ import Testing
     let up = Series(name: "up", values: [0.0, 1, 2, 3, 4], color: blue)
     let flatTop = Series(name: "top", values: [4.0, 4, 4, 4, 4, 0], color: red)
     // Falling line: top-right is empty.
-    #expect(LineChart(series: [down]).rendered(width: 20, height: 7).lines == [
-      "                    ",
-      "4┤⠉⠒⠤⣀        ━ down",
-      " │    ⠉⠑⠢⢄⡀         ",
-      "2┤        ⠈⠉⠒⠤⢄⣀    ",
-      "0┤              ⠉⠒⠤⣀",
-      " └┬───┬────┬───┬───┬",
-      "  0   1    2   3   4",
-    ])
+    #expect(
+      LineChart(series: [down]).rendered(width: 20, height: 7).lines == [
+        "                    ",
+        "4┤⠉⠒⠤⣀        ━ down",
+        " │    ⠉⠑⠢⢄⡀         ",
+        "2┤        ⠈⠉⠒⠤⢄⣀    ",
+        "0┤              ⠉⠒⠤⣀",
+        " └┬───┬────┬───┬───┬",
+        "  0   1    2   3   4",
+      ])
     // Rising line: top-right is taken, top-left is next in line.
-    #expect(LineChart(series: [up]).rendered(width: 20, height: 7).lines == [
-      "                    ",
-      "4┤━ up          ⣀⠤⠒⠉",
-      " │         ⢀⡠⠔⠊⠉    ",
-      "2┤    ⣀⡠⠤⠒⠊⠁        ",
-      "0┤⣀⠤⠒⠉              ",
-      " └┬───┬────┬───┬───┬",
-      "  0   1    2   3   4",
-    ])
+    #expect(
+      LineChart(series: [up]).rendered(width: 20, height: 7).lines == [
+        "                    ",
+        "4┤━ up          ⣀⠤⠒⠉",
+        " │         ⢀⡠⠔⠊⠉    ",
+        "2┤    ⣀⡠⠤⠒⠊⠁        ",
+        "0┤⣀⠤⠒⠉              ",
+        " └┬───┬────┬───┬───┬",
+        "  0   1    2   3   4",
+      ])
     // Top row full, bottom-left crossed by the rising line: bottom-right.
-    #expect(LineChart(series: [flatTop, up]).rendered(width: 20, height: 7).lines == [
-      "                    ",
-      "4┤⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⣉⠭⠛⢣   ",
-      " │       ⢀⡠⠔⠊    ⢣  ",
-      "2┤   ⢀⡠⠔⠊⠁     ━ top",
-      "0┤⡠⠔⠊⠁         ━ up ",
-      " └┬──┬───┬──┬───┬──┬",
-      "  0  1   2  3   4  5",
-    ])
+    #expect(
+      LineChart(series: [flatTop, up]).rendered(width: 20, height: 7).lines == [
+        "                    ",
+        "4┤⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⣉⠭⠛⢣   ",
+        " │       ⢀⡠⠔⠊    ⢣  ",
+        "2┤   ⢀⡠⠔⠊⠁     ━ top",
+        "0┤⡠⠔⠊⠁         ━ up ",
+        " └┬──┬───┬──┬───┬──┬",
+        "  0  1   2  3   4  5",
+      ])
   }
 
   @Test func legendSwatchesCarryTheSeriesColours() {
     let chart = LineChart(
-      series: [Series(name: "a", values: [0.0, 1], color: red), Series(name: "b", values: [1.0, 0], color: blue)],
+      series: [
+        Series(name: "a", values: [0.0, 1], color: red), Series(name: "b", values: [1.0, 0], color: blue),
+      ],
       legend: .bottomLeft)
     let grid = chart.rendered(width: 20, height: 8)
     let swatches = grid.cells.enumerated().filter { $0.element.character == "━" }
@@ -85,15 +91,16 @@ import Testing
     let chart = LineChart(title: "loss", series: [series], yAxis: .log, legend: .hidden)
     let grid = chart.rendered(width: 20, height: 7)
     // The zero at step 2 sits on the floor (0.01) instead of vanishing.
-    #expect(grid.lines == [
-      "loss     y≤0 clamped",
-      "   1┤⠑⠤⡀            ",
-      "    │  ⠈⠢⢄          ",
-      " 0.1┤     ⠑⠤⡀       ",
-      "0.01┤       ⠈⠒⢄⣀⣀⣀⣀⣀",
-      "    └┬────┬───┬────┬",
-      "     0    1   2    3",
-    ])
+    #expect(
+      grid.lines == [
+        "loss     y≤0 clamped",
+        "   1┤⠑⠤⡀            ",
+        "    │  ⠈⠢⢄          ",
+        " 0.1┤     ⠑⠤⡀       ",
+        "0.01┤       ⠈⠒⢄⣀⣀⣀⣀⣀",
+        "    └┬────┬───┬────┬",
+        "     0    1   2    3",
+      ])
     #expect(grid[9, 0].style.foreground == Theme.default.bad)
     #expect(chart.clampReport == LineChart.ClampReport(x: 0, y: 1))
 
@@ -107,15 +114,16 @@ import Testing
     let series = Series(name: "a", values: [1.0, 0.1, 0.2, 0.01], color: red)
     let chart = LineChart(title: "loss", series: [series], xAxis: .log, yAxis: .log, legend: .hidden)
     #expect(chart.clampReport == LineChart.ClampReport(x: 1, y: 0))
-    #expect(chart.rendered(width: 20, height: 7).lines == [
-      "loss     x≤0 clamped",
-      "   1┤⡇              ",
-      "    │⡇⢀⣀⣀⡠⠤⠤⠔⠒⠢⡀    ",
-      " 0.1┤⠉⠁        ⠈⠢⢄  ",
-      "0.01┤             ⠑⢄",
-      "    └┬────────┬─────",
-      "     1        2     ",
-    ])
+    #expect(
+      chart.rendered(width: 20, height: 7).lines == [
+        "loss     x≤0 clamped",
+        "   1┤⡇              ",
+        "    │⡇⢀⣀⣀⡠⠤⠤⠔⠒⠢⡀    ",
+        " 0.1┤⠉⠁        ⠈⠢⢄  ",
+        "0.01┤             ⠑⢄",
+        "    └┬────────┬─────",
+        "     1        2     ",
+      ])
     let both = LineChart(series: [Series(name: "a", values: [0.0, 1], color: red)], xAxis: .log, yAxis: .log)
     #expect(both.clampReport.note == "x,y≤0 clamped")
   }
@@ -125,14 +133,15 @@ import Testing
     let chart = LineChart(series: [series], legend: .hidden)
     let grid = chart.rendered(width: 16, height: 6)
     // Nothing is drawn between steps 1 and 3; × sits on step 1.
-    #expect(grid.lines == [
-      "                ",
-      "2┤  ⢀×      ⠱⡀  ",
-      " │ ⢠⠃        ⠘⡄ ",
-      "1┤⡰⠁          ⠈⢆",
-      " └┬──────┬─────┬",
-      "  0      2     4",
-    ])
+    #expect(
+      grid.lines == [
+        "                ",
+        "2┤  ⢀×      ⠱⡀  ",
+        " │ ⢠⠃        ⠘⡄ ",
+        "1┤⡰⠁          ⠈⢆",
+        " └┬──────┬─────┬",
+        "  0      2     4",
+      ])
     #expect(grid[5, 1].style == Style(foreground: red, attributes: .bold))
 
     var unmarked = chart
@@ -143,14 +152,15 @@ import Testing
   @Test func divergedRacerEndsWithAMarker() {
     let series = Series(name: "a", values: [1.0, 2, 3, .infinity, .nan], color: red)
     #expect(series.divergenceIndex == 3)
-    #expect(LineChart(series: [series], legend: .hidden).rendered(width: 16, height: 6).lines == [
-      "                ",
-      "5┤              ",
-      " │   ⣀⡠⠔⠊×      ",
-      "0┤⠒⠉⠉           ",
-      " └┬──────┬─────┬",
-      "  0      2     4",
-    ])
+    #expect(
+      LineChart(series: [series], legend: .hidden).rendered(width: 16, height: 6).lines == [
+        "                ",
+        "5┤              ",
+        " │   ⣀⡠⠔⠊×      ",
+        "0┤⠒⠉⠉           ",
+        " └┬──────┬─────┬",
+        "  0      2     4",
+      ])
   }
 
   @Test func laterSeriesColourSharedCells() {

@@ -122,7 +122,8 @@ import Testing
     } catch {
       #expect(
         error.description
-          == ##"themes/x.theme:1: expected "#RRGGBB", "R G B" (0–255) or "" for theme[axis], found "#12345""##)
+          == ##"themes/x.theme:1: expected "#RRGGBB", "R G B" (0–255) or "" for theme[axis], found "#12345""##
+      )
     }
   }
 }

@@ -71,13 +71,16 @@ import Testing
     }
   }
 
-  @Test(.enabled(if: FileManager.default.fileExists(atPath: RepositoryFiles.themesDirectory + "/default.theme")))
+  @Test(
+    .enabled(if: FileManager.default.fileExists(atPath: RepositoryFiles.themesDirectory + "/default.theme")))
   func builtInDefaultEqualsTheShippedFile() throws {
     let loaded = try ThemeLibrary.load(path: RepositoryFiles.themesDirectory + "/default.theme")
     #expect(loaded.theme == Theme.default)
   }
 
-  @Test(.enabled(if: FileManager.default.fileExists(atPath: RepositoryFiles.themesDirectory + "/colorblind.theme")))
+  @Test(
+    .enabled(
+      if: FileManager.default.fileExists(atPath: RepositoryFiles.themesDirectory + "/colorblind.theme")))
   func colorblindThemeUsesOkabeIto() throws {
     let theme = try ThemeLibrary.load(path: RepositoryFiles.themesDirectory + "/colorblind.theme").theme
     let okabeIto: Set<String> = ["#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7"]
