@@ -85,7 +85,10 @@ public enum IDXReader {
       while filled < count {
         let chunk = UInt32(min(count - filled, 1 << 30))
         let got = gzread(file, base + filled, chunk)
-        if got < 0 { failed = true; return }
+        if got < 0 {
+          failed = true
+          return
+        }
         if got == 0 { return }
         filled += Int(got)
       }

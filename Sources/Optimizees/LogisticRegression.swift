@@ -54,8 +54,10 @@ public struct LogisticRegressionClass: ProblemClass {
   public var configurationKey: String {
     ConfigurationKey.make(
       name,
-      [("features", String(features)), ("points", String(points)),
-       ("noise", ConfigurationKey.format(noise)), ("l2", ConfigurationKey.format(ridge))])
+      [
+        ("features", String(features)), ("points", String(points)),
+        ("noise", ConfigurationKey.format(noise)), ("l2", ConfigurationKey.format(ridge)),
+      ])
   }
 
   public func instance(seed: UInt64) -> LogisticRegressionProblem {

@@ -63,8 +63,10 @@ public struct MNISTMLPClass: ProblemClass {
   public var configurationKey: String {
     ConfigurationKey.make(
       name,
-      [("activation", activation.rawValue), ("batch", String(batchSize)), ("hidden", String(hidden)),
-       ("layers", String(layers))])
+      [
+        ("activation", activation.rawValue), ("batch", String(batchSize)), ("hidden", String(hidden)),
+        ("layers", String(layers)),
+      ])
   }
 
   public func instance(seed: UInt64) -> MNISTMLPProblem {

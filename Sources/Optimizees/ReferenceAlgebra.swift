@@ -30,12 +30,14 @@ enum ReferenceAlgebra {
           let c = 1 / (t * t + 1).squareRoot()
           let s = t * c
           for k in 0..<n {
-            let akp = m[k * n + p], akq = m[k * n + q]
+            let akp = m[k * n + p]
+            let akq = m[k * n + q]
             m[k * n + p] = c * akp - s * akq
             m[k * n + q] = s * akp + c * akq
           }
           for k in 0..<n {
-            let apk = m[p * n + k], aqk = m[q * n + k]
+            let apk = m[p * n + k]
+            let aqk = m[q * n + k]
             m[p * n + k] = c * apk - s * aqk
             m[q * n + k] = s * apk + c * aqk
           }

@@ -38,8 +38,10 @@ public struct RosenbrockClass: ProblemClass {
   public var configurationKey: String {
     ConfigurationKey.make(
       name,
-      [("a", ConfigurationKey.format(a)), ("b", ConfigurationKey.format(b)),
-       ("jitter", ConfigurationKey.format(jitter))])
+      [
+        ("a", ConfigurationKey.format(a)), ("b", ConfigurationKey.format(b)),
+        ("jitter", ConfigurationKey.format(jitter)),
+      ])
   }
 
   public func instance(seed: UInt64) -> RosenbrockProblem {

@@ -145,7 +145,9 @@ struct SparseCodingSolver {
         next.withUnsafeMutableBufferPointer { out in
           z.withUnsafeBufferPointer { step(from: $0, gram: g, into: out) }
         }
-        var moved: Double = 0, size: Double = 0, restart: Double = 0
+        var moved: Double = 0
+        var size: Double = 0
+        var restart: Double = 0
         for i in 0..<n {
           let d = next[i] - z[i]
           moved += d * d
@@ -186,7 +188,8 @@ struct SparseCodingSolver {
         next.withUnsafeMutableBufferPointer { out in
           x.withUnsafeBufferPointer { step(from: $0, gram: g, into: out) }
         }
-        var moved: Double = 0, size: Double = 0
+        var moved: Double = 0
+        var size: Double = 0
         var sameSupport = true
         for i in 0..<n {
           let d = next[i] - x[i]

@@ -86,7 +86,8 @@ struct GradientCase: Sendable, CustomTestStringConvertible {
     var numeric: [Double] = []
     for i in coordinates {
       let h = gradientCase.step * max(1, abs(theta[i]))
-      var plus = theta, minus = theta
+      var plus = theta
+      var minus = theta
       plus[i] += h
       minus[i] -= h
       let step = Double(plus[i]) - Double(minus[i])  // the step actually taken in Float

@@ -97,7 +97,9 @@ import Testing
   // MARK: Sparse coding
 
   /// F(Γ) = ½‖y − DΓ‖² + Ω(Γ) in Double, and c = Dᵀ(y − DΓ).
-  static func evaluate(_ problem: SparseCodingProblem, at code: [Float]) -> (value: Double, correlation: [Double]) {
+  static func evaluate(_ problem: SparseCodingProblem, at code: [Float]) -> (
+    value: Double, correlation: [Double]
+  ) {
     let d = problem.dictionary.asDouble
     let x = code.asDouble
     let fit = ReferenceAlgebra.product(d, rows: problem.rows, cols: problem.dimension, x)
@@ -108,12 +110,15 @@ import Testing
     case .l1(let lambda): penalty = Double(lambda) * x.reduce(0) { $0 + abs($1) }
     case .l0(let lambda): penalty = Double(lambda) * Double(x.filter { $0 != 0 }.count)
     case .groupL2(let lambda, let size):
-      penalty = Double(lambda) * stride(from: 0, to: x.count, by: size).reduce(0) { sum, start in
-        sum + x[start..<min(start + size, x.count)].reduce(0) { $0 + $1 * $1 }.squareRoot()
-      }
+      penalty =
+        Double(lambda)
+        * stride(from: 0, to: x.count, by: size).reduce(0) { sum, start in
+          sum + x[start..<min(start + size, x.count)].reduce(0) { $0 + $1 * $1 }.squareRoot()
+        }
     case .none: penalty = 0
     }
-    let correlation = ReferenceAlgebra.transposedProduct(d, rows: problem.rows, cols: problem.dimension, residual)
+    let correlation = ReferenceAlgebra.transposedProduct(
+      d, rows: problem.rows, cols: problem.dimension, residual)
     return (0.5 * squares + penalty, correlation)
   }
 
@@ -161,7 +166,8 @@ import Testing
       }
     }
     let fit = ReferenceAlgebra.product(d, rows: m, cols: n, x)
-    let ista = 0.5 * zip(fit, y).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+    let ista =
+      0.5 * zip(fit, y).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
       + lambda * x.reduce(0) { $0 + abs($1) }
     let r = Double(problem.optimum)
     #expect(r <= ista * (1 + 1e-7))
@@ -198,7 +204,9 @@ import Testing
           let c = Array(correlation[start..<(start + 5)])
           let norm = group.reduce(0) { $0 + $1 * $1 }.squareRoot()
           if norm > 0 {
-            let gap = zip(c, group).reduce(0) { $0 + ($1.0 - lambda * $1.1 / norm) * ($1.0 - lambda * $1.1 / norm) }
+            let gap = zip(c, group).reduce(0) {
+              $0 + ($1.0 - lambda * $1.1 / norm) * ($1.0 - lambda * $1.1 / norm)
+            }
             #expect(gap.squareRoot() <= 2e-5, "seed \(seed) group \(start / 5)")
           } else {
             #expect(c.reduce(0) { $0 + $1 * $1 }.squareRoot() <= lambda + 2e-5)

@@ -1,0 +1,143 @@
+import Foundation
+import LinearAlgebra
+import Testing
+
+@testable import Optimizees
+
+/// The MLP's parameter layout and loss against a hand-written forward pass,
+/// and the real MNIST files when they are present.
+@Suite struct MNISTTests {
+  /// The documented layout, evaluated in Double: for each layer, W
+  /// (inputs×outputs, row-major) then b; sigmoid hidden layers; softmax
+  /// cross-entropy.
+  static func referenceLoss(
+    theta: [Float], sizes: [Int], activation: Activation, images: LabelledImages, count: Int
+  ) -> (loss: Double, accuracy: Double) {
+    var total: Double = 0
+    var correct = 0
+    for example in 0..<count {
+      var a = (0..<images.pixels).map { Double(images.images[example * images.pixels + $0]) }
+      var offset = 0
+      for l in 0..<(sizes.count - 1) {
+        let (fanIn, fanOut) = (sizes[l], sizes[l + 1])
+        var z = (0..<fanOut).map { Double(theta[offset + fanIn * fanOut + $0]) }
+        for i in 0..<fanIn {
+          for j in 0..<fanOut { z[j] += a[i] * Double(theta[offset + i * fanOut + j]) }
+        }
+        offset += fanIn * fanOut + fanOut
+        if l < sizes.count - 2 {
+          switch activation {
+          case .sigmoid: z = z.map { 1 / (1 + exp(-$0)) }
+          case .relu: z = z.map { max($0, 0) }
+          case .tanh: z = z.map { tanh($0) }
+          }
+        }
+        a = z
+      }
+      let shift = a.max() ?? 0
+      let logSum = log(a.reduce(0) { $0 + exp($1 - shift) }) + shift
+      let label = Int(images.labels[example])
+      total += logSum - a[label]
+      if a.firstIndex(of: a.max() ?? 0) == label { correct += 1 }
+    }
+    return (total / Double(count), Double(correct) / Double(count))
+  }
+
+  @Test(arguments: [(0, Activation.sigmoid), (1, .sigmoid), (2, .tanh), (2, .relu)])
+  func evaluationMatchesTheDocumentedLayout(layers: Int, activation: Activation) {
+    let problemClass = MNISTMLPClass(
+      dataset: FakeMNIST.dataset, hidden: 5, layers: layers, activation: activation)
+    let problem = problemClass.instance(seed: 2)
+    let sizes = [16] + [Int](repeating: 5, count: layers) + [10]
+    #expect(problem.layerSizes == sizes)
+    let expectedCount = zip(sizes, sizes.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 + $1.1 }
+    #expect(problem.dimension == expectedCount)
+    var rng = RandomSource(seed: 4)
+    let theta = rng.gaussianArray(count: problem.dimension, standardDeviation: 0.8)
+    for split in DataSplit.allCases {
+      let result = problem.evaluate(at: theta, split: split, examples: 20)
+      let reference = Self.referenceLoss(
+        theta: theta, sizes: sizes, activation: activation, images: FakeMNIST.dataset.split(split), count: 20)
+      #expect(result.examples == 20)
+      #expect(abs(Double(result.meanLoss) - reference.loss) <= 1e-5 * reference.loss)
+      #expect(abs(Double(result.accuracy) - reference.accuracy) < 1e-6)
+    }
+    // The default count is the whole split.
+    #expect(problem.evaluate(at: theta, split: .test).examples == 32)
+    #expect(problem.meanLoss(at: theta, split: .test) == problem.evaluate(at: theta, split: .test).meanLoss)
+  }
+
+  @Test func minibatchLossIsTheMeanOverExamplesDrawnFromTheTrainingSplit() {
+    // With one training example repeated, every minibatch is that example.
+    let one = LabelledImages(
+      images: FakeMNIST.dataset.train.images.prefix(16).map { $0 }, labels: [7], rows: 4, columns: 4)
+    let dataset = MNISTDataset(train: one, test: FakeMNIST.dataset.test)
+    var problem = MNISTMLPClass(dataset: dataset, hidden: 3, batchSize: 5).instance(seed: 1)
+    let theta = problem.initialParameters.map { $0 * 100 }
+    let loss = problem.objective(at: theta)
+    let reference = Self.referenceLoss(
+      theta: theta, sizes: [16, 3, 10], activation: .sigmoid, images: one, count: 1)
+    #expect(abs(Double(loss) - reference.loss) <= 1e-5 * reference.loss)
+  }
+
+  @Test func initialParametersAreSmallGaussians() {
+    let problem = MNISTMLPClass(dataset: FakeMNIST.dataset, hidden: 20).instance(seed: 3)
+    let theta = problem.initialParameters
+    let mean = theta.reduce(0, +) / Float(theta.count)
+    let deviation = (theta.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(theta.count)).squareRoot()
+    #expect(abs(mean) < 0.002)
+    #expect(abs(deviation - 0.01) < 0.001)
+  }
+
+  // MARK: The real files
+
+  static let realDirectory = TestFiles.sharedMNISTDirectory
+  static let real: Result<MNISTDataset, ProblemError>? = realDirectory.map { directory in
+    Result { () throws(ProblemError) in try MNISTDataset.load(directory: directory) }
+  }
+
+  @Test(.enabled(if: realDirectory != nil, "real MNIST not found in ../shared/data/mnist: skipped"))
+  func realFilesHaveTheStandardShape() throws {
+    let dataset = try #require(Self.real).get()
+    #expect(dataset.train.count == 60000 && dataset.test.count == 10000)
+    #expect(dataset.train.rows == 28 && dataset.train.columns == 28 && dataset.pixels == 784)
+    #expect(dataset.train.images.count == 60000 * 784 && dataset.test.images.count == 10000 * 784)
+    for split in [dataset.train, dataset.test] {
+      #expect(split.labels.allSatisfy { $0 < 10 })
+      let (low, high) = split.images.withUnsafeBufferPointer { pixels in
+        var (low, high) = (Float.infinity, -Float.infinity)
+        for v in pixels {
+          low = min(low, v)
+          high = max(high, v)
+        }
+        return (low, high)
+      }
+      #expect(low == 0 && high == 1)
+    }
+    // The standard class counts (e.g. 5923 zeros in train, 980 in test).
+    #expect(dataset.train.labels.filter { $0 == 0 }.count == 5923)
+    #expect(dataset.test.labels.filter { $0 == 0 }.count == 980)
+    #expect(dataset.train.labels.filter { $0 == 1 }.count == 6742)
+    #expect(dataset.test.labels.filter { $0 == 1 }.count == 1135)
+  }
+
+  @Test(.enabled(if: realDirectory != nil, "real MNIST not found in ../shared/data/mnist: skipped"))
+  func defaultNetworkStartsAtChanceAndLearns() throws {
+    let dataset = try #require(Self.real).get()
+    var problem = MNISTMLPClass(dataset: dataset).instance(seed: 1)
+    #expect(problem.dimension == 784 * 20 + 20 + 20 * 10 + 10)
+    // Tiny weights: every class equally likely, loss ln 10.
+    var theta = problem.initialParameters
+    let start = problem.evaluate(at: theta, split: .test, examples: 2000)
+    #expect(abs(start.meanLoss - Float(log(10.0))) < 0.01)
+    // Plain SGD (lr 3, RNNprop-style budgets) for 150 minibatches of 128.
+    var gradient = [Float](repeating: 0, count: theta.count)
+    for _ in 0..<150 {
+      _ = problem.objective(at: theta, gradient: &gradient)
+      for i in theta.indices { theta[i] -= 3 * gradient[i] }
+    }
+    let end = problem.evaluate(at: theta, split: .test, examples: 2000)
+    #expect(end.meanLoss < 0.7, "test loss after 150 SGD steps: \(end.meanLoss)")
+    #expect(end.accuracy > 0.8, "test accuracy after 150 SGD steps: \(end.accuracy)")
+  }
+}
