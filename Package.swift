@@ -35,15 +35,20 @@ let package = Package(
     .target(name: "Optimizers", dependencies: ["LinearAlgebra", "Autodiff", "Optimizees"]),
     .target(name: "MetaLearning", dependencies: ["LinearAlgebra", "Autodiff", "Optimizees", "Optimizers"]),
 
+    // The background engine: meta-trains and races, publishes snapshots.
+    .target(name: "Engine", dependencies: ["LinearAlgebra", "Optimizees", "Optimizers", "MetaLearning"]),
+
     // Screen.
     .target(name: "Rendering"),
     .target(name: "TerminalUI", dependencies: ["CNcursesw", "Rendering"]),
+    .target(name: "Dashboard", dependencies: ["Engine", "MetaLearning", "Rendering", "TerminalUI"]),
 
     // The executable.
     .executableTarget(
       name: "mnemo",
       dependencies: [
-        "LinearAlgebra", "Optimizees", "Optimizers", "MetaLearning", "Rendering", "TerminalUI",
+        "LinearAlgebra", "Optimizees", "Optimizers", "MetaLearning", "Engine", "Rendering", "TerminalUI",
+        "Dashboard",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -56,6 +61,8 @@ let package = Package(
       name: "MetaLearningTests",
       dependencies: ["MetaLearning", "Optimizers", "Optimizees", "LinearAlgebra"]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
+    .testTarget(name: "EngineTests", dependencies: ["Engine", "MetaLearning", "Optimizees"]),
+    .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Engine", "MetaLearning", "Rendering"]),
     .testTarget(name: "EndToEndTests", dependencies: []),
   ],
   swiftLanguageModes: [.v6]

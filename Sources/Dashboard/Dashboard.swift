@@ -1,0 +1,1 @@
+// Dashboard module: arrives with the dashboard's first commit.
