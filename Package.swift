@@ -41,7 +41,9 @@ let package = Package(
     // Screen.
     .target(name: "Rendering"),
     .target(name: "TerminalUI", dependencies: ["CNcursesw", "Rendering"]),
-    .target(name: "Dashboard", dependencies: ["Engine", "MetaLearning", "Rendering", "TerminalUI"]),
+    .target(
+      name: "Dashboard",
+      dependencies: ["Engine", "MetaLearning", "Optimizees", "Optimizers", "Rendering", "TerminalUI"]),
 
     // The executable.
     .executableTarget(
