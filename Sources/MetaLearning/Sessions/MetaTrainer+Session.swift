@@ -1,0 +1,84 @@
+import Optimizees
+import Optimizers
+
+extension LSTMOptimizerWeights {
+  /// φ as named tensors (one per layout slot).
+  public var namedTensors: NamedTensors {
+    NamedTensors(slots.map { NamedTensors.Entry(name: $0.name, shape: $0.shape, values: Array(values[$0.range])) })
+  }
+
+  /// φ read back from named tensors: every slot of `configuration`'s layout
+  /// must be present with its shape.
+  public init(configuration: LSTMOptimizerConfiguration, tensors: NamedTensors, path: String) throws(SessionError) {
+    var values = [Float](repeating: 0, count: Self.parameterCount(configuration))
+    for slot in Self.tensorLayout(configuration) {
+      guard let entry = tensors[slot.name] else {
+        throw .mismatch(path: path, reason: "tensor '\(slot.name)' is missing for this LSTM configuration")
+      }
+      guard entry.shape == slot.shape else {
+        throw .mismatch(path: path, reason: "tensor '\(slot.name)' has shape \(entry.shape), expected \(slot.shape)")
+      }
+      values.replaceSubrange(slot.range, with: entry.values)
+    }
+    self.init(configuration: configuration, values: values)
+  }
+}
+
+extension MetaTrainer {
+  /// φ and the meta-optimizer's moments, for a session's weights file.
+  public var sessionTensors: NamedTensors {
+    var tensors = weights.namedTensors
+    let count = metaOptimizer.firstMoment.count
+    tensors.entries.append(.init(name: "meta-adam.m", shape: [count], values: metaOptimizer.firstMoment))
+    tensors.entries.append(.init(name: "meta-adam.v", shape: [count], values: metaOptimizer.secondMoment))
+    tensors.entries.append(.init(name: "meta-adam.steps", shape: [1], values: [Float(metaOptimizer.steps)]))
+    return tensors
+  }
+
+  /// The learned optimizer's configuration recorded in a manifest.
+  public static func optimizerConfiguration(of manifest: SessionManifest) throws(SessionError)
+    -> LSTMOptimizerConfiguration
+  {
+    guard let configuration = LSTMOptimizerConfiguration(record: manifest.optimizer) else {
+      throw .corrupt(
+        path: "sessions/\(manifest.name)/session.json",
+        reason: "the 'optimizer' record is not a valid LSTM configuration: \(manifest.optimizer)")
+    }
+    return configuration
+  }
+
+  /// A trainer that resumes `session` on `problemClass`, with φ, Adam's
+  /// moments and the iteration count restored.
+  public static func resume(_ session: Session, problemClass: any ProblemClass) throws(SessionError) -> MetaTrainer {
+    let manifest = session.manifest
+    let path = "sessions/\(manifest.name)/\(manifest.weightsFile)"
+    let optimizer = try optimizerConfiguration(of: manifest)
+    guard let objective = MetaObjective(rawValue: manifest.objective),
+      let training = MetaTrainingConfiguration(record: manifest.training, objective: objective, seed: manifest.seed)
+    else {
+      throw .corrupt(
+        path: "sessions/\(manifest.name)/session.json", reason: "the objective or training settings are invalid")
+    }
+    let weights = try LSTMOptimizerWeights(configuration: optimizer, tensors: session.weights, path: path)
+    var adam = MetaAdam(count: weights.values.count, learningRate: training.learningRate)
+    if let m = session.weights["meta-adam.m"], let v = session.weights["meta-adam.v"],
+      let steps = session.weights["meta-adam.steps"]?.values.first,
+      m.values.count == adam.firstMoment.count, v.values.count == adam.secondMoment.count
+    {
+      adam.firstMoment = m.values
+      adam.secondMoment = v.values
+      adam.steps = Int(steps)
+    }
+    return MetaTrainer(
+      problemClass: problemClass, configuration: training, weights: weights, metaOptimizer: adam,
+      iteration: manifest.metaIteration)
+  }
+
+  /// The learned optimizer's weights stored in `session` (for racing).
+  public static func weights(of session: Session) throws(SessionError) -> LSTMOptimizerWeights {
+    let optimizer = try optimizerConfiguration(of: session.manifest)
+    return try LSTMOptimizerWeights(
+      configuration: optimizer, tensors: session.weights,
+      path: "sessions/\(session.manifest.name)/\(session.manifest.weightsFile)")
+  }
+}

@@ -1,0 +1,144 @@
+import Autodiff
+import LinearAlgebra
+import Optimizees
+import Optimizers
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Meta-trains the coordinatewise LSTM optimizer on one problem class by
+/// truncated BPTT.
+///
+/// An *episode* samples B problems (from the training seed stream) and runs
+/// the learned optimizer on them for T steps; every K steps is one
+/// *meta-iteration*: the unroll is recorded on a tape, the meta-objective
+/// differentiated with respect to φ, the gradient's global norm clipped, and
+/// Adam applied. θ and the LSTM states carry over to the next unroll as
+/// values. A meta-gradient with a NaN or ∞ is skipped (φ untouched) and the
+/// episode restarted; so is an episode whose optimizees blew up.
+///
+/// The trainer owns a tape and mutable buffers, so it is a reference type
+/// used from one thread (the CLI's, or the dashboard engine's).
+public final class MetaTrainer {
+  public let problemClass: any ProblemClass
+  public let configuration: MetaTrainingConfiguration
+  public private(set) var weights: LSTMOptimizerWeights
+  public private(set) var metaOptimizer: MetaAdam
+  /// Meta-iterations completed (including those before a resume).
+  public private(set) var iteration: Int
+  private let tape = Tape<Float>()
+  private var oracle: ProblemBatch
+  private var state: UnrollState<Float>
+  private var episode: Int
+
+  /// What one meta-iteration did.
+  public struct Report: Sendable, Equatable {
+    public var iteration: Int
+    /// The meta-loss of the unroll (NaN when skipped).
+    public var metaLoss: Double
+    /// ‖∂meta-loss/∂φ‖ before clipping.
+    public var gradientNorm: Double
+    /// Whether the update was skipped by the NaN/∞ guard.
+    public var skipped: Bool
+    /// Mean loss of the batch's optimizees after the unroll.
+    public var meanLoss: Double
+  }
+
+  /// A trainer starting from `weights` (fresh or resumed).
+  public init(
+    problemClass: any ProblemClass, configuration: MetaTrainingConfiguration,
+    weights: LSTMOptimizerWeights, metaOptimizer: MetaAdam? = nil, iteration: Int = 0
+  ) {
+    self.problemClass = problemClass
+    self.configuration = configuration
+    self.weights = weights
+    self.metaOptimizer =
+      metaOptimizer ?? MetaAdam(count: weights.values.count, learningRate: configuration.learningRate)
+    self.iteration = iteration
+    episode = iteration
+    (oracle, state) = Self.startEpisode(
+      problemClass: problemClass, configuration: configuration, optimizer: weights.configuration, episode: episode)
+  }
+
+  /// One meta-iteration: an unroll of K steps, its meta-gradient, an Adam
+  /// step on φ.
+  @discardableResult
+  public func step() -> Report {
+    if state.step >= configuration.horizon { newEpisode() }
+    let steps = min(configuration.unroll, configuration.horizon - state.step)
+    let outcome = LSTMUnroll<Float>.run(
+      tape: tape, configuration: weights.configuration, weights: weights.values,
+      objective: configuration.objective, steps: steps, state: &state, oracle: &oracle)
+    var gradient = outcome.gradient
+    var squares: Double = 0
+    for g in gradient { squares += Double(g) * Double(g) }
+    let norm = squares.squareRoot()
+    iteration += 1
+    let meanLoss = state.losses.reduce(0, +) / Double(state.losses.count)
+    guard norm.isFinite, outcome.metaLoss.isFinite else {
+      newEpisode()
+      return Report(iteration: iteration, metaLoss: .nan, gradientNorm: norm, skipped: true, meanLoss: meanLoss)
+    }
+    if norm > Double(configuration.clipNorm) {
+      let factor = Float(Double(configuration.clipNorm) / norm)
+      for i in gradient.indices { gradient[i] *= factor }
+    }
+    metaOptimizer.update(&weights.values, gradient: gradient)
+    if !meanLoss.isFinite || state.theta.contains(where: { !$0.isFinite }) { newEpisode() }
+    return Report(
+      iteration: iteration, metaLoss: outcome.metaLoss, gradientNorm: norm, skipped: false, meanLoss: meanLoss)
+  }
+
+  /// The learned optimizer as a racer with the current weights.
+  public func racer(name: String = "lstm") -> Racer {
+    Self.racer(weights: weights, name: name)
+  }
+
+  /// A racer for given weights. On composite problems the prox uses 1/L when
+  /// the problem knows L (the step a proximal gradient method would take).
+  public static func racer(weights: LSTMOptimizerWeights, name: String = "lstm") -> Racer {
+    Racer(name: name) { problem in
+      LSTMOptimizer(weights: weights, dimension: problem.dimension, name: name)
+    }
+  }
+
+  /// Mean loss of the learned optimizer after `steps` steps on `instances`
+  /// validation problems (a seed stream disjoint from training and
+  /// evaluation): what a run watches to know it is learning.
+  public func validate(instances: Int = 20, steps: Int? = nil) -> Double {
+    var run = RaceRun(
+      problemClass: problemClass, racers: [racer()],
+      configuration: RaceConfiguration(
+        steps: steps ?? configuration.horizon, instances: instances, seed: configuration.seed),
+      instanceStream: .validation)
+    return run.run().traces[0].finalMeanLoss
+  }
+
+  private func newEpisode() {
+    episode += 1
+    (oracle, state) = Self.startEpisode(
+      problemClass: problemClass, configuration: configuration, optimizer: weights.configuration, episode: episode)
+  }
+
+  private static func startEpisode(
+    problemClass: any ProblemClass, configuration: MetaTrainingConfiguration,
+    optimizer: LSTMOptimizerConfiguration, episode: Int
+  ) -> (ProblemBatch, UnrollState<Float>) {
+    let problems = (0..<configuration.batch).map { b in
+      problemClass.sample(seed: SeedStream.training.seed(configuration.seed, index: episode * configuration.batch + b))
+    }
+    var scales: [Float]? = nil
+    if configuration.randomScaling > 0 {
+      var rng = RandomSource(seed: configuration.seed, stream: 1000 + UInt64(episode))
+      let a = configuration.randomScaling
+      scales = problems.map { _ in expf(rng.uniform(-a, a)) }
+    }
+    var oracle = ProblemBatch(problems: problems, scales: scales)
+    let theta = problems.flatMap(\.initialParameters)
+    let state = UnrollState(initialTheta: theta, configuration: optimizer, oracle: &oracle)
+    return (oracle, state)
+  }
+}

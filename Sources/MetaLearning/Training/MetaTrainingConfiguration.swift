@@ -1,0 +1,69 @@
+/// The settings of meta-training, with the anchors' defaults (Andrychowicz
+/// et al. 2016 as DeepMind's code runs them).
+public struct MetaTrainingConfiguration: Sendable, Hashable, Codable {
+  /// T: optimizer steps per problem episode.
+  public var horizon: Int
+  /// K: steps per truncated unroll (one meta-iteration).
+  public var unroll: Int
+  /// B: problems per meta-batch.
+  public var batch: Int
+  /// Adam's learning rate on φ.
+  public var learningRate: Float
+  /// The meta-gradient's global norm is clipped to this.
+  public var clipNorm: Float
+  /// The meta-objective.
+  public var objective: MetaObjective
+  /// When positive, each problem is scaled by e^{U(−a, a)} (a = this).
+  public var randomScaling: Float
+  /// The run seed (problem episodes, initialisation).
+  public var seed: UInt64
+
+  public init(
+    horizon: Int = 100, unroll: Int = 20, batch: Int = 128, learningRate: Float = 1e-3,
+    clipNorm: Float = 10, objective: MetaObjective = .lossSum, randomScaling: Float = 0, seed: UInt64 = 0
+  ) {
+    self.horizon = horizon
+    self.unroll = unroll
+    self.batch = batch
+    self.learningRate = learningRate
+    self.clipNorm = clipNorm
+    self.objective = objective
+    self.randomScaling = randomScaling
+    self.seed = seed
+  }
+
+  /// The defaults per problem class, in one place: 128 quadratics per batch
+  /// as DeepMind's code; one MLP per batch on MNIST (each is 16k
+  /// coordinates already); 16 of the other small classes.
+  public static func defaults(forProblem name: String) -> MetaTrainingConfiguration {
+    switch name {
+    case "quadratic": MetaTrainingConfiguration(batch: 128)
+    case "mnist-mlp": MetaTrainingConfiguration(batch: 1)
+    default: MetaTrainingConfiguration(batch: 16)
+    }
+  }
+
+  /// The `key=value` record kept in a session's manifest.
+  public var record: [String: String] {
+    [
+      "horizon": String(horizon), "unroll": String(unroll), "batch": String(batch),
+      "learning-rate": String(learningRate), "clip-norm": String(clipNorm),
+      "random-scaling": String(randomScaling),
+    ]
+  }
+
+  /// Rebuilds a configuration from a manifest's record, objective and seed;
+  /// nil when a field is malformed.
+  public init?(record: [String: String], objective: MetaObjective, seed: UInt64) {
+    guard let horizon = record["horizon"].flatMap(Int.init), horizon > 0,
+      let unroll = record["unroll"].flatMap(Int.init), unroll > 0,
+      let batch = record["batch"].flatMap(Int.init), batch > 0,
+      let rate = record["learning-rate"].flatMap(Float.init), rate > 0,
+      let clip = record["clip-norm"].flatMap(Float.init), clip > 0
+    else { return nil }
+    let scaling = record["random-scaling"].flatMap(Float.init) ?? 0
+    self.init(
+      horizon: horizon, unroll: unroll, batch: batch, learningRate: rate, clipNorm: clip,
+      objective: objective, randomScaling: scaling, seed: seed)
+  }
+}

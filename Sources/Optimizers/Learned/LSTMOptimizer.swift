@@ -1,0 +1,104 @@
+import Autodiff
+import LinearAlgebra
+
+/// The learned coordinatewise LSTM optimizer as it runs in a race: forward
+/// only, no tape, every coordinate of θ one row of a batch.
+///
+/// Each step: preprocess ∇f into features (n × I), run the stacked LSTM
+/// cells in place on their states (one GEMM and one fused elementwise pass
+/// per layer), apply the linear head as one GEMV, and add
+/// `scale · (head + bias)` to θ. All buffers are allocated at `init`; `step`
+/// allocates nothing.
+public struct LSTMOptimizer: Optimizer {
+  public var name: String
+  public let weights: LSTMOptimizerWeights
+  private var preprocessing: PreprocessingState
+  /// Hidden and cell states per layer, n × H each.
+  private var hidden: [[Float]]
+  private var cell: [[Float]]
+  private var features: [Float]
+  private var workspace: [Float]
+  private var head: [Float]
+  private let dimension: Int
+  /// Where each tensor of φ starts in `weights.values` (layout order).
+  private let offsets: [Int]
+
+  /// An optimizer for a problem of `dimension` coordinates, states at zero.
+  public init(weights: LSTMOptimizerWeights, dimension: Int, name: String = "lstm") {
+    self.name = name
+    self.weights = weights
+    self.dimension = dimension
+    offsets = weights.slots.map(\.range.lowerBound)
+    let configuration = weights.configuration
+    let h = configuration.hiddenSize
+    preprocessing = PreprocessingState(configuration.preprocessing, count: dimension)
+    hidden = Array(repeating: [Float](repeating: 0, count: dimension * h), count: configuration.layers)
+    cell = hidden
+    features = [Float](repeating: 0, count: dimension * configuration.inputSize)
+    let widest = max(configuration.inputSize, h)
+    workspace = [Float](
+      repeating: 0, count: LSTMCell.workspaceCount(batch: dimension, inputSize: widest, hiddenSize: h))
+    head = [Float](repeating: 0, count: dimension)
+  }
+
+  /// The learned rule has no base rate: the prox of composite problems uses
+  /// the output scale as its step.
+  public var proximalStep: Float { weights.configuration.outputScale }
+
+  public mutating func step(parameters: inout [Float], gradient: [Float]) {
+    let configuration = weights.configuration
+    let h = configuration.hiddenSize
+    let n = dimension
+    gradient.withUnsafeBufferPointer { g in
+      features.withUnsafeMutableBufferPointer { preprocessing.features(of: g, into: $0) }
+    }
+    let phi = weights.values
+    phi.withUnsafeBufferPointer { phiBuffer in
+      guard let base = phiBuffer.baseAddress else { return }
+      for layer in 0..<configuration.layers {
+        let inputSize = layer == 0 ? configuration.inputSize : h
+        // Layer 0 reads the features; a higher layer reads the new hidden
+        // state of the one below (a different array from its own state).
+        let input = layer == 0 ? features : hidden[layer - 1]
+        input.withUnsafeBufferPointer { x in
+          workspace.withUnsafeMutableBufferPointer { work in
+            hidden[layer].withUnsafeMutableBufferPointer { hs in
+              cell[layer].withUnsafeMutableBufferPointer { cs in
+                guard let xp = x.baseAddress, let scratch = work.baseAddress,
+                  let hp = hs.baseAddress, let cp = cs.baseAddress
+                else { return }
+                LSTMCell.forward(
+                  batch: n, inputSize: inputSize, hiddenSize: h,
+                  input: xp, hidden: hp, cell: cp,
+                  inputWeights: base + offsets[layer * 3],
+                  hiddenWeights: base + offsets[layer * 3 + 1],
+                  bias: base + offsets[layer * 3 + 2],
+                  workspace: scratch, newHidden: hp, newCell: cp)
+              }
+            }
+          }
+        }
+      }
+      let headSlot = configuration.layers * 3
+      hidden[configuration.layers - 1].withUnsafeBufferPointer { top in
+        head.withUnsafeMutableBufferPointer { out in
+          guard let tp = top.baseAddress, let op = out.baseAddress else { return }
+          BLAS.gemv(m: n, n: h, a: tp, x: base + offsets[headSlot], y: op)
+        }
+      }
+      let bias = phiBuffer[offsets[headSlot + 1]]
+      let scale = configuration.outputScale
+      head.withUnsafeBufferPointer { out in
+        parameters.withUnsafeMutableBufferPointer { theta in
+          for i in 0..<n { theta[i] += scale * (out[i] + bias) }
+        }
+      }
+    }
+  }
+
+  /// The hidden state of `layer` (n × H, row-major): what the dashboard's
+  /// memory panel shows for the LSTM.
+  public func hiddenState(layer: Int) -> [Float] {
+    hidden[layer]
+  }
+}

@@ -1,1 +1,0 @@
-// TerminalUI module: contents arrive with the first commits that use it.

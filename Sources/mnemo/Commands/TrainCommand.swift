@@ -1,0 +1,191 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import MetaLearning
+import Optimizees
+import Optimizers
+
+/// `mnemo train`: meta-train the LSTM optimizer on a problem class and keep
+/// it in a session.
+struct TrainCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "train",
+    abstract: "Meta-train a learned optimizer and save it as a session.",
+    discussion: """
+      Truncated BPTT (unrolls of K steps over episodes of T steps on batches of problems), Adam on \
+      the optimizer's weights. Progress goes to standard error; the session is saved every few \
+      minutes, at the end, and on Ctrl-C. --resume continues a saved session.
+      """)
+
+  @OptionGroup var problemOptions: ProblemOptions
+
+  @Option(help: "Session name (a folder in the sessions directory).")
+  var session: String
+
+  @Flag(help: "Continue the saved session (its problem, architecture and settings).")
+  var resume = false
+
+  @Option(help: "Meta-iterations to run.")
+  var iterations: Int = 1000
+
+  @Option(help: "Meta-objective: loss-sum, log-loss or rate.")
+  var objective: String = "loss-sum"
+
+  @Option(help: "Problems per meta-batch (default per problem class).")
+  var batch: Int?
+
+  @Option(help: "Episode horizon T.")
+  var horizon: Int = 100
+
+  @Option(help: "Steps per truncated unroll K.")
+  var unroll: Int = 20
+
+  @Option(help: "Adam's learning rate on the optimizer's weights.")
+  var metaLearningRate: Float = 1e-3
+
+  @Option(help: "Random problem scaling e^U(-a,a) (0: off).")
+  var randomScaling: Float = 0
+
+  @Option(help: "LSTM layers.") var layers: Int?
+  @Option(help: "LSTM hidden units per layer.") var hidden: Int?
+  @Option(help: "Gradient preprocessing: none, log-sign[:k], rnnprop[:b1:b2].") var preprocessing: String?
+  @Option(help: "Output scale of the LSTM's update.") var outputScale: Float?
+
+  @Option(help: "The run seed.")
+  var seed: UInt64 = 0
+
+  @Option(help: "Validate (and log) every this many meta-iterations.")
+  var validateEvery: Int = 100
+
+  @Option(help: "Autosave period in seconds.")
+  var autosaveSeconds: Double = 120
+
+  @Option(help: ArgumentHelp("The sessions folder (default: $MNEMO_SESSIONS, else ./sessions).", valueName: "dir"))
+  var sessions: String?
+
+  @Flag(help: "No progress on standard error.")
+  var quiet = false
+
+  func validate() throws {
+    guard SessionStore.isValidName(session) else {
+      throw ValidationError("'\(session)' is not a valid session name: use letters, digits, '-', '_' and '.'.")
+    }
+    guard iterations >= 0 else { throw ValidationError("--iterations must be at least 0.") }
+    guard MetaObjective(rawValue: objective) != nil else {
+      throw ValidationError(
+        "unknown objective '\(objective)'; valid: \(MetaObjective.allCases.map(\.rawValue).joined(separator: ", ")).")
+    }
+    guard horizon >= 1, unroll >= 1, validateEvery >= 1 else {
+      throw ValidationError("--horizon, --unroll and --validate-every must be at least 1.")
+    }
+    if let preprocessing, GradientPreprocessing(parsing: preprocessing) == nil {
+      throw ValidationError("--preprocessing expects none, log-sign[:k] or rnnprop[:b1:b2], got '\(preprocessing)'.")
+    }
+  }
+
+  func run() throws {
+    let store = SessionStore(directory: sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory())
+    var trainer: MetaTrainer
+    var manifest: SessionManifest
+    var history: CSVTable
+    let problemClass: any ProblemClass
+    if resume {
+      let saved = try store.load(session)
+      manifest = saved.manifest
+      problemClass = try ProblemCatalog.make(
+        manifest.problem.name, options: manifest.problem.options, mnistDirectory: problemOptions.mnist)
+      trainer = try MetaTrainer.resume(saved, problemClass: problemClass)
+      history = saved.trainingHistory
+    } else {
+      if store.exists(session) {
+        throw ValidationError(
+          "session '\(session)' already exists in \(store.directory.path); use --resume to continue it or pick another name.")
+      }
+      problemClass = try problemOptions.makeClass()
+      var optimizer = LSTMOptimizerConfiguration.defaults(forProblem: problemClass.name)
+      if let layers { optimizer.layers = layers }
+      if let hidden { optimizer.hiddenSize = hidden }
+      if let preprocessing, let parsed = GradientPreprocessing(parsing: preprocessing) { optimizer.preprocessing = parsed }
+      if let outputScale { optimizer.outputScale = outputScale }
+      var training = MetaTrainingConfiguration.defaults(forProblem: problemClass.name)
+      training.horizon = horizon
+      training.unroll = unroll
+      if let batch { training.batch = batch }
+      training.learningRate = metaLearningRate
+      training.randomScaling = randomScaling
+      training.objective = MetaObjective(rawValue: objective) ?? .lossSum
+      training.seed = seed
+      let weights = LSTMOptimizerWeights(configuration: optimizer, seed: seed)
+      trainer = MetaTrainer(problemClass: problemClass, configuration: training, weights: weights)
+      manifest = SessionManifest(
+        name: session,
+        problem: ProblemRecord(
+          name: problemClass.name, options: try problemOptions.parsedOptions(),
+          configurationKey: problemClass.configurationKey),
+        optimizer: optimizer.record, objective: training.objective.rawValue, training: training.record, seed: seed)
+      history = CSVTable(header: ["iteration", "meta_loss", "validation_loss", "seconds"])
+    }
+
+    let interrupted = InterruptFlag()
+    var progress = Progress(label: "train \(problemClass.name)", quiet: quiet)
+    let start = Date()
+    var lastSave = Date()
+    var smoothed = Double.nan
+    func save() throws {
+      manifest.metaIteration = trainer.iteration
+      manifest = try store.save(
+        Session(manifest: manifest, weights: trainer.sessionTensors, trainingHistory: history))
+    }
+    if !quiet {
+      printError("session \(session) in \(store.directory.path): \(trainer.weights.configuration.record.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")), objective \(trainer.configuration.objective.rawValue)")
+    }
+    for done in 0..<iterations {
+      if interrupted.isSet { break }
+      let report = trainer.step()
+      if report.skipped {
+        if !quiet { printError("\niteration \(report.iteration): non-finite meta-gradient, update skipped, episode restarted") }
+      } else {
+        smoothed = smoothed.isNaN ? report.metaLoss : 0.95 * smoothed + 0.05 * report.metaLoss
+      }
+      if report.iteration % validateEvery == 0 || done == iterations - 1 {
+        let validation = trainer.validate()
+        history.rows.append([
+          String(report.iteration), String(format: "%.6g", smoothed), String(format: "%.6g", validation),
+          String(format: "%.1f", Date().timeIntervalSince(start)),
+        ])
+      }
+      progress.update(done + 1, of: iterations, detail: "it \(report.iteration) meta-loss \(String(format: "%.4g", smoothed))")
+      if Date().timeIntervalSince(lastSave) > autosaveSeconds {
+        try save()
+        lastSave = Date()
+      }
+    }
+    progress.finish()
+    try save()
+    if !quiet {
+      let last = history.rows.last.map { "validation loss \($0[2]) at iteration \($0[0])" } ?? ""
+      printError("saved session \(session) at iteration \(trainer.iteration)\(interrupted.isSet ? " (interrupted)" : ""); \(last)")
+    }
+  }
+}
+
+/// Set by SIGINT/SIGTERM so a long command can save and stop at a safe point.
+final class InterruptFlag: Sendable {
+  private let sources: [any DispatchSourceSignal]
+  private let flag = AtomicFlag()
+
+  init() {
+    var sources: [any DispatchSourceSignal] = []
+    let flag = self.flag
+    for signalNumber in [SIGINT, SIGTERM] {
+      signal(signalNumber, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+      source.setEventHandler { flag.set() }
+      source.resume()
+      sources.append(source)
+    }
+    self.sources = sources
+  }
+
+  var isSet: Bool { flag.isSet }
+}
