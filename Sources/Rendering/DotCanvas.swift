@@ -17,6 +17,7 @@ public struct DotCanvas: Hashable, Sendable {
   private var masks: [UInt8]
   private var colors: [Color]
 
+  /// An empty canvas of `width × height` cells.
   public init(width: Int, height: Int, glyphs: GlyphSet = .braille) {
     self.width = max(0, width)
     self.height = max(0, height)
@@ -94,14 +95,16 @@ public struct DotCanvas: Hashable, Sendable {
     let dy = b.y - a.y
     var t0 = 0.0
     var t1 = 1.0
-    for (p, q) in [(-dx, a.x - xMin), (dx, xMax - a.x), (-dy, a.y - yMin), (dy, yMax - a.y)] {
-      if p == 0 {
-        if q < 0 { return }
-        continue
-      }
+    // One Liang–Barsky test per edge: p is the direction, q the distance
+    // to the edge. Written out so that no array is built per segment.
+    func keep(_ p: Double, _ q: Double) -> Bool {
+      if p == 0 { return q >= 0 }
       let r = q / p
       if p < 0 { t0 = max(t0, r) } else { t1 = min(t1, r) }
-      if t0 > t1 { return }
+      return t0 <= t1
+    }
+    guard keep(-dx, a.x - xMin), keep(dx, xMax - a.x), keep(-dy, a.y - yMin), keep(dy, yMax - a.y) else {
+      return
     }
     func clampedRound(_ v: Double, _ limit: Int) -> Int { min(limit - 1, max(0, Int(v.rounded()))) }
     let start = (x: clampedRound(a.x + t0 * dx, dotWidth), y: clampedRound(a.y + t0 * dy, dotHeight))

@@ -53,6 +53,8 @@ public struct Heatmap: Widget, Hashable, Sendable {
   public private(set) var values: [Double]
   public private(set) var rows: Int
   public private(set) var columns: Int
+  /// When non-nil, a header row `title scale` (e.g. `M ±0.42`) is drawn
+  /// above the pixels.
   public var title: String?
   public var range: Range
   /// `nil`: the theme's diverging map for ``Range/symmetric``, its

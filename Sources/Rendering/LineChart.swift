@@ -17,8 +17,8 @@
 ///   header shows `y≤0 clamped` (or `x≤0 clamped`, `x,y≤0 clamped`) in the
 ///   theme's `bad` colour; ``clampReport`` gives the counts.
 /// - **Divergence**: NaN or ±∞ breaks a series' line; with
-///   ``marksDivergence`` a `×` marks the last finite point before the first
-///   non-finite one.
+///   ``marksDivergence`` a `×` marks the last finite point before the line
+///   first breaks — where a diverged racer left the chart.
 /// - **Colours**: one colour per cell; where series cross, the one drawn
 ///   later (later in ``series``) colours the cell (see ``DotCanvas``).
 /// - **Small sizes**: with fewer than 2 plot rows, or too narrow for the
@@ -27,7 +27,10 @@
 ///   cut to fit, but not below three characters) or two thirds of the
 ///   height.
 public struct LineChart: Widget, Hashable, Sendable {
+  /// Shown bold at the top left; may be empty.
   public var title: String
+  /// Drawn in order: a later series colours the cells it shares with an
+  /// earlier one.
   public var series: [Series]
   public var xAxis: AxisKind
   public var yAxis: AxisKind
@@ -79,6 +82,8 @@ public struct LineChart: Widget, Hashable, Sendable {
     }
   }
 
+  /// What the log axes clamped, counted over all series (the header note
+  /// is ``ClampReport/note``).
   public var clampReport: ClampReport {
     let x = xAxis == .log ? series.reduce(0) { $0 + LogScale.clampedCount(in: $1.xs) } : 0
     let y = yAxis == .log ? series.reduce(0) { $0 + LogScale.clampedCount(in: $1.ys) } : 0

@@ -2,6 +2,7 @@
 public struct LinearScale: Scale, Hashable {
   public var domain: ClosedRange<Double>
 
+  /// A scale over `domain`; a single-value domain maps everything to ½.
   public init(domain: ClosedRange<Double>) {
     self.domain = domain
   }

@@ -3,7 +3,9 @@
 /// Non-finite y values (NaN, ±∞) are kept: they break the line, which is
 /// how a diverged racer shows.
 public struct Series: Hashable, Sendable {
+  /// The legend entry; an empty name keeps the series out of the legend.
   public var name: String
+  /// x coordinates (steps), parallel to ``ys``.
   public var xs: [Double]
   public var ys: [Double]
   public var color: Color

@@ -15,6 +15,7 @@ public struct Sparkline: Widget, Hashable, Sendable {
   public var glyphs: GlyphSet
   public var theme: Theme
 
+  /// A sparkline of `values`, oldest first, in `color`.
   public init<V: BinaryFloatingPoint>(
     _ values: [V], axis: AxisKind = .linear, range: ClosedRange<Double>? = nil, color: Color,
     glyphs: GlyphSet = .braille, theme: Theme = .default

@@ -47,9 +47,12 @@ public struct Table: Widget, Hashable, Sendable {
     }
   }
 
+  /// The columns, left to right; they define the header row.
   public var columns: [Column]
   /// Rows of entries; missing entries are blank, extra ones ignored.
   public var rows: [[Entry]]
+  /// The index in ``rows`` of the row to highlight (e.g. the selected
+  /// racer), or `nil`.
   public var highlightedRow: Int?
   /// Blank columns between table columns.
   public var columnSpacing: Int

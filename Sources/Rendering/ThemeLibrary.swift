@@ -27,6 +27,7 @@ public struct ThemeLibrary: Hashable, Sendable {
   /// built-ins only.
   public var directory: String?
 
+  /// A library over `directory`, which need not exist.
   public init(directory: String?) {
     self.directory = directory
   }
