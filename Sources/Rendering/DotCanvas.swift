@@ -106,7 +106,9 @@ public struct DotCanvas: Hashable, Sendable {
     guard keep(-dx, a.x - xMin), keep(dx, xMax - a.x), keep(-dy, a.y - yMin), keep(dy, yMax - a.y) else {
       return
     }
-    func clampedRound(_ v: Double, _ limit: Int) -> Int { min(limit - 1, max(0, Int(v.rounded()))) }
+    // After clipping v ≥ −0.5, so Int(v + 0.5) rounds half up without a
+    // libm call (this is the per-point path of every chart).
+    func clampedRound(_ v: Double, _ limit: Int) -> Int { min(limit - 1, max(0, Int(v + 0.5))) }
     let start = (x: clampedRound(a.x + t0 * dx, dotWidth), y: clampedRound(a.y + t0 * dy, dotHeight))
     let end = (x: clampedRound(a.x + t1 * dx, dotWidth), y: clampedRound(a.y + t1 * dy, dotHeight))
     line(from: start, to: end, color: color)

@@ -119,10 +119,14 @@ public struct Heatmap: Widget, Hashable, Sendable {
 
   /// The position of `value` on the colour map, or `nil` for NaN/±∞.
   public func colorPosition(_ value: Double) -> Double? {
+    colorPosition(value, maxMagnitude: range == .symmetric ? maxMagnitude : 0)
+  }
+
+  /// ``colorPosition(_:)`` with max|v| computed once per frame by the caller.
+  private func colorPosition(_ value: Double, maxMagnitude m: Double) -> Double? {
     guard value.isFinite else { return nil }
     switch range {
     case .symmetric:
-      let m = maxMagnitude
       return m > 0 ? (value / m + 1) / 2 : 0.5
     case .fixed(let r):
       guard r.upperBound > r.lowerBound else { return 0.5 }
@@ -212,9 +216,10 @@ public struct Heatmap: Widget, Hashable, Sendable {
     guard grid.height > top, rows > 0, columns > 0 else { return }
     let pixels = pooled(fit)
     let map = effectiveMap
+    let m = range == .symmetric ? maxMagnitude : 0
     func color(_ row: Int, _ column: Int) -> Color? {
       guard row < fit.pooledRows else { return nil }
-      return colorPosition(pixels[row * fit.pooledColumns + column]).map(map.color(at:))
+      return colorPosition(pixels[row * fit.pooledColumns + column], maxMagnitude: m).map(map.color(at:))
     }
     let textRows = glyphs == .halfBlocks ? (fit.pooledRows + 1) / 2 : fit.pooledRows
     for textRow in 0..<min(textRows, grid.height - top) {
@@ -224,7 +229,7 @@ public struct Heatmap: Widget, Hashable, Sendable {
         case .halfBlocks:
           cell = halfBlock(upper: color(2 * textRow, column), lower: color(2 * textRow + 1, column))
         case .shades:
-          cell = shade(pixels[textRow * fit.pooledColumns + column], map: map)
+          cell = shade(pixels[textRow * fit.pooledColumns + column], maxMagnitude: m, map: map)
         }
         for k in 0..<fit.columnWidth { grid[column * fit.columnWidth + k, top + textRow] = cell }
       }
@@ -244,8 +249,8 @@ public struct Heatmap: Widget, Hashable, Sendable {
 
   private static let shadeGlyphs: [Character] = [" ", "░", "▒", "▓", "█"]
 
-  private func shade(_ value: Double, map: ColorMap) -> Cell {
-    guard let t = colorPosition(value) else { return Cell(" ", style: theme.textStyle) }
+  private func shade(_ value: Double, maxMagnitude m: Double, map: ColorMap) -> Cell {
+    guard let t = colorPosition(value, maxMagnitude: m) else { return Cell(" ", style: theme.textStyle) }
     let index = min(Self.shadeGlyphs.count - 1, Int(t * Double(Self.shadeGlyphs.count)))
     return Cell(
       Self.shadeGlyphs[index], style: Style(foreground: map.color(at: t), background: theme.background))

@@ -268,6 +268,12 @@ public struct LineChart: Widget, Hashable, Sendable {
           continue
         }
         let point = (x: fx * maxX, y: (1 - fy) * maxY)
+        if let last = previous, Int(last.x + 0.5) == Int(point.x + 0.5),
+          Int(last.y + 0.5) == Int(point.y + 0.5),
+          last.x >= 0, last.y >= 0
+        {
+          continue  // same dot as the previous point: nothing new to draw
+        }
         canvas.line(from: previous ?? point, to: point, color: s.color)
         previous = point
       }

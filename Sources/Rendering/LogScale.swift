@@ -8,17 +8,23 @@
 /// lower bound) and counted, so a chart can print "≤0 clamped".
 public struct LogScale: Scale, Hashable {
   public let domain: ClosedRange<Double>
+  /// log₁₀ of the domain's ends, computed once: projecting is on the
+  /// per-point path of every chart.
+  private let logLower: Double
+  private let logUpper: Double
 
   /// A log scale over `domain`, or `nil` unless `0 < lower ≤ upper` and
   /// both are finite.
   public init?(domain: ClosedRange<Double>) {
     guard domain.lowerBound > 0, domain.upperBound.isFinite else { return nil }
-    self.domain = domain
+    self.init(validDomain: domain)
   }
 
   /// A scale over a domain already known to be valid.
   init(validDomain: ClosedRange<Double>) {
     domain = validDomain
+    logLower = PlatformMath.log10(validDomain.lowerBound)
+    logUpper = PlatformMath.log10(validDomain.upperBound)
   }
 
   /// 1…10, the fallback when there is no positive value to fit.
@@ -58,16 +64,12 @@ public struct LogScale: Scale, Hashable {
   public func project(_ value: Double) -> Projection {
     guard value.isFinite else { return .nonFinite }
     guard value > 0 else { return .clampedToFloor }
-    let a = PlatformMath.log10(domain.lowerBound)
-    let b = PlatformMath.log10(domain.upperBound)
-    guard b > a else { return .inside(0.5) }
-    return .inside((PlatformMath.log10(value) - a) / (b - a))
+    guard logUpper > logLower else { return .inside(0.5) }
+    return .inside((PlatformMath.log10(value) - logLower) / (logUpper - logLower))
   }
 
   public func value(atFraction fraction: Double) -> Double {
-    let a = PlatformMath.log10(domain.lowerBound)
-    let b = PlatformMath.log10(domain.upperBound)
-    return PlatformMath.pow10(a + fraction * (b - a))
+    PlatformMath.pow10(logLower + fraction * (logUpper - logLower))
   }
 
   /// Ticks in decreasing density until they fit in `maxCount`:
