@@ -29,11 +29,14 @@ public struct LogisticRegressionClass: ProblemClass {
     self.ridge = ridge
   }
 
+  /// The options the class accepts.
+  static let optionNames = ["features", "l2", "noise", "points"]
+
   /// Options: `features` (20), `points` (100), `noise` (label-flip
   /// probability in [0, 0.5], 0.05), `l2` (μ > 0, 0.001).
   init(options: [String: String]) throws(ProblemError) {
     let reader = try OptionReader(
-      problem: "logistic", options: options, valid: ["features", "l2", "noise", "points"])
+      problem: "logistic", options: options, valid: Self.optionNames)
     self.init(
       features: try reader.integer("features", default: 20, in: 1...100_000),
       points: try reader.integer("points", default: 100, in: 1...1_000_000),

@@ -21,11 +21,12 @@ public enum ProblemCatalog {
   /// The options each class accepts, sorted (for help text and errors).
   public static func options(of name: String) throws(ProblemError) -> [String] {
     switch name {
-    case "quadratic": ["distribution", "m", "n"]
-    case "rosenbrock": ["a", "b", "jitter"]
-    case "logistic": ["features", "l2", "noise", "points"]
-    case "lasso", "sparse-l0": ["lambda", "m", "n", "noise", "sparsity"]
-    case "group-lasso": ["group", "lambda", "m", "n", "noise", "sparsity"]
+    case "quadratic": QuadraticClass.optionNames
+    case "rosenbrock": RosenbrockClass.optionNames
+    case "logistic": LogisticRegressionClass.optionNames
+    case "lasso": SparseCodingClass.optionNames(.l1)
+    case "sparse-l0": SparseCodingClass.optionNames(.l0)
+    case "group-lasso": SparseCodingClass.optionNames(.group)
     case "mnist-mlp": MNISTMLPClass.optionNames
     default: throw .unknownProblem(name: name, valid: names)
     }

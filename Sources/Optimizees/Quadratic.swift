@@ -29,11 +29,14 @@ public struct QuadraticClass: ProblemClass {
     self.distribution = distribution
   }
 
+  /// The options the class accepts.
+  static let optionNames = ["distribution", "m", "n"]
+
   /// Options: `n` (parameters, default 10), `m` (rows of W, default n),
   /// `distribution` (`gaussian` or `uniform`).
   init(options: [String: String]) throws(ProblemError) {
     let reader = try OptionReader(
-      problem: "quadratic", options: options, valid: ["distribution", "m", "n"])
+      problem: "quadratic", options: options, valid: Self.optionNames)
     let n = try reader.integer("n", default: 10, in: 1...100_000)
     let m = try reader.integer("m", default: n, in: 1...100_000)
     self.init(

@@ -19,9 +19,12 @@ public struct RosenbrockClass: ProblemClass {
     self.jitter = jitter
   }
 
+  /// The options the class accepts.
+  static let optionNames = ["a", "b", "jitter"]
+
   /// Options: `a` (default 1), `b` (> 0, default 100), `jitter` (≥ 0, default 0.1).
   init(options: [String: String]) throws(ProblemError) {
-    let reader = try OptionReader(problem: "rosenbrock", options: options, valid: ["a", "b", "jitter"])
+    let reader = try OptionReader(problem: "rosenbrock", options: options, valid: Self.optionNames)
     self.init(
       a: try reader.real("a", default: 1, expected: "a real number") { _ in true },
       b: try reader.real("b", default: 100, expected: "a real number > 0") { $0 > 0 },

@@ -71,14 +71,18 @@ public struct SparseCodingClass: ProblemClass {
     self.groupSize = penalty == .group ? groupSize : 1
   }
 
+  /// The options of each penalty's class, sorted.
+  static func optionNames(_ penalty: Penalty) -> [String] {
+    penalty == .group
+      ? ["group", "lambda", "m", "n", "noise", "sparsity"] : ["lambda", "m", "n", "noise", "sparsity"]
+  }
+
   /// Options: `m` (25), `n` (50), `sparsity` in (0, 1] (0.1), `noise` ≥ 0
   /// (0), `lambda` ≥ 0 (per penalty), and for `group-lasso` `group`, a
   /// divisor of n (5).
   init(penalty: Penalty, options: [String: String]) throws(ProblemError) {
     let problem = penalty.rawValue
-    var valid = ["lambda", "m", "n", "noise", "sparsity"]
-    if penalty == .group { valid.append("group") }
-    let reader = try OptionReader(problem: problem, options: options, valid: valid)
+    let reader = try OptionReader(problem: problem, options: options, valid: Self.optionNames(penalty))
     let n = try reader.integer("n", default: 50, in: 1...100_000)
     var group = 5
     if penalty == .group {
