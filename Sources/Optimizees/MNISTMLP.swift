@@ -95,8 +95,10 @@ public struct MNISTEvaluation: Sendable, Equatable {
 /// next minibatch from the instance's own seeded stream, so two copies of a
 /// problem see the same minibatches in the same order.
 ///
-/// θ packs every weight and bias in one vector; see ``MLPNetwork`` for the
-/// layout (W₀ row-major inputs×outputs, b₀, W₁, b₁, …).
+/// θ packs every weight and bias in one vector, layer by layer from the
+/// input: W_ℓ (row-major `inputs_ℓ × outputs_ℓ`, so a batch of row vectors
+/// maps as A·W_ℓ), then b_ℓ (`outputs_ℓ`). For 784→20→10: W₀ = θ[0..<15680],
+/// b₀ = θ[15680..<15700], W₁ = θ[15700..<15900], b₁ = θ[15900..<15910].
 public struct MNISTMLPProblem: Problem {
   public let dataset: MNISTDataset
   public let batchSize: Int

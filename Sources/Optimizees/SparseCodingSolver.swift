@@ -173,9 +173,9 @@ struct SparseCodingSolver {
   /// the hard threshold at √(2λ/L), monotone in F for the step 1/L.
   ///
   /// Once the support has been stable for a few iterations the iterate jumps
-  /// to the least-squares fit on that support (which lowers s and keeps Ω,
-  /// so F can only fall); when that fit is a fixed point of the IHT map the
-  /// solve is done. Plain IHT converges only linearly inside a support, and
+  /// to the least-squares fit on that support (which lowers s and cannot add
+  /// nonzeros, so F can only fall); when that fit is a fixed point of the
+  /// IHT map the solve is done. Plain IHT converges only linearly inside a support, and
   /// can take thousands of steps where this takes tens. ℓ0 is non-convex:
   /// the result is a local minimiser, an upper bound on the optimum.
   func iterativeHardThresholding(from start: [Double]) -> [Double] {
