@@ -1,0 +1,144 @@
+import Autodiff
+import LinearAlgebra
+import Optimizees
+import Optimizers
+import Testing
+
+@testable import MetaLearning
+
+/// B quadratics f_b(θ) = ‖W_b θ − y_b‖² in Double, for gradient checks of the
+/// whole unroll.
+struct DoubleQuadratics: BatchLossOracle {
+  typealias Scalar = Double
+  let batch: Int
+  let dimension: Int
+  let matrices: [[Double]]
+  let targets: [[Double]]
+
+  init(batch: Int, dimension: Int, seed: UInt64) {
+    self.batch = batch
+    self.dimension = dimension
+    var rng = RandomSource(seed: seed)
+    matrices = (0..<batch).map { _ in (0..<(dimension * dimension)).map { _ in Double(rng.gaussian()) * 0.5 } }
+    targets = (0..<batch).map { _ in (0..<dimension).map { _ in Double(rng.gaussian()) } }
+  }
+
+  func optimum(_ b: Int) -> Double { 0 }
+
+  mutating func evaluate(
+    _ b: Int, theta: UnsafeBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>
+  ) -> Double {
+    let n = dimension
+    var residual = [Double](repeating: 0, count: n)
+    for i in 0..<n {
+      var sum = -targets[b][i]
+      for j in 0..<n { sum += matrices[b][i * n + j] * theta[j] }
+      residual[i] = sum
+    }
+    for j in 0..<n {
+      var sum = 0.0
+      for i in 0..<n { sum += matrices[b][i * n + j] * residual[i] }
+      gradient[j] = 2 * sum
+    }
+    return residual.reduce(0) { $0 + $1 * $1 }
+  }
+}
+
+@Suite struct LSTMUnrollTests {
+  static func start(_ configuration: LSTMOptimizerConfiguration, oracle: inout DoubleQuadratics) -> UnrollState<Double> {
+    var rng = RandomSource(seed: 5)
+    let theta = (0..<(oracle.batch * oracle.dimension)).map { _ in Double(rng.gaussian()) * 0.1 }
+    return UnrollState(initialTheta: theta, configuration: configuration, oracle: &oracle)
+  }
+
+  /// The meta-gradient of a whole 4-step unroll of a 2-layer LSTM optimizer
+  /// against central differences of the meta-loss, with the features held at
+  /// their recorded values (that is what dropping second derivatives means).
+  @Test(arguments: MetaObjective.allCases, [GradientPreprocessing.none, .logAndSign(k: 5)])
+  func wholeUnrollGradientMatchesFiniteDifferences(objective: MetaObjective, preprocessing: GradientPreprocessing) throws {
+    let configuration = LSTMOptimizerConfiguration(layers: 2, hiddenSize: 4, preprocessing: preprocessing, outputScale: 0.1)
+    let weights = LSTMOptimizerWeights(configuration: configuration, seed: 3).values.map(Double.init)
+    var oracle = DoubleQuadratics(batch: 2, dimension: 3, seed: 1)
+    let initial = Self.start(configuration, oracle: &oracle)
+    let tape = Tape<Double>()
+    var state = initial
+    let base = LSTMUnroll<Double>.run(
+      tape: tape, configuration: configuration, weights: weights, objective: objective, steps: 4,
+      state: &state, oracle: &oracle, recordFeatures: true)
+    func metaLoss(_ w: [Double]) -> Double {
+      var s = initial
+      return LSTMUnroll<Double>.run(
+        tape: tape, configuration: configuration, weights: w, objective: objective, steps: 4,
+        state: &s, oracle: &oracle, replayFeatures: base.features
+      ).metaLoss
+    }
+    var worst = 0.0
+    for i in weights.indices {
+      var plus = weights, minus = weights
+      let h = 1e-6
+      plus[i] += h
+      minus[i] -= h
+      let numeric = (metaLoss(plus) - metaLoss(minus)) / (2 * h)
+      let error = abs(numeric - base.gradient[i]) / max(1e-4, abs(numeric) + abs(base.gradient[i]))
+      worst = max(worst, error)
+    }
+    #expect(worst < 1e-4, "worst relative error \(worst)")
+    #expect(base.gradient.contains { $0 != 0 })
+  }
+
+  /// The race's tape-free step and the tape's unroll compute the same iterates.
+  @Test func raceStepMatchesTapeUnroll() throws {
+    let configuration = LSTMOptimizerConfiguration(layers: 2, hiddenSize: 5, preprocessing: .logAndSign(k: 5), outputScale: 0.05)
+    let weights = LSTMOptimizerWeights(configuration: configuration, seed: 8)
+    let problem = try ProblemCatalog.make("quadratic").sample(seed: 4)
+    var oracle = ProblemBatch(problems: [problem])
+    var state = UnrollState(initialTheta: problem.initialParameters, configuration: configuration, oracle: &oracle)
+    _ = LSTMUnroll<Float>.run(
+      tape: Tape<Float>(), configuration: configuration, weights: weights.values, objective: .lossSum, steps: 6,
+      state: &state, oracle: &oracle)
+
+    var racer = LSTMOptimizer(weights: weights, dimension: problem.dimension)
+    var copy = problem
+    var theta = problem.initialParameters
+    var gradient = [Float](repeating: 0, count: problem.dimension)
+    for _ in 0..<6 {
+      _ = copy.objective(at: theta, gradient: &gradient)
+      racer.step(parameters: &theta, gradient: gradient)
+    }
+    for i in theta.indices {
+      #expect(abs(theta[i] - state.theta[i]) < 1e-4 * max(1, abs(theta[i])))
+    }
+  }
+
+  @Test func trainingIsDeterministicForASeed() throws {
+    func train() throws -> [Float] {
+      let trainer = MetaTrainer(
+        problemClass: try ProblemCatalog.make("quadratic"),
+        configuration: MetaTrainingConfiguration(horizon: 20, unroll: 5, batch: 4, seed: 2),
+        weights: LSTMOptimizerWeights(configuration: LSTMOptimizerConfiguration(hiddenSize: 6), seed: 2))
+      for _ in 0..<6 { trainer.step() }
+      return trainer.weights.values
+    }
+    #expect(try train() == train())
+  }
+
+  @Test func resumedTrainerContinuesWhereTheSessionStopped() throws {
+    let problemClass = try ProblemCatalog.make("quadratic")
+    let optimizer = LSTMOptimizerConfiguration(hiddenSize: 6)
+    let training = MetaTrainingConfiguration(horizon: 20, unroll: 5, batch: 4, seed: 2)
+    let trainer = MetaTrainer(
+      problemClass: problemClass, configuration: training, weights: LSTMOptimizerWeights(configuration: optimizer, seed: 2))
+    for _ in 0..<8 { trainer.step() }
+    let store = SessionStore(directory: FileManagerHelpers.temporaryDirectory())
+    let manifest = SessionManifest(
+      name: "resume", problem: ProblemRecord(name: "quadratic", options: [:], configurationKey: problemClass.configurationKey),
+      optimizer: optimizer.record, objective: training.objective.rawValue, training: training.record, seed: 2,
+      metaIteration: trainer.iteration)
+    try store.save(Session(manifest: manifest, weights: trainer.sessionTensors))
+    let resumed = try MetaTrainer.resume(try store.load("resume"), problemClass: problemClass)
+    #expect(resumed.iteration == 8)
+    #expect(resumed.weights == trainer.weights)
+    #expect(resumed.metaOptimizer == trainer.metaOptimizer)
+    #expect(resumed.configuration == training)
+  }
+}
