@@ -29,3 +29,24 @@ static inline int cnc_key_enter(void) { return KEY_ENTER; }
 static inline int cnc_key_backspace(void) { return KEY_BACKSPACE; }
 static inline int cnc_key_f(int n) { return KEY_F(n); }
 static inline WINDOW *cnc_stdscr(void) { return stdscr; }
+
+/* Attributes plus an extended colour pair (pairs above 255 need the opts
+   pointer, curs_attr(3x)); wattr_set is a macro, so it needs a wrapper. */
+static inline int cnc_set_attributes(WINDOW *w, attr_t attrs, int pair) {
+  return wattr_set(w, attrs, 0, &pair);
+}
+static inline int cnc_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int cnc_key_home(void) { return KEY_HOME; }
+static inline int cnc_key_end(void) { return KEY_END; }
+static inline int cnc_key_page_up(void) { return KEY_PPAGE; }
+static inline int cnc_key_page_down(void) { return KEY_NPAGE; }
+static inline int cnc_key_back_tab(void) { return KEY_BTAB; }
+static inline int cnc_key_delete(void) { return KEY_DC; }
+static inline int cnc_err(void) { return ERR; }
+static inline int cnc_ok(void) { return OK; }
+/* The C streams, without touching Swift's view of the stdio globals. */
+static inline FILE *cnc_stdout(void) { return stdout; }
+static inline FILE *cnc_stdin(void) { return stdin; }
+/* The terminfo colour count, readable before start_color() sets COLORS
+   (−1 when the entry has none). */
+static inline int cnc_terminfo_colors(void) { return tigetnum("colors"); }

@@ -1,0 +1,25 @@
+/// Why the full-screen terminal could not be started, phrased so the user
+/// knows what to do next.
+public enum TerminalError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// Standard input or output is not a terminal (piped, redirected, a CI
+  /// log).
+  case notATerminal
+  /// `TERM` names a terminal type with no terminfo entry here (ncurses'
+  /// `newterm` returned NULL), or is unset.
+  case unknownTerminal(term: String?)
+
+  public var description: String {
+    switch self {
+    case .notATerminal:
+      return "the dashboard needs a terminal, but standard input or output is redirected; "
+        + "run it in a terminal, or use the plain progress log (--headless, or `mnemo race`)"
+    case .unknownTerminal(let term?):
+      return "TERM=\"\(term)\" is not a terminal type this system knows (no terminfo entry); "
+        + "set TERM to one that exists (e.g. TERM=xterm-256color), install its entry "
+        + "(Debian: apt install ncurses-term), or use --headless"
+    case .unknownTerminal(nil):
+      return "TERM is not set, so the terminal type is unknown; set it (e.g. TERM=xterm-256color) "
+        + "or use --headless"
+    }
+  }
+}
