@@ -100,7 +100,7 @@ private struct RaceLane: Sendable {
   let divergenceFactor: Double
 
   init(racer: Racer, problems: [any Problem], divergenceFactor: Double) {
-    trace = RacerTrace(name: racer.name, learningRate: racer.learningRate)
+    trace = RacerTrace(name: racer.name, learningRate: racer.learningRate, stepLabel: racer.stepLabel)
     self.problems = problems
     optimizers = problems.map { racer.makeOptimizer($0) }
     parameters = problems.map(\.initialParameters)

@@ -5,6 +5,8 @@ public struct RacerSummary: Sendable, Codable, Equatable {
   public var name: String
   /// Its learning rate, if it has one.
   public var learningRate: Float?
+  /// How its step size is set (a rate, `1/L`, `learned`).
+  public var stepLabel: String
   /// Mean f(θ_T) over instances at the last step (the last finite value if
   /// it diverged).
   public var finalMeanLoss: Double
@@ -34,7 +36,7 @@ extension RaceResult {
       let errors = trace.meanError.prefix { !$0.isNaN }
       let curve = ErrorCurve(errors: Array(errors), floor: floor)
       return RacerSummary(
-        name: trace.name, learningRate: trace.learningRate,
+        name: trace.name, learningRate: trace.learningRate, stepLabel: trace.stepLabel,
         finalMeanLoss: trace.finalMeanLoss,
         finalGeometricMeanLoss: trace.geometricMeanLoss.last(where: { $0.isFinite }) ?? .nan,
         finalMeanError: trace.meanError.last(where: { $0.isFinite }) ?? .nan,

@@ -8,6 +8,8 @@ public struct RacerTrace: Sendable, Codable, Equatable {
   public var name: String
   /// Its learning rate (nil for learned optimizers and 1/L steps).
   public var learningRate: Float?
+  /// How its step size is set (a rate, `1/L`, `learned`).
+  public var stepLabel: String
   /// Arithmetic mean over instances of f(θ_t).
   public var meanLoss: [Double] = []
   /// Geometric mean over instances of f(θ_t) (floored at 1e-30), which a
@@ -24,9 +26,10 @@ public struct RacerTrace: Sendable, Codable, Equatable {
   /// while it runs normally.
   public var divergedAt: Int?
 
-  public init(name: String, learningRate: Float?) {
+  public init(name: String, learningRate: Float?, stepLabel: String? = nil) {
     self.name = name
     self.learningRate = learningRate
+    self.stepLabel = stepLabel ?? learningRate.map { "\($0)" } ?? "learned"
   }
 
   /// The last finite mean loss, or NaN if none.

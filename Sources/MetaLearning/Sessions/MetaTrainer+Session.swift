@@ -7,13 +7,20 @@ extension LSTMOptimizerWeights {
     NamedTensors(slots.map { NamedTensors.Entry(name: $0.name, shape: $0.shape, values: Array(values[$0.range])) })
   }
 
-  /// φ read back from named tensors: every slot of `configuration`'s layout
-  /// must be present with its shape.
-  public init(configuration: LSTMOptimizerConfiguration, tensors: NamedTensors, path: String) throws(SessionError) {
+  /// φ as named tensors whose names start with `prefix`.
+  public func namedTensors(prefix: String) -> NamedTensors {
+    NamedTensors(namedTensors.entries.map { .init(name: prefix + $0.name, shape: $0.shape, values: $0.values) })
+  }
+
+  /// φ read back from named tensors (names optionally prefixed): every slot
+  /// of `configuration`'s layout must be present with its shape.
+  public init(
+    configuration: LSTMOptimizerConfiguration, tensors: NamedTensors, path: String, prefix: String = ""
+  ) throws(SessionError) {
     var values = [Float](repeating: 0, count: Self.parameterCount(configuration))
     for slot in Self.tensorLayout(configuration) {
-      guard let entry = tensors[slot.name] else {
-        throw .mismatch(path: path, reason: "tensor '\(slot.name)' is missing for this LSTM configuration")
+      guard let entry = tensors[prefix + slot.name] else {
+        throw .mismatch(path: path, reason: "tensor '\(prefix + slot.name)' is missing for this LSTM configuration")
       }
       guard entry.shape == slot.shape else {
         throw .mismatch(path: path, reason: "tensor '\(slot.name)' has shape \(entry.shape), expected \(slot.shape)")
@@ -32,6 +39,10 @@ extension MetaTrainer {
     tensors.entries.append(.init(name: "meta-adam.m", shape: [count], values: metaOptimizer.firstMoment))
     tensors.entries.append(.init(name: "meta-adam.v", shape: [count], values: metaOptimizer.secondMoment))
     tensors.entries.append(.init(name: "meta-adam.steps", shape: [1], values: [Float(metaOptimizer.steps)]))
+    if let best {
+      tensors.entries += best.weights.namedTensors(prefix: Self.bestPrefix).entries
+      tensors.entries.append(.init(name: "best.validation-loss", shape: [1], values: [Float(best.validationLoss)]))
+    }
     return tensors
   }
 
@@ -69,16 +80,28 @@ extension MetaTrainer {
       adam.secondMoment = v.values
       adam.steps = Int(steps)
     }
+    var best: (weights: LSTMOptimizerWeights, validationLoss: Double)?
+    if let loss = session.weights["best.validation-loss"]?.values.first {
+      let weights = try LSTMOptimizerWeights(
+        configuration: optimizer, tensors: session.weights, path: path, prefix: bestPrefix)
+      best = (weights, Double(loss))
+    }
     return MetaTrainer(
       problemClass: problemClass, configuration: training, weights: weights, metaOptimizer: adam,
-      iteration: manifest.metaIteration)
+      iteration: manifest.metaIteration, best: best)
   }
 
-  /// The learned optimizer's weights stored in `session` (for racing).
+  /// The prefix of the best validated weights' tensors in a session.
+  static let bestPrefix = "best."
+
+
+  /// The learned optimizer stored in `session` for racing: the best
+  /// validated weights when the session has them, else the latest.
   public static func weights(of session: Session) throws(SessionError) -> LSTMOptimizerWeights {
     let optimizer = try optimizerConfiguration(of: session.manifest)
+    let path = "sessions/\(session.manifest.name)/\(session.manifest.weightsFile)"
+    let hasBest = session.weights["best.validation-loss"] != nil
     return try LSTMOptimizerWeights(
-      configuration: optimizer, tensors: session.weights,
-      path: "sessions/\(session.manifest.name)/\(session.manifest.weightsFile)")
+      configuration: optimizer, tensors: session.weights, path: path, prefix: hasBest ? bestPrefix : "")
   }
 }

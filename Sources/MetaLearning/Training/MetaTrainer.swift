@@ -29,6 +29,11 @@ public final class MetaTrainer {
   public private(set) var metaOptimizer: MetaAdam
   /// Meta-iterations completed (including those before a resume).
   public private(set) var iteration: Int
+  /// The weights with the lowest validation loss so far, and that loss:
+  /// meta-training is noisy, so what a session races is the best validated
+  /// optimizer (as DeepMind's code saves on improvement), while training
+  /// continues from the current weights.
+  public private(set) var best: (weights: LSTMOptimizerWeights, validationLoss: Double)?
   private let tape = Tape<Float>()
   private var oracle: ProblemBatch
   private var state: UnrollState<Float>
@@ -50,8 +55,10 @@ public final class MetaTrainer {
   /// A trainer starting from `weights` (fresh or resumed).
   public init(
     problemClass: any ProblemClass, configuration: MetaTrainingConfiguration,
-    weights: LSTMOptimizerWeights, metaOptimizer: MetaAdam? = nil, iteration: Int = 0
+    weights: LSTMOptimizerWeights, metaOptimizer: MetaAdam? = nil, iteration: Int = 0,
+    best: (weights: LSTMOptimizerWeights, validationLoss: Double)? = nil
   ) {
+    self.best = best
     self.problemClass = problemClass
     self.configuration = configuration
     self.weights = weights
@@ -108,13 +115,21 @@ public final class MetaTrainer {
   /// Mean loss of the learned optimizer after `steps` steps on `instances`
   /// validation problems (a seed stream disjoint from training and
   /// evaluation): what a run watches to know it is learning.
+  ///
+  /// Also keeps the best weights so far (``best``) when validating at the
+  /// training horizon.
+  @discardableResult
   public func validate(instances: Int = 20, steps: Int? = nil) -> Double {
     var run = RaceRun(
       problemClass: problemClass, racers: [racer()],
       configuration: RaceConfiguration(
         steps: steps ?? configuration.horizon, instances: instances, seed: configuration.seed),
       instanceStream: .validation)
-    return run.run().traces[0].finalMeanLoss
+    let loss = run.run().traces[0].finalMeanLoss
+    if steps == nil || steps == configuration.horizon, loss.isFinite, loss < (best?.validationLoss ?? .infinity) {
+      best = (weights, loss)
+    }
+    return loss
   }
 
   private func newEpisode() {

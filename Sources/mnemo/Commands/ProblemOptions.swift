@@ -1,11 +1,12 @@
 import ArgumentParser
+import MetaLearning
 import Optimizees
 
 /// The options that choose a problem class, shared by every command that
 /// runs optimizers.
 struct ProblemOptions: ParsableArguments {
-  @Option(help: "The problem class (see `mnemo problems`).")
-  var problem: String = "quadratic"
+  @Option(help: "The problem class (see `mnemo problems`; default: the session's, else quadratic).")
+  var problem: String?
 
   @Option(
     name: .customLong("option"),
@@ -28,8 +29,14 @@ struct ProblemOptions: ParsableArguments {
     return result
   }
 
-  /// The problem class these options describe.
-  func makeClass() throws -> any ProblemClass {
-    try ProblemCatalog.make(problem, options: parsedOptions(), mnistDirectory: mnist)
+  /// The problem class these options describe; a session's problem (and
+  /// its options) stands in for whatever the command line leaves out.
+  func makeClass(session: SessionManifest? = nil) throws -> any ProblemClass {
+    let name = problem ?? session?.problem.name ?? "quadratic"
+    var options = try parsedOptions()
+    if let session, session.problem.name == name {
+      options = session.problem.options.merging(options) { _, explicit in explicit }
+    }
+    return try ProblemCatalog.make(name, options: options, mnistDirectory: mnist)
   }
 }

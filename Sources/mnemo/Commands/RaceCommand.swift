@@ -25,7 +25,13 @@ struct RaceCommand: ParsableCommand {
       valueName: "list"))
   var optimizers: String?
 
-  @Option(help: "Optimizer steps per instance.")
+  @Option(help: "Add the learned optimizer of this saved session to the race.")
+  var session: String?
+
+  @Option(help: ArgumentHelp("The sessions folder (default: $MNEMO_SESSIONS, else ./sessions).", valueName: "dir"))
+  var sessions: String?
+
+  @Option(help: "Optimizer steps per instance (may exceed the session's training horizon).")
   var steps: Int = 100
 
   @Option(help: "Held-out problem instances.")
@@ -57,13 +63,25 @@ struct RaceCommand: ParsableCommand {
   }
 
   func run() throws {
-    let problemClass = try problemOptions.makeClass()
+    let store = SessionStore(directory: sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory())
+    let saved = try session.map { try store.load($0) }
+    let problemClass = try problemOptions.makeClass(session: saved?.manifest)
+    if let saved, saved.manifest.problem.configurationKey != problemClass.configurationKey, !quiet {
+      printError(
+        "note: session \(saved.manifest.name) was trained on \(saved.manifest.problem.configurationKey); "
+          + "racing it on \(problemClass.configurationKey) tests generalisation.")
+    }
     let sample = problemClass.sample(seed: 0)
     let selection = try RacerSelection(
       list: optimizers, composite: !sample.regularizer.isNone)
-    let racers = try selection.racers(
+    var racers = try selection.racers(
       problemClass: problemClass, steps: steps, tune: tune,
-      tuner: LearningRateTuner(instances: tuneInstances, seed: seed), quiet: quiet)
+      tuner: LearningRateTuner(instances: tuneInstances, seed: seed), quiet: quiet,
+      sessionRates: saved?.manifest.tunedLearningRates ?? [:])
+    if let saved {
+      let weights = try MetaTrainer.weights(of: saved)
+      racers.append(MetaTrainer.racer(weights: weights, name: saved.manifest.optimizer["architecture"] ?? "learned"))
+    }
     let configuration = RaceConfiguration(steps: steps, instances: instances, seed: seed)
     var run = RaceRun(problemClass: problemClass, racers: racers, configuration: configuration)
     var progress = Progress(label: "race \(problemClass.name)", quiet: quiet)

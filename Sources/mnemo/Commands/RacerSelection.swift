@@ -32,10 +32,11 @@ struct RacerSelection {
 
   /// The racers, with learning rates resolved: explicit ones as given; for
   /// the rest, tuned now (`tune`), else remembered from an earlier tuning,
-  /// else each kind's default. ISTA and FISTA keep 1/L where the problem
+  /// else recorded in the session being raced, else each kind's default. ISTA and FISTA keep 1/L where the problem
   /// knows L.
   func racers(
-    problemClass: any ProblemClass, steps: Int, tune: Bool, tuner: LearningRateTuner, quiet: Bool
+    problemClass: any ProblemClass, steps: Int, tune: Bool, tuner: LearningRateTuner, quiet: Bool,
+    sessionRates: [String: Float] = [:]
   ) throws -> [Racer] {
     var cache = TuningCache(url: TuningCache.defaultURL())
     let sample = problemClass.sample(seed: 0)
@@ -67,7 +68,7 @@ struct RacerSelection {
       if resolved.learningRate == nil, !usesOneOverL(resolved) {
         resolved.learningRate =
           cache.learningRate(problemKey: problemClass.configurationKey, steps: steps, kind: resolved.kind)
-          ?? resolved.defaultLearningRate
+          ?? sessionRates[resolved.kind.rawValue] ?? resolved.defaultLearningRate
       }
       return Racer(resolved)
     }

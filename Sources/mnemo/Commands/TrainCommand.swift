@@ -124,6 +124,7 @@ struct TrainCommand: ParsableCommand {
           configurationKey: problemClass.configurationKey),
         optimizer: optimizer.record, objective: training.objective.rawValue, training: training.record, seed: seed)
       history = CSVTable(header: ["iteration", "meta_loss", "validation_loss", "seconds"])
+      manifest.tunedLearningRates = try tunedBaselineRates(problemClass: problemClass, steps: training.horizon)
     }
 
     let interrupted = InterruptFlag()
@@ -167,5 +168,23 @@ struct TrainCommand: ParsableCommand {
       printError("saved session \(session) at iteration \(trainer.iteration)\(interrupted.isSet ? " (interrupted)" : ""); \(last)")
     }
   }
-}
 
+  /// The baselines' learning rates for this problem and horizon, tuned on
+  /// separate instances (from the cache when an earlier run tuned them), so
+  /// the session records what its learned optimizer is compared with.
+  private func tunedBaselineRates(problemClass: any ProblemClass, steps: Int) throws -> [String: Float] {
+    let composite = !problemClass.sample(seed: 0).regularizer.isNone
+    let selection = try RacerSelection(list: nil, composite: composite)
+    var cache = TuningCache(url: TuningCache.defaultURL())
+    let missing = selection.configurations.contains { configuration in
+      !configuration.isProximalGradient
+        && cache.learningRate(problemKey: problemClass.configurationKey, steps: steps, kind: configuration.kind) == nil
+    }
+    let racers = try selection.racers(
+      problemClass: problemClass, steps: steps, tune: missing, tuner: LearningRateTuner(seed: seed), quiet: quiet)
+    cache = TuningCache(url: TuningCache.defaultURL())
+    var rates: [String: Float] = [:]
+    for racer in racers { rates[racer.name] = racer.learningRate }
+    return rates
+  }
+}

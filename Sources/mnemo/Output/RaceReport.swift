@@ -23,7 +23,7 @@ struct RaceReport {
     for summary in summaries.sorted(by: { $0.rank < $1.rank }) {
       let estimates = summary.estimates
       rows.append([
-        String(summary.rank), summary.name, summary.learningRate.map { Self.number(Double($0)) } ?? "1/L",
+        String(summary.rank), summary.name, summary.learningRate.map { Self.number(Double($0)) } ?? summary.stepLabel,
         Self.number(summary.finalMeanLoss),
         summary.finalMeanLoss > 0 ? String(format: "%.3f", log10(summary.finalMeanLoss)) : "—",
         Self.number(summary.finalGeometricMeanLoss), Self.number(summary.finalMeanError),
