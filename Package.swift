@@ -9,7 +9,7 @@ import PackageDescription
 /// module that touches ncurses.
 let package = Package(
   name: "Mnemo",
-  platforms: [.macOS(.v14)],
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "mnemo", targets: ["mnemo"])
   ],

@@ -1,0 +1,53 @@
+import Foundation
+import MetaLearning
+
+/// How the live engine runs: which class it starts on, how it races, and
+/// whether it meta-trains at all.
+public struct EngineConfiguration: Sendable {
+  /// The problem class to start with (a catalog name).
+  public var problem: String
+  /// Whether to meta-train and race the learned optimizer; false races the
+  /// baselines only (`mnemo dashboard --demo`).
+  public var learning: Bool
+  /// The meta-objective for new sessions.
+  public var objective: MetaObjective
+  /// Steps per race (the training horizon for learned optimizers).
+  public var steps: Int
+  /// Held-out instances per race (fewer on MNIST, where each is costly).
+  public var instances: Int
+  /// Instances per candidate rate when tuning baselines.
+  public var tuningInstances: Int
+  /// The first race's seed; each restart adds one.
+  public var seed: UInt64
+  /// How fast the baselines' race is drawn at first, in steps per second
+  /// (0: as fast as it computes).
+  public var stepsPerSecond: Double
+  /// Seconds between re-races of the learned optimizer.
+  public var raceInterval: Double
+  /// Seconds between automatic saves.
+  public var autosaveInterval: Double
+  /// Where sessions live (one per problem class, named after it).
+  public var sessionsDirectory: URL
+  /// Where MNIST lives (else the default locations).
+  public var mnistDirectory: String?
+
+  public init(
+    problem: String = "quadratic", learning: Bool = true, objective: MetaObjective = .lossSum, steps: Int = 100,
+    instances: Int = 20, tuningInstances: Int = 10, seed: UInt64 = 0, stepsPerSecond: Double = 100,
+    raceInterval: Double = 2, autosaveInterval: Double = 120,
+    sessionsDirectory: URL = SessionStore.defaultDirectory(), mnistDirectory: String? = nil
+  ) {
+    self.problem = problem
+    self.learning = learning
+    self.objective = objective
+    self.steps = steps
+    self.instances = instances
+    self.tuningInstances = tuningInstances
+    self.seed = seed
+    self.stepsPerSecond = stepsPerSecond
+    self.raceInterval = raceInterval
+    self.autosaveInterval = autosaveInterval
+    self.sessionsDirectory = sessionsDirectory
+    self.mnistDirectory = mnistDirectory
+  }
+}
