@@ -1,0 +1,143 @@
+/// Operands of the elementwise half of the fused LSTM cell's forward pass.
+///
+/// The GEMM before it produces the gate pre-activations with the bias
+/// already added (through a column of ones) and the cell-candidate block
+/// doubled (its weights are doubled in the copy the GEMM reads), so that
+/// every gate is a logistic sigmoid of its column: tanh z = 2σ(2z) − 1.
+struct LSTMForwardOperands<S: TensorScalar> {
+  var batch: Int
+  var hiddenSize: Int
+  /// B×4H. In: [z_i, z_f, 2z_g, z_o]. Out: the gates i, f, g, o.
+  var gates: UnsafeMutablePointer<S>
+  /// c, B×H.
+  var previousCell: UnsafePointer<S>
+  /// c′, B×H (out).
+  var cell: UnsafeMutablePointer<S>
+  /// h′, B×H (out).
+  var hidden: UnsafeMutablePointer<S>
+  /// tanh c′, B×H (out), kept for the backward pass; nil for inference.
+  var cellTanh: UnsafeMutablePointer<S>?
+}
+
+/// Operands of the elementwise half of the fused LSTM cell's backward pass
+/// (the weight and input adjoints come from GEMMs after it).
+struct LSTMBackwardOperands<S: TensorScalar> {
+  var batch: Int
+  var hiddenSize: Int
+  /// The activated gates saved by the forward pass, B×4H.
+  var gates: UnsafePointer<S>
+  /// c, B×H.
+  var previousCell: UnsafePointer<S>
+  /// tanh c′, B×H.
+  var cellTanh: UnsafePointer<S>
+  /// ∂L/∂h′, B×H, or nil when h′ received no adjoint.
+  var hiddenAdjoint: UnsafePointer<S>?
+  /// ∂L/∂c′, B×H, or nil when c′ received no adjoint from later nodes.
+  var cellAdjoint: UnsafePointer<S>?
+  /// ∂L/∂z for the pre-activations z, B×4H (out, overwritten).
+  var gateAdjoint: UnsafeMutablePointer<S>
+  /// ∂L/∂c, B×H (accumulated), or nil when c needs no gradient.
+  var previousCellAdjoint: UnsafeMutablePointer<S>?
+}
+
+/// The elementwise passes of the fused LSTM cell. See `docs/autodiff.md` for
+/// the equations and the derivation of the backward pass.
+///
+/// The forward pass is split into loops that each touch one or two buffers,
+/// so that the compiler vectorises them without aliasing checks: the
+/// transcendental work runs as two long contiguous loops (every gate over
+/// the B×4H block, tanh over the B×H block), the rest as short row loops.
+enum LSTMKernels {
+  static func forward<S: TensorScalar>(_ p: LSTMForwardOperands<S>) {
+    let h = p.hiddenSize
+    let units = p.batch * h
+    sigmoidInPlace(p.gates, count: 4 * units)
+    for r in 0..<p.batch {
+      let i = UnsafePointer(p.gates + r * 4 * h)
+      let f = i + h
+      let g = p.gates + r * 4 * h + 2 * h
+      // g = 2σ(2z_g) − 1 = tanh z_g.
+      for j in 0..<h { g[j] = 2 * g[j] - 1 }
+      let cPrev = p.previousCell + r * h
+      let cNew = p.cell + r * h
+      for j in 0..<h { cNew[j] = f[j] * cPrev[j] + i[j] * g[j] }
+    }
+    // tanh c′, into the saved buffer or (inference) provisionally into h′.
+    let tanhC = p.cellTanh ?? p.hidden
+    tanhTwiceSigmoid(UnsafePointer(p.cell), tanhC, count: units)
+    for r in 0..<p.batch {
+      let o = UnsafePointer(p.gates + r * 4 * h + 3 * h)
+      let t = UnsafePointer(tanhC + r * h)
+      let hNew = p.hidden + r * h
+      for j in 0..<h { hNew[j] = o[j] * t[j] }
+    }
+  }
+
+  /// y ← σ(y).
+  @inline(__always)
+  private static func sigmoidInPlace<S: TensorScalar>(_ y: UnsafeMutablePointer<S>, count: Int) {
+    for k in 0..<count { y[k] = 1 / (1 + S._exp(-y[k])) }
+  }
+
+  /// y = tanh x computed as 2σ(2x) − 1: one exponential, no branches, an
+  /// absolute error of a few ulps of 1 (the cell state needs no more).
+  @inline(__always)
+  private static func tanhTwiceSigmoid<S: TensorScalar>(
+    _ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, count: Int
+  ) {
+    for k in 0..<count { y[k] = 2 / (1 + S._exp(-2 * x[k])) - 1 }
+  }
+
+  /// With δc = ∂L/∂c′ + ∂L/∂h′ ⊙ o ⊙ (1 − tanh²c′):
+  /// ∂z_i = δc⊙g⊙i(1−i), ∂z_f = δc⊙c⊙f(1−f), ∂z_g = δc⊙i⊙(1−g²),
+  /// ∂z_o = ∂L/∂h′⊙tanh c′⊙o(1−o), and ∂L/∂c += δc⊙f.
+  static func backward<S: TensorScalar>(_ p: LSTMBackwardOperands<S>) {
+    // Specialise the loop on which adjoints exist; absent ones are zero.
+    switch (p.hiddenAdjoint, p.cellAdjoint, p.previousCellAdjoint) {
+    case (let dh?, let dc?, let dcPrev?):
+      loop(p) { dh[$0] } cellAdjoint: { dc[$0] } store: { dcPrev[$0] += $1 }
+    case (let dh?, let dc?, nil):
+      loop(p) { dh[$0] } cellAdjoint: { dc[$0] } store: { _, _ in }
+    case (let dh?, nil, let dcPrev?):
+      loop(p) { dh[$0] } cellAdjoint: { _ in 0 } store: { dcPrev[$0] += $1 }
+    case (let dh?, nil, nil):
+      loop(p) { dh[$0] } cellAdjoint: { _ in 0 } store: { _, _ in }
+    case (nil, let dc?, let dcPrev?):
+      loop(p) { _ in 0 } cellAdjoint: { dc[$0] } store: { dcPrev[$0] += $1 }
+    case (nil, let dc?, nil):
+      loop(p) { _ in 0 } cellAdjoint: { dc[$0] } store: { _, _ in }
+    case (nil, nil, _):
+      p.gateAdjoint.update(repeating: 0, count: p.batch * 4 * p.hiddenSize)
+    }
+  }
+
+  @inline(__always)
+  private static func loop<S: TensorScalar>(
+    _ p: LSTMBackwardOperands<S>, hiddenAdjoint: (Int) -> S, cellAdjoint: (Int) -> S,
+    store: (Int, S) -> Void
+  ) {
+    let h = p.hiddenSize
+    for r in 0..<p.batch {
+      let i = p.gates + r * 4 * h
+      let f = i + h
+      let g = i + 2 * h
+      let o = i + 3 * h
+      let di = p.gateAdjoint + r * 4 * h
+      let df = di + h
+      let dg = di + 2 * h
+      let dO = di + 3 * h
+      let row = r * h
+      for j in 0..<h {
+        let k = row + j
+        let tc = p.cellTanh[k]
+        let dh = hiddenAdjoint(k)
+        let dc = cellAdjoint(k) + dh * o[j] * (1 - tc * tc)
+        di[j] = dc * g[j] * i[j] * (1 - i[j])
+        df[j] = dc * p.previousCell[k] * f[j] * (1 - f[j])
+        dg[j] = dc * i[j] * (1 - g[j] * g[j])
+        dO[j] = dh * tc * o[j] * (1 - o[j])
+        store(k, dc * f[j])
+      }
+    }
+  }
+}

@@ -1,0 +1,133 @@
+/// What a custom operation's forward step sees: its inputs' values, the
+/// output to fill and an optional saved buffer for its backward step.
+public struct CustomForwardContext<Scalar: TensorScalar> {
+  let tape: Tape<Scalar>
+  let node: Int
+  let record: CustomRecord<Scalar>
+
+  /// The number of inputs.
+  public var inputCount: Int { record.inputs.count }
+
+  /// The shape of input `k`.
+  public func inputShape(_ k: Int) -> Shape { tape.nodes[record.inputs[k]].shape }
+
+  /// The value of input `k`.
+  public func input(_ k: Int) -> UnsafeBufferPointer<Scalar> {
+    let node = tape.nodes[record.inputs[k]]
+    return UnsafeBufferPointer(start: node.value, count: node.shape.count)
+  }
+
+  /// The output, to be filled completely.
+  public var output: UnsafeMutableBufferPointer<Scalar> {
+    UnsafeMutableBufferPointer(start: tape.nodes[node].value, count: tape.nodes[node].shape.count)
+  }
+
+  /// `savedCount` elements kept for the backward step (uninitialised until
+  /// written).
+  public var saved: UnsafeMutableBufferPointer<Scalar> {
+    UnsafeMutableBufferPointer(start: record.saved, count: record.savedCount)
+  }
+}
+
+/// What a custom operation's backward step sees: the adjoint of its output
+/// and access to its inputs' adjoints.
+public struct CustomBackwardContext<Scalar: TensorScalar> {
+  let tape: Tape<Scalar>
+  let node: Int
+  let record: CustomRecord<Scalar>
+
+  /// The number of inputs.
+  public var inputCount: Int { record.inputs.count }
+
+  /// The shape of input `k`.
+  public func inputShape(_ k: Int) -> Shape { tape.nodes[record.inputs[k]].shape }
+
+  /// The value of input `k`.
+  public func input(_ k: Int) -> UnsafeBufferPointer<Scalar> {
+    let node = tape.nodes[record.inputs[k]]
+    return UnsafeBufferPointer(start: node.value, count: node.shape.count)
+  }
+
+  /// The output computed by the forward step.
+  public var output: UnsafeBufferPointer<Scalar> {
+    UnsafeBufferPointer(start: tape.nodes[node].value, count: tape.nodes[node].shape.count)
+  }
+
+  /// The buffer the forward step saved.
+  public var saved: UnsafeBufferPointer<Scalar> {
+    UnsafeBufferPointer(start: record.saved, count: record.savedCount)
+  }
+
+  /// ∂loss/∂output.
+  public var outputAdjoint: UnsafeBufferPointer<Scalar> {
+    UnsafeBufferPointer(start: tape.nodes[node].adjoint, count: tape.nodes[node].shape.count)
+  }
+
+  /// ∂loss/∂(input k), to be added to (never overwritten: other consumers of
+  /// the input contribute too); nil when input `k` needs no gradient.
+  public func inputAdjoint(_ k: Int) -> UnsafeMutableBufferPointer<Scalar>? {
+    let index = record.inputs[k]
+    guard let target = tape.accumulationTarget(index) else { return nil }
+    return UnsafeMutableBufferPointer(start: target, count: tape.nodes[index].shape.count)
+  }
+
+  /// ∂loss/∂(input k) += α·source, with a loop specialised for the scalar
+  /// type (generic callers should prefer it to their own loop). `source`
+  /// must have input k's element count. Does nothing when input `k` needs no
+  /// gradient.
+  public func accumulate(into k: Int, _ source: UnsafeBufferPointer<Scalar>, scaledBy alpha: Scalar = 1) {
+    precondition(
+      source.count == inputShape(k).count,
+      "CustomBackwardContext.accumulate: \(source.count) elements for an input of \(inputShape(k))")
+    guard let target = inputAdjoint(k)?.baseAddress, let base = source.baseAddress else { return }
+    Scalar.run(.axpy(y: target, x: base, count: source.count, alpha: alpha))
+  }
+}
+
+extension Tape {
+  /// Records an operation defined by the caller: `forward` computes the
+  /// output from the inputs, `backward` adds the inputs' adjoints given the
+  /// output's.
+  ///
+  /// This is how an optimizee's loss joins the graph without the tape
+  /// knowing the problem: with θ a tape tensor, record f(θ) with
+  /// `forward` writing f into `output[0]` and ∇f(θ) into `saved`, and
+  /// `backward` adding ȳ·∇f to θ's adjoint — second derivatives dropped, as
+  /// in Andrychowicz et al. (2016):
+  ///
+  /// ```swift
+  /// let loss = tape.custom(inputs: [theta], shape: .scalar, savedCount: n) { context in
+  ///   context.output[0] = problem.loss(context.input(0), gradient: context.saved)
+  /// } backward: { context in
+  ///   context.accumulate(into: 0, context.saved, scaledBy: context.outputAdjoint[0])
+  /// }
+  /// ```
+  ///
+  /// Keep `backward` free of captured variables (pass what it needs through
+  /// `saved`): a closure that captures nothing costs no allocation when it is
+  /// recorded step after step. `backward` runs only when the output received
+  /// an adjoint and some input needs a gradient.
+  ///
+  /// - Parameters:
+  ///   - inputs: the tensors the output depends on.
+  ///   - shape: the output's shape.
+  ///   - savedCount: elements of tape storage kept for `backward`.
+  public func custom<E: Error>(
+    inputs: [Variable<Scalar>], shape: Shape, savedCount: Int = 0,
+    forward: (CustomForwardContext<Scalar>) throws(E) -> Void,
+    backward: @escaping (CustomBackwardContext<Scalar>) -> Void
+  ) throws(E) -> Variable<Scalar> {
+    var differentiable = false
+    for x in inputs {
+      check(x)
+      differentiable = differentiable || requiresGradient(x)
+    }
+    precondition(savedCount >= 0, "Tape.custom: negative savedCount \(savedCount)")
+    let record = CustomRecord(
+      inputs: inputs.map(\.index), saved: arena.allocate(savedCount), savedCount: savedCount,
+      backward: backward)
+    let y = appendNode(shape: shape, operation: .custom(record), requiresGradient: differentiable)
+    try forward(CustomForwardContext(tape: self, node: y.index, record: record))
+    return y
+  }
+}

@@ -1,0 +1,208 @@
+/// A reverse-mode automatic differentiation tape over contiguous tensors.
+///
+/// Operations are recorded in the order they are called; each produces a
+/// ``Variable`` whose value is computed at once (the tape is eager) and kept
+/// for the backward pass. ``backward(from:)`` then walks the record in
+/// reverse, accumulating adjoints ∂loss/∂v into per-node buffers, and the
+/// gradients of the differentiable leaves can be read with
+/// ``gradient(of:)``.
+///
+/// Storage comes from an arena that ``reset()`` recycles: rebuilding the
+/// same graph after a reset — one meta-iteration after another — allocates
+/// no tensor storage. Values are valid until the next reset.
+///
+/// ```swift
+/// let tape = Tape<Float>()
+/// let w = tape.variable(Tensor(shape: [2, 1], scalars: [0.5, -1]))
+/// let x = tape.constant(Tensor(shape: [3, 2], scalars: [1, 2, 3, 4, 5, 6]))
+/// let loss = tape.sum(tape.square(tape.matmul(x, w)))
+/// tape.backward(from: loss)
+/// let dw = tape.gradient(of: w)   // 2·xᵀ(x·w)
+/// ```
+///
+/// A tape is single-threaded mutable state: build and differentiate a graph
+/// on one thread (each meta-training engine owns its tape).
+public final class Tape<Scalar: TensorScalar> {
+  var nodes: [Node<Scalar>] = []
+  var arena = Arena<Scalar>()
+  /// Bumped by every reset; variables remember the epoch they were made in.
+  private(set) var epoch = 0
+  private var scratchBuffers: [(pointer: UnsafeMutablePointer<Scalar>, capacity: Int)] = []
+
+  /// An empty tape.
+  public init() {}
+
+  deinit {
+    for buffer in scratchBuffers { buffer.pointer.deallocate() }
+  }
+
+  /// Forgets every recorded operation and invalidates all variables, keeping
+  /// the memory for the next graph.
+  public func reset() {
+    nodes.removeAll(keepingCapacity: true)
+    arena.reset()
+    epoch += 1
+  }
+
+  /// The number of recorded nodes (leaves and operation results).
+  public var nodeCount: Int { nodes.count }
+
+  /// The bytes of tensor storage the tape holds (arena and scratch), a
+  /// measure of the memory a graph of this size needs.
+  public var storageBytes: Int {
+    arena.bytes + scratchBuffers.reduce(0) { $0 + $1.capacity } * MemoryLayout<Scalar>.stride
+  }
+
+  // MARK: Leaves
+
+  /// A differentiable leaf holding a copy of `tensor`; its gradient can be
+  /// read after ``backward(from:)``. Parameters enter the tape this way.
+  public func variable(_ tensor: Tensor<Scalar>) -> Variable<Scalar> {
+    leaf(tensor, differentiable: true)
+  }
+
+  /// A constant leaf holding a copy of `tensor`: no gradient flows into it.
+  public func constant(_ tensor: Tensor<Scalar>) -> Variable<Scalar> {
+    leaf(tensor, differentiable: false)
+  }
+
+  /// A constant scalar (rank 0), e.g. to broadcast against a tensor.
+  public func constant(_ value: Scalar) -> Variable<Scalar> {
+    let v = appendNode(shape: .scalar, operation: .leaf, requiresGradient: false)
+    nodes[v.index].value[0] = value
+    return v
+  }
+
+  /// A leaf whose elements `fill` writes straight into tape storage (it must
+  /// write all `shape.count` of them), so a caller's per-step data — a
+  /// gradient computed outside the tape, say — enters without an
+  /// intermediate array.
+  public func leaf(
+    shape: Shape, differentiable: Bool, _ fill: (UnsafeMutableBufferPointer<Scalar>) -> Void
+  ) -> Variable<Scalar> {
+    let v = appendNode(shape: shape, operation: .leaf, requiresGradient: differentiable)
+    fill(UnsafeMutableBufferPointer(start: nodes[v.index].value, count: shape.count))
+    return v
+  }
+
+  private func leaf(_ tensor: Tensor<Scalar>, differentiable: Bool) -> Variable<Scalar> {
+    let v = appendNode(shape: tensor.shape, operation: .leaf, requiresGradient: differentiable)
+    tensor.scalars.withUnsafeBufferPointer { source in
+      if let base = source.baseAddress { nodes[v.index].value.update(from: base, count: source.count) }
+    }
+    return v
+  }
+
+  // MARK: Reading values and gradients
+
+  /// A copy of the value of `v`.
+  public func value(of v: Variable<Scalar>) -> Tensor<Scalar> {
+    withValue(of: v) { Tensor(shape: v.shape, scalars: Array($0)) }
+  }
+
+  /// Calls `body` with the value of `v` in place (valid only inside `body`).
+  public func withValue<R, E: Error>(
+    of v: Variable<Scalar>, _ body: (UnsafeBufferPointer<Scalar>) throws(E) -> R
+  ) throws(E) -> R {
+    check(v)
+    return try body(UnsafeBufferPointer(start: nodes[v.index].value, count: v.shape.count))
+  }
+
+  /// A copy of ∂loss/∂v from the last ``backward(from:)``: zeros when the
+  /// loss does not depend on `v` or no backward pass has run since the
+  /// variable was recorded.
+  public func gradient(of v: Variable<Scalar>) -> Tensor<Scalar> {
+    withGradient(of: v) { Tensor(shape: v.shape, scalars: Array($0)) }
+  }
+
+  /// Calls `body` with ∂loss/∂v in place, zeros as for ``gradient(of:)``.
+  public func withGradient<R, E: Error>(
+    of v: Variable<Scalar>, _ body: (UnsafeBufferPointer<Scalar>) throws(E) -> R
+  ) throws(E) -> R {
+    check(v)
+    let node = nodes[v.index]
+    if let adjoint = node.adjoint, node.adjointLive {
+      return try body(UnsafeBufferPointer(start: adjoint, count: v.shape.count))
+    }
+    let zeros = scratch(slot: Self.gradientSlot, count: v.shape.count)
+    zeros.update(repeating: 0, count: v.shape.count)
+    return try body(UnsafeBufferPointer(start: zeros, count: v.shape.count))
+  }
+
+  // MARK: Backward
+
+  /// Computes ∂loss/∂v for every recorded v that the scalar `loss` depends on
+  /// through differentiable leaves, seeding ∂loss/∂loss = 1.
+  ///
+  /// Each call starts from zero adjoints, so calling it twice does not
+  /// accumulate. Nodes recorded after `loss` are ignored.
+  public func backward(from loss: Variable<Scalar>) {
+    check(loss)
+    precondition(
+      loss.shape.count == 1,
+      "Tape.backward(from:): the loss must be a scalar, not shape \(loss.shape); reduce it first (sum or mean)")
+    for i in nodes.indices { nodes[i].adjointLive = false }
+    guard let seed = accumulationTarget(loss.index) else { return }
+    seed[0] = 1
+    for i in stride(from: loss.index, through: 0, by: -1) where nodes[i].adjointLive {
+      propagate(i)
+    }
+  }
+
+  // MARK: Internals for the operations
+
+  static var forwardSlot: Int { 0 }
+  static var backwardSlot: Int { 1 }
+  static var gradientSlot: Int { 2 }
+  static var weightGradientSlot: Int { 3 }
+
+  /// Stops with a message when `v` belongs to another tape or an earlier
+  /// epoch of this one.
+  @inline(__always)
+  func check(_ v: Variable<Scalar>) {
+    precondition(v.tape == ObjectIdentifier(self), "Variable used on a tape that did not record it")
+    precondition(v.epoch == epoch, "Variable used after Tape.reset(): record it again")
+  }
+
+  /// Appends a node with fresh value (and, if needed, adjoint) storage.
+  func appendNode(
+    shape: Shape, operation: Operation<Scalar>, requiresGradient: Bool
+  ) -> Variable<Scalar> {
+    let count = shape.count
+    let value = arena.allocate(count)
+    let adjoint = requiresGradient ? arena.allocate(count) : nil
+    nodes.append(Node(shape: shape, value: value, adjoint: adjoint, operation: operation))
+    return Variable(shape: shape, index: nodes.count - 1, tape: ObjectIdentifier(self), epoch: epoch)
+  }
+
+  /// Whether `v` needs an adjoint (it depends on a differentiable leaf).
+  @inline(__always)
+  func requiresGradient(_ v: Variable<Scalar>) -> Bool { nodes[v.index].requiresGradient }
+
+  @inline(__always)
+  func value(_ index: Int) -> UnsafeMutablePointer<Scalar> { nodes[index].value }
+
+  /// The adjoint buffer of node `index` ready for `+=`, zeroed on its first
+  /// use in this backward pass; nil when the node needs no gradient.
+  func accumulationTarget(_ index: Int) -> UnsafeMutablePointer<Scalar>? {
+    guard let adjoint = nodes[index].adjoint else { return nil }
+    if !nodes[index].adjointLive {
+      adjoint.update(repeating: 0, count: nodes[index].shape.count)
+      nodes[index].adjointLive = true
+    }
+    return adjoint
+  }
+
+  /// A per-tape buffer of at least `count` elements for temporaries that do
+  /// not outlive one operation (or one node's backward step).
+  func scratch(slot: Int, count: Int) -> UnsafeMutablePointer<Scalar> {
+    while scratchBuffers.count <= slot {
+      scratchBuffers.append((UnsafeMutablePointer<Scalar>.allocate(capacity: 1), 1))
+    }
+    if scratchBuffers[slot].capacity < count {
+      scratchBuffers[slot].pointer.deallocate()
+      scratchBuffers[slot] = (UnsafeMutablePointer<Scalar>.allocate(capacity: count), count)
+    }
+    return scratchBuffers[slot].pointer
+  }
+}
