@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import LinearAlgebra
+import MetaLearning
+import Optimizees
+import Optimizers
+
+/// `mnemo bench`: the speed of the parts that decide how long a session
+/// takes. JSON on standard output (for scripts), a table on standard error.
+struct BenchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "bench",
+    abstract: "Measure meta-training, learned-optimizer and optimizee speed on this machine.",
+    discussion: """
+      Every figure is the median of repeated runs after a warm-up. Run on a quiet machine: the \
+      medians shrug off a few interruptions, not a busy neighbour.
+      """)
+
+  @Option(help: "Timed repeats per measurement (after the warm-up).")
+  var repeats: Int = 21
+
+  @Option(help: ArgumentHelp("Directory holding the MNIST IDX files (for the MLP figure).", valueName: "dir"))
+  var mnist: String?
+
+  func validate() throws {
+    guard repeats >= 3 else { throw ValidationError("--repeats must be at least 3.") }
+  }
+
+  func run() throws {
+    var results: [BenchResult] = []
+    let report = { (result: BenchResult) in
+      let label = result.label.padding(toLength: 56, withPad: " ", startingAt: 0)
+      printError("\(label) \(String(format: "%12.3f", result.value)) \(result.unit)")
+    }
+    printError("mnemo bench: medians of \(repeats) runs after a warm-up (OpenBLAS threads: \(BLAS.threadCount))")
+
+    // One meta-iteration of the paper's quadratic configuration.
+    let quadratic = try ProblemCatalog.make("quadratic")
+    let trainer = MetaTrainer(
+      problemClass: quadratic,
+      configuration: MetaTrainingConfiguration(horizon: 100, unroll: 20, batch: 128),
+      weights: LSTMOptimizerWeights(configuration: LSTMOptimizerConfiguration(), seed: 0))
+    let metaIteration = Self.median(warmUp: 5, repeats: repeats) { trainer.step() }
+    results.append(BenchResult(
+      name: "meta_iteration_quadratic_ms", label: "meta-iteration, quadratic (B=128, n=10, K=20, 2×20)",
+      value: metaIteration * 1e3, unit: "ms"))
+    report(results[results.count - 1])
+
+    for n in [10, 16_000] {
+      var rng = RandomSource(seed: 1)
+      let gradient = rng.gaussianArray(count: n, standardDeviation: 0.1)
+      var theta = [Float](repeating: 0, count: n)
+      var optimizer = LSTMOptimizer(
+        weights: LSTMOptimizerWeights(configuration: LSTMOptimizerConfiguration(), seed: 0), dimension: n)
+      let seconds = Self.median(warmUp: 5, repeats: repeats, inner: n < 1000 ? 1000 : 1) {
+        optimizer.step(parameters: &theta, gradient: gradient)
+      }
+      results.append(BenchResult(
+        name: "lstm_forward_step_n\(n)_ms", label: "LSTM optimizer forward step, n = \(n)", value: seconds * 1e3,
+        unit: "ms"))
+      report(results[results.count - 1])
+      results.append(BenchResult(
+        name: "lstm_steps_per_second_n\(n)", label: "LSTM optimizer steps/s, n = \(n)", value: 1 / seconds,
+        unit: "steps/s"))
+      report(results[results.count - 1])
+    }
+
+    do {
+      let mnistClass = try ProblemCatalog.make("mnist-mlp", mnistDirectory: mnist)
+      var problem = mnistClass.sample(seed: 0)
+      let theta = problem.initialParameters
+      var gradient = [Float](repeating: 0, count: problem.dimension)
+      let seconds = Self.median(warmUp: 5, repeats: repeats, inner: 10) {
+        _ = problem.objective(at: theta, gradient: &gradient)
+      }
+      results.append(BenchResult(
+        name: "mnist_mlp_forward_backward_ms", label: "mnist-mlp forward+backward (batch 128, 784→20→10)",
+        value: seconds * 1e3, unit: "ms"))
+      report(results[results.count - 1])
+    } catch {
+      printError("mnist-mlp: skipped (\(error))")
+    }
+
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    results.append(BenchResult(
+      name: "peak_memory_mb", label: "peak resident memory of this run", value: Double(usage.ru_maxrss) / 1024,
+      unit: "MB"))
+    report(results[results.count - 1])
+
+    let fields = results.map { "  \"\($0.name)\": \(String(format: "%.6g", $0.value))" }
+    print("{\n" + fields.joined(separator: ",\n") + "\n}")
+  }
+
+  /// The median wall time in seconds of `body` (averaged over `inner` calls
+  /// per timed run).
+  static func median(warmUp: Int, repeats: Int, inner: Int = 1, _ body: () -> Void) -> Double {
+    for _ in 0..<warmUp { body() }
+    let clock = ContinuousClock()
+    var samples: [Double] = []
+    for _ in 0..<repeats {
+      let elapsed = clock.measure { for _ in 0..<inner { body() } }
+      samples.append(Double(elapsed.components.attoseconds) * 1e-18 + Double(elapsed.components.seconds))
+    }
+    samples.sort()
+    return samples[samples.count / 2] / Double(inner)
+  }
+}
+
+/// One figure of `mnemo bench`.
+struct BenchResult {
+  var name: String
+  var label: String
+  var value: Double
+  var unit: String
+}
