@@ -6,18 +6,23 @@
 /// comparisons turned into selects and integer bit manipulation, so release
 /// builds turn the kernels' loops into SIMD code.
 enum FastMath {
-  /// eˣ with a relative error below 2·10⁻⁷ (Cephes' `expf` polynomial).
+  /// eˣ with a relative error below 2·10⁻⁷ (Cephes' `expf` polynomial),
+  /// overflowing to +∞ above ln(Float.greatestFiniteMagnitude) ≈ 88.72 and
+  /// flushing to 0 below about −87 (results under 2.4·10⁻³⁸), like the C
+  /// library except for the flushed subnormals. So σ(x) = 1/(1 + e⁻ˣ)
+  /// saturates to exactly 0 and 1.
   ///
   /// Range reduction: x = n·ln2 + r with n = round(x / ln2), |r| ≤ ln2/2,
   /// found by adding 1.5·2²³ (which rounds to an integer in the float's
   /// significand, so the integer n is read back from the bit pattern), and
   /// r computed in two parts (Cody–Waite) so that n·ln2 is exact. Then
-  /// eˣ = 2ⁿ·eʳ with 2ⁿ assembled in the exponent field. x is clamped to
-  /// [−87.3, 88.3], so the result is finite and normal: callers such as the
-  /// sigmoid saturate to 0 and 1 instead of producing infinities or NaN.
+  /// eˣ = eʳ·2ⁿ⁻¹·2 with 2ⁿ⁻¹ assembled in the exponent field; the extra
+  /// factor 2 lets n reach 128, so the final product overflows to +∞ by
+  /// itself. x is first clamped to [−87.5, 89], which keeps n in
+  /// [−126, 128]: n = −126 assembles +0.
   @inline(__always)
   static func exp(_ x: Float) -> Float {
-    let clamped = Swift.min(Swift.max(x, -87.3), 88.3)
+    let clamped = Swift.min(Swift.max(x, -87.5), 89)
     let magic: Float = 12_582_912  // 1.5 · 2²³
     let shifted = clamped * 1.442_695_04 + magic
     let n = shifted - magic
@@ -30,15 +35,15 @@ enum FastMath {
     p = p * r + 5.000_000_12e-1
     let er = p * (r * r) + r + 1
     let integer = Int32(bitPattern: shifted.bitPattern &- magic.bitPattern)
-    let scale = Float(bitPattern: UInt32(bitPattern: (integer &+ 127) &<< 23))
-    return er * scale
+    let halfScale = Float(bitPattern: UInt32(bitPattern: (integer &+ 126) &<< 23))
+    return er * halfScale * 2
   }
 
   /// tanh x with an absolute error below 3·10⁻⁷.
   ///
   /// For |x| < 0.625 an odd polynomial (Cephes' `tanhf`) keeps the relative
-  /// accuracy near zero; elsewhere tanh|x| = 1 − 2/(e²ˡˣˡ + 1), which cannot
-  /// overflow because `exp` is clamped. Both branches are computed and one is
+  /// accuracy near zero; elsewhere tanh|x| = 1 − 2/(e²ˡˣˡ + 1), which is 1
+  /// when the exponential overflows. Both branches are computed and one is
   /// selected, which keeps the loop vectorisable.
   @inline(__always)
   static func tanh(_ x: Float) -> Float {

@@ -21,8 +21,8 @@ import LinearAlgebra
 /// dispatched once per operation through the conformance, never once per
 /// element. Only `Float` and `Double` conform.
 public protocol TensorScalar: BinaryFloatingPoint, Sendable, CustomStringConvertible {
-  /// eˣ. `Float` uses a branch-free polynomial that vectorises (about 2 ulp);
-  /// `Double` uses the C library.
+  /// eˣ. `Float` uses a branch-free polynomial that vectorises (about 2 ulp,
+  /// subnormal results flushed to 0); `Double` uses the C library.
   static func _exp(_ x: Self) -> Self
   /// The natural logarithm of a positive argument.
   static func _log(_ x: Self) -> Self
@@ -97,8 +97,8 @@ extension Double: TensorScalar {
 }
 
 extension TensorScalar {
-  /// The logistic function 1 / (1 + e⁻ˣ); saturates to 0 or 1 without
-  /// overflow because `_exp` is finite on the clamped range.
+  /// The logistic function 1 / (1 + e⁻ˣ); saturates to exactly 0 or 1 (an
+  /// overflowing e⁻ˣ is +∞, and 1/∞ = 0).
   @inline(__always)
   static func _sigmoid(_ x: Self) -> Self { 1 / (1 + _exp(-x)) }
 }

@@ -21,8 +21,8 @@ extension Tape {
   /// softplus′ = σ(x).
   public func softplus(_ x: Variable<Scalar>) -> Variable<Scalar> { unary(.softplus, x) }
 
-  /// eˣ. In `Float` the argument is clamped to [−87.3, 88.3], so the result
-  /// stays finite.
+  /// eˣ; +∞ when it overflows, as in the C library (in `Float` results below
+  /// 2.4·10⁻³⁸ are flushed to 0).
   public func exp(_ x: Variable<Scalar>) -> Variable<Scalar> { unary(.exp, x) }
 
   /// log max(x, floor): finite for x ≤ 0. The derivative 1/x flows only where

@@ -1,0 +1,117 @@
+import Autodiff
+import Testing
+
+/// The tape's bookkeeping: adjoint accumulation, repeated backward passes,
+/// leaves, shapes and misuse.
+@Suite struct TapeTests {
+  @Test func adjointsAccumulateOverEveryUse() {
+    // y = x⊙x + 3x + x (three uses of x): dy/dx = 2x + 4.
+    let tape = Tape<Double>()
+    let x = tape.variable(Tensor(shape: .vector(3), scalars: [1, -2, 0.5]))
+    let y = tape.sum(tape.add(tape.add(tape.multiply(x, x), tape.scale(x, by: 3)), x))
+    tape.backward(from: y)
+    #expect(tape.gradient(of: x).scalars == [6, 0, 5])
+  }
+
+  @Test func backwardTwiceDoesNotAccumulate() {
+    let tape = Tape<Double>()
+    let x = tape.variable(Tensor(shape: .vector(2), scalars: [1, 2]))
+    let y = tape.sum(tape.square(x))
+    tape.backward(from: y)
+    tape.backward(from: y)
+    #expect(tape.gradient(of: x).scalars == [2, 4])
+    // A second loss on the same graph replaces the gradients.
+    let z = tape.sum(x)
+    tape.backward(from: z)
+    #expect(tape.gradient(of: x).scalars == [1, 1])
+  }
+
+  @Test func gradientsOfUnusedAndConstantLeavesAreZero() {
+    let tape = Tape<Float>()
+    let used = tape.variable(Tensor(shape: .vector(2), scalars: [1, 2]))
+    let unused = tape.variable(Tensor(shape: .vector(2), scalars: [3, 4]))
+    let constant = tape.constant(Tensor(shape: .vector(2), scalars: [5, 6]))
+    tape.backward(from: tape.sum(tape.multiply(used, constant)))
+    #expect(tape.gradient(of: used).scalars == [5, 6])
+    #expect(tape.gradient(of: unused).scalars == [0, 0])
+    #expect(tape.gradient(of: constant).scalars == [0, 0])
+  }
+
+  @Test func leafFilledInPlace() {
+    let tape = Tape<Float>()
+    let x = tape.leaf(shape: .matrix(2, 2), differentiable: true) { buffer in
+      for i in buffer.indices { buffer[i] = Float(i) }
+    }
+    #expect(tape.value(of: x) == Tensor(shape: .matrix(2, 2), scalars: [0, 1, 2, 3]))
+    tape.backward(from: tape.mean(x))
+    #expect(tape.gradient(of: x).scalars == [0.25, 0.25, 0.25, 0.25])
+  }
+
+  @Test func matmulClosedForm() {
+    let tape = Tape<Double>()
+    let a = tape.variable(Tensor(shape: .matrix(2, 3), scalars: [1, 2, 3, 4, 5, 6]))
+    let b = tape.variable(Tensor(shape: .matrix(3, 2), scalars: [7, 8, 9, 10, 11, 12]))
+    let c = tape.matmul(a, b)
+    #expect(tape.value(of: c).scalars == [58, 64, 139, 154])
+    // d Σ C / dA = 1·Bᵀ (row sums of B), d Σ C / dB = Aᵀ·1 (column sums of A).
+    tape.backward(from: tape.sum(c))
+    #expect(tape.gradient(of: a).scalars == [15, 19, 23, 15, 19, 23])
+    #expect(tape.gradient(of: b).scalars == [5, 5, 7, 7, 9, 9])
+    let ct = tape.matmul(a, a, transposeA: false, transposeB: true)
+    #expect(tape.value(of: ct).scalars == [14, 32, 32, 77])
+  }
+
+  @Test func reductionsAlongAxes() {
+    let tape = Tape<Double>()
+    let x = tape.constant(Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6]))
+    #expect(tape.value(of: tape.sum(x, axis: 0)) == Tensor(shape: [3], scalars: [5, 7, 9]))
+    #expect(tape.value(of: tape.sum(x, axis: 1)) == Tensor(shape: [2], scalars: [6, 15]))
+    #expect(tape.value(of: tape.mean(x, axis: 1)) == Tensor(shape: [2], scalars: [2, 5]))
+    #expect(tape.value(of: tape.mean(x)) == Tensor(3.5))
+  }
+
+  @Test func indexingValues() {
+    let tape = Tape<Double>()
+    let x = tape.constant(Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6]))
+    let y = tape.constant(Tensor(shape: [2, 1], scalars: [7, 8]))
+    #expect(tape.value(of: tape.concatenate([x, y])).scalars == [1, 2, 3, 7, 4, 5, 6, 8])
+    #expect(tape.value(of: tape.slice(x, columns: 1..<3)).scalars == [2, 3, 5, 6])
+    #expect(tape.value(of: tape.gather(x, indices: [5, 0, 0], shape: [3])).scalars == [6, 1, 1])
+    let scattered = tape.scatter(y, indices: [2, 2], shape: [4])
+    #expect(tape.value(of: scattered).scalars == [0, 0, 15, 0])
+  }
+
+  @Test func storageIsRecycledAcrossResets() {
+    let tape = Tape<Float>()
+    func build() {
+      tape.reset()
+      var x = tape.variable(Tensor(shape: .matrix(64, 64), repeating: 0.5))
+      for _ in 0..<50 { x = tape.tanh(tape.add(x, x)) }
+      tape.backward(from: tape.sum(x))
+    }
+    // The first graph may spill into several chunks; the reset merges them.
+    build()
+    build()
+    let settled = tape.storageBytes
+    for _ in 0..<5 { build() }
+    #expect(tape.storageBytes == settled)
+    #expect(tape.nodeCount == 102)
+  }
+
+  @Test func variableUsedAfterResetStopsTheProgram() async {
+    await #expect(processExitsWith: .failure) {
+      let tape = Tape<Float>()
+      let x = tape.constant(Tensor(1))
+      tape.reset()
+      _ = tape.square(x)
+    }
+  }
+
+  @Test func incompatibleShapesStopTheProgram() async {
+    await #expect(processExitsWith: .failure) {
+      let tape = Tape<Float>()
+      _ = tape.add(
+        tape.constant(Tensor(shape: [2, 3], repeating: 1)), tape.constant(Tensor(shape: [2], repeating: 1)))
+    }
+  }
+}
