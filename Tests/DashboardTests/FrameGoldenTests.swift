@@ -1,0 +1,180 @@
+import Engine
+import Rendering
+import TerminalUI
+import Testing
+
+@testable import Dashboard
+
+/// Whole frames rendered off-screen and compared line by line with what a
+/// user should see (trailing blanks ignored). The race is the closed-form
+/// fixture: six racers, one diverging at t = 6, one reaching 0 at t = 10.
+///
+/// When a deliberate change to a widget alters a frame, print the new
+/// `lines`, check them by eye, and paste them here.
+@Suite struct FrameGoldenTests {
+  static func frame(
+    _ width: Int, _ height: Int, keys: [Key] = [],
+    snapshot: Snapshot = Fixtures.snapshot(memory: .dnc(Fixtures.dnc))
+  ) throws -> [String] {
+    var controller = try DashboardController(engine: FakeEngine(snapshot), options: Fixtures.options())
+    for key in keys { controller.handle(key) }
+    return controller.render(width: width, height: height).lines.map(trimmed)
+  }
+
+  static func trimmed(_ line: String) -> String {
+    var line = line
+    while line.hasSuffix(" ") { line.removeLast() }
+    return line
+  }
+
+  /// 80×24: chart and table; training and memory dropped. The title bar
+  /// flags the clamped zero, the legend and the table mark the divergence.
+  @Test func overview80x24() throws {
+    #expect(
+      try Self.frame(80, 24) == [
+        " mnemo · quadratic · training · session demo-session                demo banner",
+        "loss · mean loss f(θ_t) ── t 20/20 · 4 instances · log y · lin x · y≤0 clamped ─",
+        " 100┤     ⢀⣀⣀⣀⣀⣀⣀⣀⠤⠤⠤⠤⠒×",
+        "    │⣒⣶⣭⣭⣭⣥⣤⣤⣤⣤⣤⣤⣤⣤⣤⣤⣤⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀",
+        "   1┤    ⠈⠉⠙⠛⠛⠳⠶⠶⣒⣒⠒⠒⠒⠤⠤⠤⠬⠭⠭⠭⠭⠭⠭⠭⣒⣒⣒⣤⣭⣉⣉⣉⣉⣉⣉⣉⣉⣉⣉⣉⣉⣉⡑⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠢⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤",
+        "    │              ⠉⠉⠉⠒⠒⠢⠤⢄⣀⡀         ⠈⡆           ⠈⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉",
+        "    │                       ⠈⠉⠑⠒⠒⠤⠤⠤⣀⣀ ⢱",
+        "0.01┤━ 1 fast                         ⠉⠙⡖⠢⠤⠤⢄⣀⣀",
+        "    │━ 2 slow                           ⢱      ⠉⠉⠒⠒⠢⠤⠤⢄⣀⡀",
+        "    │━ 3 wild ✗                         ⠈⡆              ⠈⠉⠒⠒⠤⠤⠤⣀⣀⡀",
+        "1e-4┤━ 4 exact                           ⢱                       ⠈⠉⠑⠒⠒⠢⠤⠤⣀⣀",
+        "    │━ 5 steady                          ⠈⡆                                ⠉⠉⠒⠒⠤",
+        "1e-6┤━ 6 flat                             ⢱⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀",
+        "    └┬──────┬───────┬──────┬───────┬──────┬──────┬───────┬──────┬───────┬──────┬",
+        "     0      2       4      6       8      10     12      14     16      18    20",
+        "convergence ───────────────────────────────────── tol e ≤ 0.01·e₀ · 1 diverged ─",
+        "# racer    lr final loss     μ    q    α →tol rank",
+        "1 fast   0.01    9.54e-6 0.500 1.00 1.09    7    2",
+        "2 slow   0.01       1.22 0.900 1.00 0.86    —    4",
+        "3 wild      1      ✗ t=6 1.500 1.00 1.12    —    6",
+        "4 exact     —          0 0.699 1.35 0.79   10    1",
+        "5 steady  0.1      0.476 0.937 0.94 1.14    —    3",
+        "6 flat   1e-4          5 1.000    — 1.00    —    5",
+        " ? help  q quit  c problem  Space pause  1–9 racers  s side     race 3 finished",
+      ])
+  }
+
+  /// 40×10, the smallest size that still shows a chart: only the chart, and
+  /// the clamp note survives while the other title-bar notes give way.
+  @Test func smallest40x10() throws {
+    #expect(
+      try Self.frame(40, 10) == [
+        " mnemo · quadratic · trai…  demo banner",
+        "loss · mean loss f(θ_t) ── y≤0 clamped ─",
+        "    │⣤⣤⣤⣤⣔⣒⣒⣒×⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀",
+        "   1┤  ⠈⠉⠙⠛⠛⠛⠭⢍⣉⣙⣛⠛⠛⠲⡒⠒⠚⠛⠛⠛⠛⠛⠛⠛⠛⠛⠛⠛⠛⠛⠛⠛⠶",
+        "    │             ⠉⠉⠒⢧⠤⠤⠤⣀⡀",
+        "1e-3┤                ⠘⡄   ⠈⠉⠉⠉⠒⠒⠤⢄⣀⣀⣀",
+        "1e-6┤                 ⢣⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣉⣉⣒",
+        "    └┬───────┬────────┬────────┬───────┬",
+        "     0       5        10       15     20",
+        " ? help  q quit         race 3 finished",
+      ])
+  }
+
+  /// Below the minimum: the sizes needed and present, centred.
+  @Test func tooSmall30x8() throws {
+    #expect(
+      try Self.frame(30, 8) == [
+        "",
+        "",
+        "      terminal too small",
+        "    have 30×8, need 40×10",
+        " enlarge the window · q quits",
+        "",
+        "",
+        "",
+      ])
+  }
+
+  @Test func helpOverlay80x24() throws {
+    #expect(
+      try Self.frame(80, 24, keys: [.character("?")]) == [
+        " mnemo · quadratic · training · session demo-session                demo banner",
+        "loss┌─ keys ───────────────────────────────────────────────────────────────┐ed ─",
+        " 100│ Race                                                                 │",
+        "    │   c          pick the problem class to meta-train and race           │⣀⣀⣀⣀",
+        "   1│   Space / p  pause / resume the engine                               │⠤⠤⠤⠤",
+        "    │   r          race again on new held-out instances (a new seed)       │⠉⠉⠉⠉",
+        "    │   1–9        show / hide racer 1–9 (its curve and legend entry)      │",
+        "0.01│   0          show every racer again                                  │",
+        "    │   w          save the session now (it is also saved on quit)         │",
+        "    │                                                                      │",
+        "1e-4│ View                                                                 │",
+        "    │   s  side by side: one small chart per racer, shared axes            │⠉⠒⠒⠤",
+        "1e-6│   v  compare two racers: their curves and the ratio A/B              │⣀⣀⣀⣀",
+        "    │   a  compare mode: next racer as A                                   │───┬",
+        "    │   b  compare mode: next racer as B                                   │  20",
+        "conv│   y  loss axis: log / linear (values ≤ 0 are clamped and flagged)    │ed ─",
+        "# ra│   x  step axis: log / linear                                         │",
+        "1 fa│   m  plotted value: mean loss / geometric-mean loss / error f − f*   │",
+        "2 sl│   g  chart glyphs: braille / blocks / ASCII (if braille looks wrong) │",
+        "3 wi│   t  next colour theme                                               │",
+        "4 ex│   T  previous colour theme                                           │",
+        "5 st│                                                               more ↓ │",
+        "6 fl└────────────────────────────────────────────── ↑↓ scroll · Esc close ─┘",
+        " ? help  q quit  c problem  Space pause  1–9 racers  s side     race 3 finished",
+      ])
+  }
+
+  @Test func problemPicker80x24() throws {
+    #expect(
+      try Self.frame(80, 24, keys: [.character("c")]) == [
+        " mnemo · quadratic · training · session demo-session                demo banner",
+        "loss · mean loss f(θ_t) ── t 20/20 · 4 instances · log y · lin x · y≤0 clamped ─",
+        " 100┤     ⢀⣀⣀⣀⣀⣀⣀⣀⠤⠤⠤⠤⠒×",
+        "    │⣒⣶⣭⣭⣭⣥⣤⣤⣤⣤⣤⣤⣤⣤⣤⣤⣤⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀",
+        "   1┤    ⠈⠉⠙⠛⠛⠳⠶⠶⣒⣒⠒⠒⠒⠤⠤⠤⠬⠭⠭⠭⠭⠭⠭⠭⣒⣒⣒⣤⣭⣉⣉⣉⣉⣉⣉⣉⣉⣉⣉⣉⣉⣉⡑⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠢⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤",
+        "    │              ⠉⠉⠉⠒⠒⠢⠤⢄⣀⡀         ⠈⡆           ⠈⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉",
+        "    │                       ⠈⠉⠑⠒⠒⠤⠤⠤⣀⣀ ⢱",
+        "0.01┤━ 1 fast                         ⠉⠙⡖⠢⠤⠤⢄⣀⣀",
+        "    │━ 2 slow                           ⢱      ⠉⠉⠒⠒⠢⠤⠤⢄⣀⡀",
+        "    │━ 3 wild ┌─ problem class ─────────────────────────────────┐⡀",
+        "1e-4┤━ 4 exact│ 1 ● quadratic  ‖Wθ − y‖²                        │⠈⠉⠑⠒⠒⠢⠤⠤⣀⣀",
+        "    │━ 5 stead│ 2   lasso      sparse coding, l1                │          ⠉⠉⠒⠒⠤",
+        "1e-6┤━ 6 flat │ 3   mnist-mlp  unavailable: MNIST files missing │⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀",
+        "    └┬──────┬─└─────────── ↑↓ move · Enter switch · Esc cancel ─┘───────┬──────┬",
+        "     0      2       4      6       8      10     12      14     16      18    20",
+        "convergence ───────────────────────────────────── tol e ≤ 0.01·e₀ · 1 diverged ─",
+        "# racer    lr final loss     μ    q    α →tol rank",
+        "1 fast   0.01    9.54e-6 0.500 1.00 1.09    7    2",
+        "2 slow   0.01       1.22 0.900 1.00 0.86    —    4",
+        "3 wild      1      ✗ t=6 1.500 1.00 1.12    —    6",
+        "4 exact     —          0 0.699 1.35 0.79   10    1",
+        "5 steady  0.1      0.476 0.937 0.94 1.14    —    3",
+        "6 flat   1e-4          5 1.000    — 1.00    —    5",
+        " ? help  q quit  c problem  Space pause  1–9 racers  s side     race 3 finished",
+      ])
+  }
+
+  /// 120×40 and 200×60: every panel present, each starting with its title
+  /// bar at the row the layout gives it; header and status on the edges.
+  @Test(arguments: [(120, 40), (200, 60)])
+  func allPanels(width: Int, height: Int) throws {
+    let lines = try Self.frame(width, height)
+    let layout = DashboardLayout.make(width: width, height: height, racers: 6)
+    #expect(layout.dropped.isEmpty)
+    let titles: [PanelKind: String] = [
+      .loss: "loss · mean loss f(θ_t)", .table: "convergence", .training: "meta-training · lstm",
+      .memory: "memory · DNC 16×8",
+    ]
+    for (panel, rect) in layout.panels {
+      let row = Array(lines[rect.y])
+      let text = String(row[rect.x..<min(row.count, rect.maxX)])
+      #expect(text.hasPrefix(titles[panel] ?? "?"), "\(panel) at row \(rect.y): \(text)")
+    }
+    #expect(lines[0].hasPrefix(" mnemo · quadratic · training · session demo-session"))
+    #expect(lines[0].hasSuffix("demo banner"))
+    #expect(lines[height - 1].hasPrefix(" ? help  q quit  c problem  Space pause  1–9 racers"))
+    #expect(lines[height - 1].hasSuffix("race 3 finished"))
+    // The memory panel shows M, the strips and the link matrix.
+    let memory = try #require(layout.panels[.memory])
+    let labels = String(Array(lines[memory.y + 1])[memory.x...])
+    #expect(labels.hasPrefix("M                u w r1 r2  L"))
+  }
+}
