@@ -121,6 +121,20 @@ import Testing
     #expect(cell == tape.value(of: c).scalars)
   }
 
+  @Test func rowSplitAcrossKernelThreadsChangesNothing() {
+    // Large enough for the elementwise passes to split over threads.
+    let d = Dimensions(batch: 2000, input: 2, hidden: 20)
+    let leaves: [Tensor<Float>] = Self.leaves(d)
+    let saved = KernelThreads.count
+    defer { KernelThreads.count = saved }
+    KernelThreads.count = 1
+    let serial = Self.evaluate(leaves, Self.fused)
+    KernelThreads.count = 3
+    let split = Self.evaluate(leaves, Self.fused)
+    #expect(serial.values == split.values)
+    #expect(serial.gradients == split.gradients)
+  }
+
   @Test func gateLayoutAndForgetBias() {
     #expect(LSTMCell.columns(of: .input, hiddenSize: 20) == 0..<20)
     #expect(LSTMCell.columns(of: .forget, hiddenSize: 20) == 20..<40)

@@ -71,8 +71,10 @@ import Testing
     tape.backward(from: tape.add(tape.sum(h), tape.sum(c)))
     #expect(Fixtures.allFinite(tape.value(of: h)) && Fixtures.allFinite(tape.value(of: c)))
     #expect(Fixtures.allFinite(tape.gradient(of: x)))
-    // Gates saturate: i = f = o = 1 and g = 1 on the first row, c′ = 51.
-    #expect(tape.value(of: c).scalars[0] == 51)
+    // Gates saturate: i = f = o = 1 and g = 1 on the first row, so c′ = 51
+    // (in Float the cell's gates come within 3·10⁻⁷ of 1, documented).
+    #expect(abs(tape.value(of: c).scalars[0] - 51) < 1e-4)
+    #expect(abs(tape.value(of: c).scalars[3]) < 1e-4)
   }
 
   @Test func clampAtItsBoundaries() {

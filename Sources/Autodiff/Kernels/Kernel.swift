@@ -112,9 +112,9 @@ enum KernelCall<S: TensorScalar> {
     case .addColumnSums(let x, let rows, let columns, let y):
       LayoutKernels.addColumnSums(x: x, rows: rows, columns: columns, y: y)
     case .lstmForward(let operands):
-      LSTMKernels.forward(operands)
+      LSTMKernels.parallelForward(operands)
     case .lstmBackward(let operands):
-      LSTMKernels.backward(operands)
+      LSTMKernels.parallelBackward(operands) { LSTMKernels.backward($0) }
     }
   }
 }

@@ -19,6 +19,18 @@ struct LSTMForwardOperands<S: TensorScalar> {
   var cellTanh: UnsafeMutablePointer<S>?
 }
 
+extension LSTMForwardOperands {
+  /// The operands of rows `range` alone.
+  func rows(_ range: Range<Int>) -> LSTMForwardOperands {
+    let h = hiddenSize
+    let first = range.lowerBound
+    return LSTMForwardOperands(
+      batch: range.count, hiddenSize: h, gates: gates + first * 4 * h,
+      previousCell: previousCell + first * h, cell: cell + first * h, hidden: hidden + first * h,
+      cellTanh: cellTanh.map { $0 + first * h })
+  }
+}
+
 /// Operands of the elementwise half of the fused LSTM cell's backward pass
 /// (the weight and input adjoints come from GEMMs after it).
 struct LSTMBackwardOperands<S: TensorScalar> {
@@ -40,6 +52,20 @@ struct LSTMBackwardOperands<S: TensorScalar> {
   var previousCellAdjoint: UnsafeMutablePointer<S>?
 }
 
+extension LSTMBackwardOperands {
+  /// The operands of rows `range` alone.
+  func rows(_ range: Range<Int>) -> LSTMBackwardOperands {
+    let h = hiddenSize
+    let first = range.lowerBound
+    return LSTMBackwardOperands(
+      batch: range.count, hiddenSize: h, gates: gates + first * 4 * h,
+      previousCell: previousCell + first * h, cellTanh: cellTanh + first * h,
+      hiddenAdjoint: hiddenAdjoint.map { $0 + first * h }, cellAdjoint: cellAdjoint.map { $0 + first * h },
+      gateAdjoint: gateAdjoint + first * 4 * h,
+      previousCellAdjoint: previousCellAdjoint.map { $0 + first * h })
+  }
+}
+
 /// The elementwise passes of the fused LSTM cell. See `docs/autodiff.md` for
 /// the equations and the derivation of the backward pass.
 ///
@@ -47,11 +73,32 @@ struct LSTMBackwardOperands<S: TensorScalar> {
 /// so that the compiler vectorises them without aliasing checks: the
 /// transcendental work runs as two long contiguous loops (every gate over
 /// the B×4H block, tanh over the B×H block), the rest as short row loops.
+/// Gates and the cell's tanh use `TensorScalar._cellTanh`, in `Float` a
+/// rational approximation whose absolute error (< 4·10⁻⁷) is all an LSTM's
+/// gates need.
 enum LSTMKernels {
+  /// The forward pass, split by rows over ``KernelThreads``.
+  static func parallelForward<S: TensorScalar>(_ p: LSTMForwardOperands<S>) {
+    KernelThreads.forEachRange(rows: p.batch, work: p.batch * p.hiddenSize * 5) { rows in
+      forward(p.rows(rows))
+    }
+  }
+
+  /// Runs `pass` (a backward pass) on row blocks over ``KernelThreads``.
+  static func parallelBackward<S: TensorScalar>(
+    _ p: LSTMBackwardOperands<S>, _ pass: (LSTMBackwardOperands<S>) -> Void
+  ) {
+    KernelThreads.forEachRange(rows: p.batch, work: p.batch * p.hiddenSize * 6) { rows in
+      pass(p.rows(rows))
+    }
+  }
+
   static func forward<S: TensorScalar>(_ p: LSTMForwardOperands<S>) {
     let h = p.hiddenSize
     let units = p.batch * h
-    sigmoidInPlace(p.gates, count: 4 * units)
+    // Every gate as σ(z) = ½ + ½·tanh(z/2) in one contiguous loop.
+    let z = p.gates
+    for k in 0..<(4 * units) { z[k] = 0.5 + 0.5 * S._cellTanh(0.5 * z[k]) }
     for r in 0..<p.batch {
       let i = UnsafePointer(p.gates + r * 4 * h)
       let f = i + h
@@ -64,28 +111,13 @@ enum LSTMKernels {
     }
     // tanh c′, into the saved buffer or (inference) provisionally into h′.
     let tanhC = p.cellTanh ?? p.hidden
-    tanhTwiceSigmoid(UnsafePointer(p.cell), tanhC, count: units)
+    for k in 0..<units { tanhC[k] = S._cellTanh(p.cell[k]) }
     for r in 0..<p.batch {
       let o = UnsafePointer(p.gates + r * 4 * h + 3 * h)
       let t = UnsafePointer(tanhC + r * h)
       let hNew = p.hidden + r * h
       for j in 0..<h { hNew[j] = o[j] * t[j] }
     }
-  }
-
-  /// y ← σ(y).
-  @inline(__always)
-  private static func sigmoidInPlace<S: TensorScalar>(_ y: UnsafeMutablePointer<S>, count: Int) {
-    for k in 0..<count { y[k] = 1 / (1 + S._exp(-y[k])) }
-  }
-
-  /// y = tanh x computed as 2σ(2x) − 1: one exponential, no branches, an
-  /// absolute error of a few ulps of 1 (the cell state needs no more).
-  @inline(__always)
-  private static func tanhTwiceSigmoid<S: TensorScalar>(
-    _ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, count: Int
-  ) {
-    for k in 0..<count { y[k] = 2 / (1 + S._exp(-2 * x[k])) - 1 }
   }
 
   /// With δc = ∂L/∂c′ + ∂L/∂h′ ⊙ o ⊙ (1 − tanh²c′):

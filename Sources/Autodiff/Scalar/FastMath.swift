@@ -59,4 +59,27 @@ enum FastMath {
     let signedLarge = x < 0 ? -large : large
     return a < 0.625 ? small : signedLarge
   }
+
+  /// tanh x as a rational function (the odd/even minimax pair used by Eigen
+  /// and TensorFlow): x clamped to ±7.9988, then x·P(x²)/Q(x²) with P of
+  /// degree 6 and Q of degree 3 in x². Absolute and relative error below
+  /// 4·10⁻⁷ everywhere; saturates to within 3·10⁻⁷ of ±1 rather than to
+  /// exactly ±1. About half the work of the exponential-based form.
+  @inline(__always)
+  static func rationalTanh(_ a: Float) -> Float {
+    let x = Swift.min(Swift.max(a, -7.998_811_72), 7.998_811_72)
+    let x2 = x * x
+    var p: Float = -2.760_768_477_423_55e-16
+    p = p * x2 + 2.000_187_904_824_77e-13
+    p = p * x2 - 8.604_671_522_137_35e-11
+    p = p * x2 + 5.122_297_090_371_14e-08
+    p = p * x2 + 1.485_722_357_179_79e-05
+    p = p * x2 + 6.372_619_288_754_36e-04
+    p = p * x2 + 4.893_524_558_917_86e-03
+    var q: Float = 1.198_258_394_667_02e-06
+    q = q * x2 + 1.185_347_056_866_54e-04
+    q = q * x2 + 2.268_434_632_439_00e-03
+    q = q * x2 + 4.893_525_185_543_85e-03
+    return x * p / q
+  }
 }
