@@ -55,6 +55,8 @@ enum KernelCall<S: TensorScalar> {
     x: UnsafePointer<S>, indices: UnsafePointer<Int>, y: UnsafeMutablePointer<S>, count: Int)
   /// y[k] = value.
   case fill(y: UnsafeMutablePointer<S>, count: Int, value: S)
+  /// y[k] = x[k] (buffers may overlap).
+  case copy(x: UnsafePointer<S>, y: UnsafeMutablePointer<S>, count: Int)
   /// y += α·x.
   case axpy(y: UnsafeMutablePointer<S>, x: UnsafePointer<S>, count: Int, alpha: S)
   /// y[r·stride] = value for r < rows.
@@ -100,6 +102,8 @@ enum KernelCall<S: TensorScalar> {
       LayoutKernels.scatterAdd(x: x, indices: indices, y: y, count: count)
     case .fill(let y, let count, let value):
       y.update(repeating: value, count: count)
+    case .copy(let x, let y, let count):
+      y.update(from: x, count: count)
     case .axpy(let y, let x, let count, let alpha):
       LayoutKernels.axpy(y: y, x: x, count: count, alpha: alpha)
     case .fillColumn(let y, let stride, let rows, let value):

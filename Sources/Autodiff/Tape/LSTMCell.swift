@@ -94,9 +94,9 @@ public enum LSTMCell {
         source: hidden, sourceStride: hiddenSize, destination: concatenated + inputSize,
         destinationStride: width, rows: batch, columns: hiddenSize, accumulate: false))
     S.run(.fillColumn(concatenated + inputSize + hiddenSize, stride: width, rows: batch, value: 1))
-    weights.update(from: inputWeights, count: inputSize * gateWidth)
-    (weights + inputSize * gateWidth).update(from: hiddenWeights, count: hiddenSize * gateWidth)
-    (weights + (inputSize + hiddenSize) * gateWidth).update(from: bias, count: gateWidth)
+    S.run(.copy(x: inputWeights, y: weights, count: inputSize * gateWidth))
+    S.run(.copy(x: hiddenWeights, y: weights + inputSize * gateWidth, count: hiddenSize * gateWidth))
+    S.run(.copy(x: bias, y: weights + (inputSize + hiddenSize) * gateWidth, count: gateWidth))
     let candidate = columns(of: .cell, hiddenSize: hiddenSize)
     S.run(
       .scaleBlock(

@@ -57,7 +57,7 @@ extension Tape {
   public func stopGradient(_ x: Variable<Scalar>) -> Variable<Scalar> {
     check(x)
     let y = appendNode(shape: x.shape, operation: .leaf, requiresGradient: false)
-    value(y.index).update(from: value(x.index), count: x.shape.count)
+    Scalar.run(.copy(x: value(x.index), y: value(y.index), count: x.shape.count))
     return y
   }
 

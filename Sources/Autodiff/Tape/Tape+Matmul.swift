@@ -24,7 +24,7 @@ extension Tape {
       operation: .matmul(left: a.index, right: b.index, transposeLeft: transposeA, transposeRight: transposeB),
       requiresGradient: requiresGradient(a) || requiresGradient(b))
     if k == 0 {
-      value(y.index).update(repeating: 0, count: m * n)
+      Scalar.run(.fill(y: value(y.index), count: m * n, value: 0))
     } else {
       Scalar._gemm(
         transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,

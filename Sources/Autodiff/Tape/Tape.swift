@@ -88,7 +88,9 @@ public final class Tape<Scalar: TensorScalar> {
   private func leaf(_ tensor: Tensor<Scalar>, differentiable: Bool) -> Variable<Scalar> {
     let v = appendNode(shape: tensor.shape, operation: .leaf, requiresGradient: differentiable)
     tensor.scalars.withUnsafeBufferPointer { source in
-      if let base = source.baseAddress { nodes[v.index].value.update(from: base, count: source.count) }
+      if let base = source.baseAddress {
+        Scalar.run(.copy(x: base, y: nodes[v.index].value, count: source.count))
+      }
     }
     return v
   }
@@ -125,7 +127,7 @@ public final class Tape<Scalar: TensorScalar> {
       return try body(UnsafeBufferPointer(start: adjoint, count: v.shape.count))
     }
     let zeros = scratch(slot: Self.gradientSlot, count: v.shape.count)
-    zeros.update(repeating: 0, count: v.shape.count)
+    Scalar.run(.fill(y: zeros, count: v.shape.count, value: 0))
     return try body(UnsafeBufferPointer(start: zeros, count: v.shape.count))
   }
 
@@ -187,7 +189,7 @@ public final class Tape<Scalar: TensorScalar> {
   func accumulationTarget(_ index: Int) -> UnsafeMutablePointer<Scalar>? {
     guard let adjoint = nodes[index].adjoint else { return nil }
     if !nodes[index].adjointLive {
-      adjoint.update(repeating: 0, count: nodes[index].shape.count)
+      Scalar.run(.fill(y: adjoint, count: nodes[index].shape.count, value: 0))
       nodes[index].adjointLive = true
     }
     return adjoint
