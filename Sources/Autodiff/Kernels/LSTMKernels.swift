@@ -109,14 +109,25 @@ enum LSTMKernels {
       let cNew = p.cell + r * h
       for j in 0..<h { cNew[j] = f[j] * cPrev[j] + i[j] * g[j] }
     }
-    // tanh c′, into the saved buffer or (inference) provisionally into h′.
-    let tanhC = p.cellTanh ?? p.hidden
-    for k in 0..<units { tanhC[k] = S._cellTanh(p.cell[k]) }
-    for r in 0..<p.batch {
-      let o = UnsafePointer(p.gates + r * 4 * h + 3 * h)
-      let t = UnsafePointer(tanhC + r * h)
-      let hNew = p.hidden + r * h
-      for j in 0..<h { hNew[j] = o[j] * t[j] }
+    // h′ = o ⊙ tanh c′, with tanh c′ kept for the backward pass or, for
+    // inference, computed straight into h′ (an in-place product: the loop
+    // must not read and write h′ through two pointers, or the compiler's
+    // aliasing check fails and it runs unvectorised).
+    if let saved = p.cellTanh {
+      for k in 0..<units { saved[k] = S._cellTanh(p.cell[k]) }
+      for r in 0..<p.batch {
+        let o = UnsafePointer(p.gates + r * 4 * h + 3 * h)
+        let t = UnsafePointer(saved + r * h)
+        let hNew = p.hidden + r * h
+        for j in 0..<h { hNew[j] = o[j] * t[j] }
+      }
+    } else {
+      for k in 0..<units { p.hidden[k] = S._cellTanh(p.cell[k]) }
+      for r in 0..<p.batch {
+        let o = UnsafePointer(p.gates + r * 4 * h + 3 * h)
+        let hNew = p.hidden + r * h
+        for j in 0..<h { hNew[j] *= o[j] }
+      }
     }
   }
 
