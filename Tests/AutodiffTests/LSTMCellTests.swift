@@ -102,8 +102,8 @@ import Testing
     let (h, c) = Self.fused(tape, leaves.map { tape.constant($0) })
     var hidden = leaves[1].scalars
     var cell = leaves[2].scalars
-    var workspace = [Float](
-      repeating: .nan, count: LSTMCell.workspaceCount(batch: d.batch, inputSize: d.input, hiddenSize: d.hidden))
+    let count = LSTMCell.workspaceCount(batch: d.batch, inputSize: d.input, hiddenSize: d.hidden)
+    var workspace = [Float](repeating: .nan, count: count)
     // In place: the new state overwrites the old.
     hidden.withUnsafeMutableBufferPointer { hp in
       cell.withUnsafeMutableBufferPointer { cp in

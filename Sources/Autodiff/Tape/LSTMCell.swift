@@ -34,9 +34,8 @@ public enum LSTMCell {
     return Tensor(shape: .vector(4 * hiddenSize), scalars: scalars)
   }
 
-  /// The scratch elements ``forward(batch:inputSize:hiddenSize:input:hidden:cell:inputWeights:hiddenWeights:bias:workspace:newHidden:newCell:)``
-  /// needs: B·(I+H+1) for [x h 1], (I+H+1)·4H for the stacked weights,
-  /// B·4H for the gates.
+  /// The scratch elements the tape-free `forward` needs: B·(I+H+1) for
+  /// [x h 1], (I+H+1)·4H for the stacked weights, B·4H for the gates.
   public static func workspaceCount(batch: Int, inputSize: Int, hiddenSize: Int) -> Int {
     let width = inputSize + hiddenSize + 1
     return batch * width + width * 4 * hiddenSize + batch * 4 * hiddenSize

@@ -29,7 +29,8 @@ extension Tape {
     check(bias)
     precondition(
       input.shape.rank == 2 && hidden.shape.rank == 2,
-      "Tape.lstmCell: input and hidden state must be matrices (B×I, B×H), not \(input.shape), \(hidden.shape)")
+      "Tape.lstmCell: input and hidden state must be matrices (B×I, B×H), "
+        + "not \(input.shape), \(hidden.shape)")
     let batch = input.shape[0]
     let inputSize = input.shape[1]
     let hiddenSize = hidden.shape[1]

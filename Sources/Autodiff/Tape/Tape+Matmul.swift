@@ -18,10 +18,12 @@ extension Tape {
     let (k2, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
     precondition(
       k == k2,
-      "Tape.matmul: inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
+      "Tape.matmul: inner dimensions differ: "
+        + "\(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
     let y = appendNode(
       shape: .matrix(m, n),
-      operation: .matmul(left: a.index, right: b.index, transposeLeft: transposeA, transposeRight: transposeB),
+      operation: .matmul(
+        left: a.index, right: b.index, transposeLeft: transposeA, transposeRight: transposeB),
       requiresGradient: requiresGradient(a) || requiresGradient(b))
     if k == 0 {
       Scalar.run(.fill(y: value(y.index), count: m * n, value: 0))

@@ -142,7 +142,8 @@ public final class Tape<Scalar: TensorScalar> {
     check(loss)
     precondition(
       loss.shape.count == 1,
-      "Tape.backward(from:): the loss must be a scalar, not shape \(loss.shape); reduce it first (sum or mean)")
+      "Tape.backward(from:): the loss must be a scalar, not shape \(loss.shape); "
+        + "reduce it first (sum or mean)")
     for i in nodes.indices { nodes[i].adjointLive = false }
     guard let seed = accumulationTarget(loss.index) else { return }
     seed[0] = 1
