@@ -122,13 +122,14 @@ public final class Tape<Scalar: TensorScalar> {
     of v: Variable<Scalar>, _ body: (UnsafeBufferPointer<Scalar>) throws(E) -> R
   ) throws(E) -> R {
     check(v)
-    let node = nodes[v.index]
-    if let adjoint = node.adjoint, node.adjointLive {
-      return try body(UnsafeBufferPointer(start: adjoint, count: v.shape.count))
+    let count = v.shape.count
+    guard let adjoint = nodes[v.index].adjoint else {
+      // A constant: no storage of its own to lend.
+      let zeros = [Scalar](repeating: 0, count: count)
+      return try zeros.withUnsafeBufferPointer { (buffer) throws(E) -> R in try body(buffer) }
     }
-    let zeros = scratch(slot: Self.gradientSlot, count: v.shape.count)
-    Scalar.run(.fill(y: zeros, count: v.shape.count, value: 0))
-    return try body(UnsafeBufferPointer(start: zeros, count: v.shape.count))
+    if !nodes[v.index].adjointLive { Scalar.run(.fill(y: adjoint, count: count, value: 0)) }
+    return try body(UnsafeBufferPointer(start: adjoint, count: count))
   }
 
   // MARK: Backward
@@ -156,8 +157,7 @@ public final class Tape<Scalar: TensorScalar> {
 
   static var forwardSlot: Int { 0 }
   static var backwardSlot: Int { 1 }
-  static var gradientSlot: Int { 2 }
-  static var weightGradientSlot: Int { 3 }
+  static var weightGradientSlot: Int { 2 }
 
   /// Stops with a message when `v` belongs to another tape or an earlier
   /// epoch of this one.
