@@ -362,8 +362,12 @@ struct EngineWorker {
     manifest.metaIteration = trainer.iteration
     manifest.tunedLearningRates = tunedRates
     do {
+      var race = baselineRace?.result
+      if let learnedTrace { race?.traces.append(learnedTrace) }
       self.manifest = try store.save(
-        Session(manifest: manifest, weights: trainer.sessionTensors, trainingHistory: history))
+        Session(
+          manifest: manifest, weights: trainer.sessionTensors, trainingHistory: history,
+          raceHistory: race?.csvTable ?? CSVTable(header: [])))
       note("saved session \(manifest.name) at meta-iteration \(trainer.iteration) (\(reason))")
     } catch {
       note("could not save session \(manifest.name): \(error)")

@@ -132,10 +132,11 @@ struct TrainCommand: ParsableCommand {
     let start = Date()
     var lastSave = Date()
     var smoothed = Double.nan
+    var raceHistory = (try? store.load(session))?.raceHistory ?? CSVTable(header: [])
     func save() throws {
       manifest.metaIteration = trainer.iteration
       manifest = try store.save(
-        Session(manifest: manifest, weights: trainer.sessionTensors, trainingHistory: history))
+        Session(manifest: manifest, weights: trainer.sessionTensors, trainingHistory: history, raceHistory: raceHistory))
     }
     if !quiet {
       printError("session \(session) in \(store.directory.path): \(trainer.weights.configuration.record.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")), objective \(trainer.configuration.objective.rawValue)")
@@ -162,6 +163,7 @@ struct TrainCommand: ParsableCommand {
       }
     }
     progress.finish()
+    raceHistory = finalRace(trainer: trainer, problemClass: problemClass, rates: manifest.tunedLearningRates)
     try save()
     if !quiet {
       let last = history.rows.last.map { "validation loss \($0[2]) at iteration \($0[0])" } ?? ""
@@ -186,5 +188,26 @@ struct TrainCommand: ParsableCommand {
     var rates: [String: Float] = [:]
     for racer in racers { rates[racer.name] = racer.learningRate }
     return rates
+  }
+
+  /// The session's race: the best validated optimizer against the tuned
+  /// baselines on 100 held-out instances over the training horizon, kept in
+  /// the session's `race.csv`.
+  private func finalRace(trainer: MetaTrainer, problemClass: any ProblemClass, rates: [String: Float]) -> CSVTable {
+    let composite = !problemClass.sample(seed: 0).regularizer.isNone
+    var racers = ((try? RacerSelection(list: nil, composite: composite))?.configurations ?? []).map { configuration in
+      var resolved = configuration
+      if let rate = rates[configuration.kind.rawValue] { resolved.learningRate = rate }
+      return Racer(resolved)
+    }
+    racers.append(MetaTrainer.racer(weights: trainer.best?.weights ?? trainer.weights))
+    var run = RaceRun(
+      problemClass: problemClass, racers: racers,
+      configuration: RaceConfiguration(steps: trainer.configuration.horizon, instances: 100, seed: seed))
+    var progress = Progress(label: "final race", quiet: quiet)
+    let result = run.run { progress.update($0, of: trainer.configuration.horizon + 1) }
+    progress.finish()
+    if !quiet { printError(RaceReport(result: result, tolerance: 1e-3).table()) }
+    return result.csvTable
   }
 }

@@ -42,18 +42,7 @@ struct RaceReport {
 
   /// One row per racer per step.
   func csv() -> String {
-    var lines = ["optimizer,learning_rate,step,mean_loss,geometric_mean_loss,mean_error,gradient_norm,update_norm"]
-    for trace in result.traces {
-      let rate = trace.learningRate.map { String($0) } ?? ""
-      for t in trace.meanLoss.indices {
-        let update = t < trace.updateNorm.count ? Self.csvNumber(trace.updateNorm[t]) : ""
-        lines.append(
-          [trace.name, rate, String(t), Self.csvNumber(trace.meanLoss[t]),
-           Self.csvNumber(trace.geometricMeanLoss[t]), Self.csvNumber(trace.meanError[t]),
-           Self.csvNumber(trace.gradientNorm[t]), update].joined(separator: ","))
-      }
-    }
-    return lines.joined(separator: "\n") + "\n"
+    result.csvTable.text
   }
 
   /// An array of records, one per racer per step (JSON has no NaN: null).
@@ -81,10 +70,6 @@ struct RaceReport {
     if value == 0 { return "0" }
     let magnitude = abs(value)
     return magnitude >= 1e-3 && magnitude < 1e5 ? String(format: "%.4g", value) : String(format: "%.3e", value)
-  }
-
-  static func csvNumber(_ value: Double) -> String {
-    value.isNaN ? "" : String(format: "%.9g", value)
   }
 
   static func jsonNumber(_ value: Double) -> String {
