@@ -10,6 +10,9 @@ struct Mnemo: ParsableCommand {
       Meta-trains learned optimizers and races them against hand-designed ones \
       (SGD, momentum, NAG, RMSprop, Adam, AdaGrad, ISTA, FISTA) on classes of problems.
       """,
-    subcommands: [RaceCommand.self, TrainCommand.self, BenchCommand.self, ProblemsCommand.self, SessionsCommand.self],
-    defaultSubcommand: RaceCommand.self)
+    subcommands: [
+      DashboardCommand.self, RaceCommand.self, TrainCommand.self, BenchCommand.self, ProblemsCommand.self,
+      SessionsCommand.self,
+    ],
+    defaultSubcommand: DashboardCommand.self)
 }

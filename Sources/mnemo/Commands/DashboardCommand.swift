@@ -1,0 +1,132 @@
+import ArgumentParser
+import Dashboard
+import Engine
+import Foundation
+import MetaLearning
+import Rendering
+
+/// `mnemo` / `mnemo dashboard`: the live dashboard over the background
+/// engine, or its plain progress log when there is no terminal.
+struct DashboardCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "dashboard",
+    abstract: "Open the live dashboard (the default command).",
+    discussion: """
+      The engine meta-trains the LSTM optimizer on the selected problem class and re-races it \
+      against the tuned baselines every few seconds; sessions are kept per class in the sessions \
+      folder and resumed on the next start. When standard output is not a terminal, or with \
+      --headless, a plain progress log and the final table are printed instead.
+      """)
+
+  @Option(help: "The problem class to start with (see `mnemo problems`).")
+  var problem: String = "quadratic"
+
+  @Option(help: "Meta-objective for new sessions: loss-sum, log-loss or rate.")
+  var objective: String = "loss-sum"
+
+  @Option(help: ArgumentHelp("Colour theme: a name in themes/ or a .theme file (default: the session's, else default).", valueName: "name|path"))
+  var theme: String?
+
+  @Option(help: "Chart glyphs: braille, block or ascii.")
+  var glyphs: String = "braille"
+
+  @Flag(help: "Start with a logarithmic step axis.")
+  var logX = false
+
+  @Flag(help: "Race the hand-designed optimizers only: no meta-training, nothing saved.")
+  var demo = false
+
+  @Flag(help: "Print a plain progress log instead of the full-screen dashboard.")
+  var headless = false
+
+  @Option(help: "With --headless: stop after this many seconds (default: run until Ctrl-C).")
+  var duration: Double?
+
+  @Option(help: "Steps per race (and the training horizon of new sessions).")
+  var steps: Int = 100
+
+  @Option(help: "Held-out instances per race.")
+  var instances: Int = 20
+
+  @Option(help: "The first race's seed.")
+  var seed: UInt64 = 0
+
+  @Option(help: ArgumentHelp("The sessions folder (default: $MNEMO_SESSIONS, else ./sessions).", valueName: "dir"))
+  var sessions: String?
+
+  @Option(help: ArgumentHelp("Directory holding the MNIST IDX files.", valueName: "dir"))
+  var mnist: String?
+
+  func validate() throws {
+    guard MetaObjective(rawValue: objective) != nil else {
+      throw ValidationError(
+        "unknown objective '\(objective)'; valid: \(MetaObjective.allCases.map(\.rawValue).joined(separator: ", ")).")
+    }
+    guard GlyphSet(rawValue: glyphs) != nil else {
+      throw ValidationError("--glyphs expects braille, block or ascii, got '\(glyphs)'.")
+    }
+    guard steps >= 1, instances >= 1 else { throw ValidationError("--steps and --instances must be at least 1.") }
+    if let duration, duration <= 0 { throw ValidationError("--duration must be positive.") }
+  }
+
+  func run() throws {
+    let directory = sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory()
+    let engineConfiguration = EngineConfiguration(
+      problem: problem, learning: !demo, objective: MetaObjective(rawValue: objective) ?? .lossSum, steps: steps,
+      instances: instances, seed: seed, sessionsDirectory: directory, mnistDirectory: mnist)
+    let rememberedTheme = demo ? nil : (try? SessionStore(directory: directory).manifest(problem))?.theme
+    var options = DashboardOptions(
+      theme: theme ?? rememberedTheme ?? "default", themesDirectory: DashboardOptions.defaultThemesDirectory(),
+      glyphs: GlyphSet(rawValue: glyphs) ?? .braille, logX: logX,
+      banner: demo ? "demo: baselines only, no learned optimizer" : nil)
+    if theme == nil, rememberedTheme != nil {
+      // A remembered theme that has since been deleted is not worth failing over.
+      if (try? ThemeLibrary(directory: options.themesDirectory).load(options.theme)) == nil { options.theme = "default" }
+    }
+    if headless || isatty(STDOUT_FILENO) == 0 {
+      return runHeadless(LiveEngine(configuration: engineConfiguration))
+    }
+    let engine = LiveEngine(configuration: engineConfiguration)
+    do {
+      try runDashboard(engine: engine, options: options)
+    } catch {
+      engine.send(.quit)
+      _ = engine.waitUntilStopped(timeout: 30)
+      throw error
+    }
+    if !engine.waitUntilStopped(timeout: 60) {
+      printError("the engine did not stop within a minute; its last save stands.")
+    }
+  }
+
+  /// The plain log: progress lines every few seconds, the final table at the
+  /// end (after --duration, Ctrl-C or SIGTERM); the engine saves on the way
+  /// out.
+  private func runHeadless(_ engine: LiveEngine) {
+    let interrupted = InterruptFlag()
+    let start = Date()
+    var lastPrint = Date.distantPast
+    var lastMessageCount = 0
+    while !interrupted.isSet && !engine.hasStopped {
+      if let duration, Date().timeIntervalSince(start) >= duration { break }
+      Thread.sleep(forTimeInterval: 0.1)
+      let snapshot = engine.latestSnapshot()
+      for message in snapshot.messages.suffix(max(0, snapshot.messages.count - lastMessageCount)) {
+        print("• \(message)")
+      }
+      lastMessageCount = snapshot.messages.count
+      if Date().timeIntervalSince(lastPrint) >= 5 {
+        lastPrint = Date()
+        ProgressLog.lines(for: snapshot).forEach { print($0) }
+        fflush(nil)  // all output streams: the log may be piped
+      }
+    }
+    engine.send(.quit)
+    _ = engine.waitUntilStopped(timeout: 60)
+    let snapshot = engine.latestSnapshot()
+    for message in snapshot.messages.suffix(max(0, snapshot.messages.count - lastMessageCount)) { print("• \(message)") }
+    if let race = snapshot.race {
+      print(RaceReport(result: race, tolerance: 1e-3).table(), terminator: "")
+    }
+  }
+}
