@@ -30,13 +30,17 @@ public struct EngineConfiguration: Sendable {
   public var sessionsDirectory: URL
   /// Where MNIST lives (else the default locations).
   public var mnistDirectory: String?
+  /// The tuned-learning-rate cache (shared with `mnemo race --tune`).
+  public var tuningCache: URL
 
   public init(
     problem: String = "quadratic", learning: Bool = true, objective: MetaObjective = .lossSum, steps: Int = 100,
     instances: Int = 20, tuningInstances: Int = 10, seed: UInt64 = 0, stepsPerSecond: Double = 100,
     raceInterval: Double = 2, autosaveInterval: Double = 120,
-    sessionsDirectory: URL = SessionStore.defaultDirectory(), mnistDirectory: String? = nil
+    sessionsDirectory: URL = SessionStore.defaultDirectory(), mnistDirectory: String? = nil,
+    tuningCache: URL = TuningCache.defaultURL()
   ) {
+    self.tuningCache = tuningCache
     self.problem = problem
     self.learning = learning
     self.objective = objective

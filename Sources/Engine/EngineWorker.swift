@@ -221,7 +221,7 @@ struct EngineWorker {
     let usesOneOverL: (OptimizerKind) -> Bool = {
       OptimizerConfiguration(kind: $0).isProximalGradient && sample.smoothLipschitz != nil
     }
-    var cache = TuningCache(url: TuningCache.defaultURL())
+    var cache = TuningCache(url: configuration.tuningCache)
     var rates: [OptimizerKind: Float] = [:]
     for kind in kinds where !usesOneOverL(kind) {
       rates[kind] =
