@@ -35,6 +35,10 @@ let package = Package(
     .target(name: "Optimizers", dependencies: ["LinearAlgebra", "Autodiff", "Optimizees"]),
     .target(name: "MetaLearning", dependencies: ["LinearAlgebra", "Autodiff", "Optimizees", "Optimizers"]),
 
+    // Data-parallel meta-training over MPI (loaded at run time, so builds
+    // without MPI installed still work).
+    .target(name: "Distributed", dependencies: ["LinearAlgebra", "Optimizees", "Optimizers", "MetaLearning"]),
+
     // The background engine: meta-trains and races, publishes snapshots.
     .target(name: "Engine", dependencies: ["LinearAlgebra", "Optimizees", "Optimizers", "MetaLearning"]),
 
@@ -50,7 +54,7 @@ let package = Package(
       name: "mnemo",
       dependencies: [
         "LinearAlgebra", "Optimizees", "Optimizers", "MetaLearning", "Engine", "Rendering", "TerminalUI",
-        "Dashboard",
+        "Dashboard", "Distributed",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -63,6 +67,7 @@ let package = Package(
       name: "MetaLearningTests",
       dependencies: ["MetaLearning", "Optimizers", "Optimizees", "LinearAlgebra"]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
+    .testTarget(name: "DistributedTests", dependencies: ["Distributed", "MetaLearning", "Optimizees"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine", "MetaLearning", "Optimizees"]),
     .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Engine", "MetaLearning", "Rendering"]),
     .testTarget(name: "EndToEndTests", dependencies: []),

@@ -1,0 +1,1 @@
+// Distributed module: the MPI runtime arrives with the data-parallel trainer.
