@@ -66,6 +66,7 @@ public final class Terminal {
     let term = environment["TERM"]
     guard let term, !term.isEmpty else { throw .unknownTerminal(term: nil) }
     termName = term
+    Self.acceptTerminalSignals()
     guard let screen = newterm(nil, cnc_stdout(), cnc_stdin()) else { throw .unknownTerminal(term: term) }
     self.screen = screen
     set_term(screen)
@@ -111,6 +112,39 @@ public final class Terminal {
   public var size: (width: Int, height: Int) {
     guard let window else { return (0, 0) }
     return (Int(cnc_cols(window)), Int(cnc_rows(window)))
+  }
+
+  /// Makes sure the signals a terminal program lives on reach this
+  /// thread: a process started by another program can inherit them
+  /// blocked (seen: everything but SIGKILL blocked under `swift test`,
+  /// passed on through tmux), and ncurses installs its SIGWINCH handler
+  /// only where the disposition is the default.
+  private static func acceptTerminalSignals() {
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    for number in [SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT] { sigaddset(&signals, number) }
+    pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+    // Nothing else in the process handles SIGWINCH, so an inherited
+    // "ignore" is simply undone.
+    signal(SIGWINCH, SIG_DFL)
+  }
+
+  /// Asks the kernel for the terminal's size and, if curses has a
+  /// different one, resizes curses; returns whether it did. The UI loop
+  /// calls this every frame as a fallback for when no SIGWINCH arrives
+  /// (ncurses otherwise reports a resize as ``Key/resize``).
+  @discardableResult
+  public func updateSize() -> Bool {
+    guard let window else { return false }
+    var size = winsize()
+    guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 else {
+      return false
+    }
+    guard Int32(size.ws_row) != cnc_rows(window) || Int32(size.ws_col) != cnc_cols(window) else {
+      return false
+    }
+    resizeterm(Int32(size.ws_row), Int32(size.ws_col))
+    return true
   }
 
   // MARK: Drawing
