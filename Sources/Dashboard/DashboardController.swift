@@ -44,7 +44,9 @@ public struct DashboardController {
       theme: loaded.theme, monochrome: colorMode == .monochrome)
     renderer = DashboardRenderer(keyMap: keyMap, banner: options.banner)
     if let warning = loaded.warnings.first {
-      state.toast = .init(text: warning.description, isError: true, expires: Self.toastDuration)
+      state.toast = .init(
+        text: warning.description, isError: true, expires: Self.toastDuration,
+        lastEngineMessage: engine.latestSnapshot().messages.last)
     }
     engine.send(.setDisplay(key: "theme", value: options.theme))
     engine.send(.setDisplay(key: "logX", value: String(options.logX)))
@@ -234,6 +236,8 @@ public struct DashboardController {
   }
 
   private mutating func toast(_ text: String, error: Bool = false, now: Double) {
-    state.toast = .init(text: text, isError: error, expires: now + Self.toastDuration)
+    state.toast = .init(
+      text: text, isError: error, expires: now + Self.toastDuration,
+      lastEngineMessage: engine.latestSnapshot().messages.last)
   }
 }

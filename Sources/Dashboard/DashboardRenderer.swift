@@ -57,8 +57,11 @@ public struct DashboardRenderer: Sendable {
         .draw(into: &grid, row: header.y)
     }
     if let status = layout.status {
-      StatusBar(keyMap: keyMap, snapshot: snapshot, toast: state.activeToast(at: now), look: look)
-        .draw(into: &grid, row: status.y)
+      StatusBar(
+        keyMap: keyMap, snapshot: snapshot, toast: state.activeToast(at: now, messages: snapshot.messages),
+        look: look
+      )
+      .draw(into: &grid, row: status.y)
     }
     let screen = Rect(x: 0, y: 1, width: width, height: height - 2)
     switch state.overlay {

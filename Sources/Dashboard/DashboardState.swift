@@ -33,6 +33,9 @@ public struct DashboardState: Sendable, Equatable {
     public var isError: Bool
     /// Shown until this time (seconds, the controller's clock).
     public var expires: Double
+    /// The engine's last message when the toast was made: once the engine
+    /// says something newer (e.g. the reply to "save"), that wins.
+    public var lastEngineMessage: String?
   }
 
   public var view: View = .overview
@@ -70,9 +73,10 @@ public struct DashboardState: Sendable, Equatable {
     self.monochrome = monochrome
   }
 
-  /// The toast to show at time `now`, if it has not expired.
-  public func activeToast(at now: Double) -> Toast? {
-    guard let toast, toast.expires > now else { return nil }
+  /// The toast to show at time `now` with the engine's `messages`: none
+  /// once it has expired or the engine has a newer message.
+  public func activeToast(at now: Double, messages: [String] = []) -> Toast? {
+    guard let toast, toast.expires > now, messages.last == toast.lastEngineMessage else { return nil }
     return toast
   }
 }

@@ -58,6 +58,7 @@ public func runDashboard(engine: any EngineHandle, options: DashboardOptions) th
   var drawn: (sequence: Int, revision: Int, width: Int, height: Int, second: Int)?
   while !controller.state.quitRequested && quitSignals.received == nil {
     let snapshot = engine.latestSnapshot()
+    terminal.updateSize()
     let (width, height) = terminal.size
     let t = now()
     let current = (snapshot.sequence, controller.revision, width, height, Int(t))

@@ -170,11 +170,16 @@ import Testing
     #expect(controller.state.view == .sideBySide)
   }
 
-  @Test func toastsExpire() throws {
-    var (controller, _) = try controller()
-    controller.handle(.character("y"), now: 10)
-    #expect(controller.state.activeToast(at: 10)?.text == "loss axis linear")
-    #expect(controller.state.activeToast(at: 10 + DashboardController.toastDuration) == nil)
+  @Test func toastsExpireOrYieldToNewerEngineMessages() throws {
+    var (controller, engine) = try controller()
+    controller.handle(.character("w"), now: 10)
+    let messages = engine.latestSnapshot().messages
+    #expect(controller.state.activeToast(at: 10, messages: messages)?.text == "saving the session…")
+    #expect(controller.state.activeToast(at: 10 + DashboardController.toastDuration, messages: messages) == nil)
+    // The engine answers: its message replaces the toast at once.
+    engine.publish(Fixtures.snapshot(messages: messages + ["session saved"]))
+    #expect(controller.state.activeToast(at: 11, messages: messages + ["session saved"]) == nil)
+    #expect(controller.render(width: 80, height: 24, now: 11).lines[23].hasSuffix("session saved "))
   }
 
   @Test func resizeOnlyRedraws() throws {

@@ -49,7 +49,7 @@ public struct KeyMap: Sendable, Equatable {
       help: "race again on new held-out instances (a new seed)", status: "restart", priority: 8),
     KeyBinding(
       digits(1...9), actions: (0..<9).map { .toggleRacer($0) }, group: .race, keyLabel: "1–9",
-      help: "show / hide racer 1–9 (curve, legend entry; dimmed in the table)", status: "racers",
+      help: "show / hide racer 1–9 (its curve and legend entry)", status: "racers",
       priority: 4),
     KeyBinding(
       [.character("0")], .showAllRacers, group: .race, help: "show every racer again"),

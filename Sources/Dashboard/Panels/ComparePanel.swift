@@ -66,7 +66,7 @@ struct ComparePanel {
 
     var info = [Segment("a/b: change", look.dim)]
     let note = curves.clampReport.note
-    if !note.isEmpty { info.insert(Segment(note, look.bad), at: 0) }
+    if !note.isEmpty { info.append(Segment(note, look.bad)) }
     grid.drawTitleBar("compare · A \(a.name) vs B \(b.name)", info: info, look: look)
   }
 

@@ -62,7 +62,7 @@ struct ConvergencePanel {
     }
     let diverged = snapshot.summaries.filter { $0.divergedAt != nil }.count
     if diverged > 0 {
-      info.insert(Segment("\(diverged) diverged", look.bad), at: 0)
+      info.append(Segment("\(diverged) diverged", look.bad))
     }
     grid.drawTitleBar("convergence", info: info, look: look)
     let body = Rect(x: 0, y: 1, width: grid.width, height: grid.height - 1)

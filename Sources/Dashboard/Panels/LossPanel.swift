@@ -21,7 +21,7 @@ struct LossPanel {
     chart.draw(into: &grid)
     let note = chart.clampReport.note
     var info = LossPanel.axisInfo(state: state, snapshot: snapshot, look: look)
-    if !note.isEmpty { info.insert(Segment(note, look.bad), at: 0) }
+    if !note.isEmpty { info.append(Segment(note, look.bad)) }
     grid.drawTitleBar("loss · " + state.metric.title, info: info, look: look)
     let body = Rect(x: 0, y: 1, width: grid.width, height: grid.height - 1)
     if snapshot.race == nil {
@@ -54,10 +54,10 @@ struct LossPanel {
   static func axisInfo(state: DashboardState, snapshot: Snapshot, look: Look) -> [Segment] {
     var info: [Segment] = []
     if let progress = snapshot.raceProgress {
-      info.append(Segment("t \(progress.done)/\(progress.steps) ·", look.dim))
+      info.append(Segment("t \(progress.done)/\(progress.steps)", look.dim))
     }
     if let instances = snapshot.race?.configuration.instances {
-      info.append(Segment("\(instances) instances ·", look.dim))
+      info.append(Segment("\(instances) instances", look.dim))
     }
     info.append(
       Segment((state.logY ? "log" : "lin") + " y · " + (state.logX ? "log" : "lin") + " x", look.axis))

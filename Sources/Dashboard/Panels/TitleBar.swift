@@ -13,13 +13,15 @@ struct Segment: Sendable {
 
 extension CellGrid {
   /// A panel's first row: the title in bold, a rule to the right edge, and
-  /// `info` segments right-aligned over the rule. Segments that do not fit
-  /// beside the title are left out from the left; the title is cut last.
+  /// `info` segments right-aligned over the rule, separated by ` · `.
+  /// Segments that do not fit beside the title are left out from the left,
+  /// so the most important (a clamp or divergence note) goes last; the
+  /// title is cut last of all.
   mutating func drawTitleBar(_ title: String, info: [Segment] = [], look: Look, row: Int = 0) {
     fill(Rect(x: 0, y: row, width: width, height: 1), with: Cell(look.rule, style: look.border))
     let titleWidth = put(text: title, at: Point(x: 0, y: row), style: look.title, maxWidth: width)
     var shown = info
-    func infoWidth() -> Int { shown.reduce(0) { $0 + $1.text.count } + (shown.count - 1) + 2 }
+    func infoWidth() -> Int { shown.reduce(0) { $0 + $1.text.count } + 3 * (shown.count - 1) + 2 }
     while !shown.isEmpty && titleWidth + 1 + infoWidth() + 1 > width { shown.removeFirst() }
     guard !shown.isEmpty else {
       if titleWidth < width { put(" ", at: Point(x: titleWidth, y: row), style: look.border) }
@@ -30,10 +32,7 @@ extension CellGrid {
     put(" ", at: Point(x: x, y: row), style: look.border)
     x += 1
     for (i, segment) in shown.enumerated() {
-      if i > 0 {
-        put(" ", at: Point(x: x, y: row), style: look.border)
-        x += 1
-      }
+      if i > 0 { x += put(text: " · ", at: Point(x: x, y: row), style: look.dim) }
       x += put(text: segment.text, at: Point(x: x, y: row), style: segment.style)
     }
     put(" ", at: Point(x: x, y: row), style: look.border)
