@@ -18,6 +18,10 @@ public struct DashboardController {
   /// Increases with every change of ``state``, so the loop knows when to
   /// redraw without comparing states.
   public private(set) var revision = 0
+  /// The screen height of the last frame the loop drew (see
+  /// ``frame(width:height:now:)``), so the help scrolls no further than
+  /// its last page.
+  public private(set) var screenHeight = 24
   /// How long a toast stays, in seconds.
   public static let toastDuration = 4.0
 
@@ -60,6 +64,13 @@ public struct DashboardController {
     renderer.render(snapshot: engine.latestSnapshot(), state: state, width: width, height: height, now: now)
   }
 
+  /// The frame for `snapshot` on a `width × height` screen, remembering
+  /// the size for the keys that depend on it (help scrolling).
+  public mutating func frame(snapshot: Snapshot, width: Int, height: Int, now: Double) -> CellGrid {
+    screenHeight = height
+    return renderer.render(snapshot: snapshot, state: state, width: width, height: height, now: now)
+  }
+
   /// Where keys go now.
   public var context: KeyBinding.Context {
     switch state.overlay {
@@ -96,7 +107,8 @@ public struct DashboardController {
 
   private mutating func performInHelp(_ action: DashboardAction) {
     guard case .help(let offset) = state.overlay else { return }
-    let limit = HelpOverlay.maxOffset(keyMap, visibleRows: 1)
+    // The help box loses the header, status line and its own border.
+    let limit = HelpOverlay.maxOffset(keyMap, visibleRows: max(1, screenHeight - 4))
     switch action {
     case .moveUp: state.overlay = .help(offset: max(0, offset - 1))
     case .moveDown: state.overlay = .help(offset: min(limit, offset + 1))

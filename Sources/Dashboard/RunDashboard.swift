@@ -63,9 +63,7 @@ public func runDashboard(engine: any EngineHandle, options: DashboardOptions) th
     let t = now()
     let current = (snapshot.sequence, controller.revision, width, height, Int(t))
     if drawn.map({ $0 != current }) ?? true {
-      terminal.draw(
-        controller.renderer.render(
-          snapshot: snapshot, state: controller.state, width: width, height: height, now: t))
+      terminal.draw(controller.frame(snapshot: snapshot, width: width, height: height, now: t))
       drawn = current
     }
     guard let key = terminal.readKey(timeoutMilliseconds: frameMilliseconds) else { continue }

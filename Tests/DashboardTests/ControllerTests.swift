@@ -133,6 +133,13 @@ import Testing
     #expect(controller.state.overlay == .help(offset: 0))
     controller.handle(.down)
     #expect(controller.state.overlay == .help(offset: 1))
+    // At 80×24 the box shows 20 of the help's lines: it stops at the last page.
+    _ = controller.frame(snapshot: Fixtures.snapshot(), width: 80, height: 24, now: 0)
+    for _ in 0..<100 { controller.handle(.pageDown) }
+    let lines = HelpOverlay.lines(.standard).count
+    #expect(controller.state.overlay == .help(offset: lines - 20))
+    controller.handle(.up)
+    #expect(controller.state.overlay == .help(offset: lines - 21))
     controller.handle(.character("q"))  // closes the help, does not quit
     #expect(controller.state.overlay == .none)
     #expect(!controller.state.quitRequested)
@@ -175,7 +182,8 @@ import Testing
     controller.handle(.character("w"), now: 10)
     let messages = engine.latestSnapshot().messages
     #expect(controller.state.activeToast(at: 10, messages: messages)?.text == "saving the session…")
-    #expect(controller.state.activeToast(at: 10 + DashboardController.toastDuration, messages: messages) == nil)
+    #expect(
+      controller.state.activeToast(at: 10 + DashboardController.toastDuration, messages: messages) == nil)
     // The engine answers: its message replaces the toast at once.
     engine.publish(Fixtures.snapshot(messages: messages + ["session saved"]))
     #expect(controller.state.activeToast(at: 11, messages: messages + ["session saved"]) == nil)
