@@ -8,8 +8,8 @@ import MetaLearning
 /// to matter; the format is stable enough to grep:
 ///
 ///     quadratic · racing 45/100 · meta-iteration 1,234 (3.21 it/s)
-///       1 adam       loss 1.23e-3   μ 0.934  q 1.00  α 1.01  →tol 37   (lr 0.01)
-///       2 sgd        diverged at t=12                                   (lr 1)
+///       1 adam       loss 1.23e-3   μ 0.934  q 1.00  α 1.01  →tol 37   (step 0.01)
+///       2 sgd        diverged at t=12                                   (step 1)
 ///       note: tuned 6 baselines on quadratic
 public enum ProgressLog {
   /// The header line, one line per racer (best rank first, at most
@@ -33,7 +33,7 @@ public enum ProgressLog {
   }
 
   private static func racerText(_ summary: RacerSummary) -> String {
-    let rate = "(lr \(NumberFormat.learningRate(summary.learningRate, racer: summary.name)))"
+    let rate = "(step \(NumberFormat.step(rate: summary.learningRate, label: summary.stepLabel)))"
     if let step = summary.divergedAt { return "diverged at t=\(step)  " + rate }
     let e = summary.estimates
     return [

@@ -106,7 +106,7 @@ import Testing
     }
     #expect(rows[3][8].text == "1")
     #expect(rows[3][8].style == Self.theme.goodStyle)
-    #expect(rows[3][2].text == "—")  // no learning rate: a learned optimizer
+    #expect(rows[3][2].text == "learned")  // no learning rate: a learned optimizer
   }
 
   struct RatioCase: Sendable {

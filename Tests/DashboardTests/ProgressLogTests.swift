@@ -10,12 +10,12 @@ import Testing
     #expect(
       lines == [
         "quadratic · training · meta-iteration 1,234 (2.50 it/s)",
-        "  1 exact   loss 0         μ 0.699  q 1.35  α 0.79  →tol 10    (lr —)",
-        "  2 fast    loss 9.54e-6   μ 0.500  q 1.00  α 1.09  →tol 7     (lr 0.01)",
-        "  3 steady  loss 0.476     μ 0.937  q 0.94  α 1.14  →tol —     (lr 0.1)",
-        "  4 slow    loss 1.22      μ 0.900  q 1.00  α 0.86  →tol —     (lr 0.01)",
-        "  5 flat    loss 5         μ 1.000  q —     α 1.00  →tol —     (lr 1e-4)",
-        "  6 wild    diverged at t=6  (lr 1)",
+        "  1 exact   loss 0         μ 0.699  q 1.35  α 0.79  →tol 10    (step learned)",
+        "  2 fast    loss 9.54e-6   μ 0.500  q 1.00  α 1.09  →tol 7     (step 0.01)",
+        "  3 steady  loss 0.476     μ 0.937  q 0.94  α 1.14  →tol —     (step 0.1)",
+        "  4 slow    loss 1.22      μ 0.900  q 1.00  α 0.86  →tol —     (step 0.01)",
+        "  5 flat    loss 5         μ 1.000  q —     α 1.00  →tol —     (step 1e-4)",
+        "  6 wild    diverged at t=6  (step 1)",
         "  note: race 3 finished",
       ])
   }
@@ -42,10 +42,10 @@ import Testing
   }
 
   @Test func otherFormats() {
-    #expect(NumberFormat.learningRate(0.01) == "0.01")
-    #expect(NumberFormat.learningRate(3.16e-3) == "3.16e-3")
-    #expect(NumberFormat.learningRate(nil, racer: "fista") == "1/L")
-    #expect(NumberFormat.learningRate(nil, racer: "lstm") == "—")
+    #expect(NumberFormat.step(rate: 0.01, label: "0.01") == "0.01")
+    #expect(NumberFormat.step(rate: 3.16e-3, label: "0.00316") == "3.16e-3")
+    #expect(NumberFormat.step(rate: nil, label: "1/L") == "1/L")
+    #expect(NumberFormat.step(rate: nil, label: "learned") == "learned")
     #expect(NumberFormat.duration(65) == "1:05")
     #expect(NumberFormat.duration(3725) == "1:02:05")
     #expect(NumberFormat.count(1_234_567) == "1,234,567")

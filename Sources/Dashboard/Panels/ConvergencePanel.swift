@@ -2,9 +2,10 @@ import Engine
 import MetaLearning
 import Rendering
 
-/// The convergence table: one row per racer with its final loss, the
-/// linear rate μ, the order q, the proposal's α, steps to tolerance and
-/// rank (see `docs/convergence.md`).
+/// The convergence table: one row per racer with its step size (learning
+/// rate, `1/L` or `learned`), final loss, the linear rate μ, the order q,
+/// the proposal's α, steps to tolerance and rank (see
+/// `docs/convergence.md`).
 ///
 /// Diverged racers say so in the loss column (`✗ t=37`, in the `bad`
 /// colour) and rank last; hidden racers are dimmed, not removed, so the
@@ -18,7 +19,7 @@ struct ConvergencePanel {
   static let columns: [Table.Column] = [
     Table.Column("#", alignment: .right, minWidth: 1),
     Table.Column("racer", minWidth: 4),
-    Table.Column("lr", alignment: .right, minWidth: 4),
+    Table.Column("step", alignment: .right, minWidth: 4),
     Table.Column("final loss", alignment: .right, minWidth: 6),
     Table.Column("μ", alignment: .right, minWidth: 5),
     Table.Column("q", alignment: .right, minWidth: 4),
@@ -43,7 +44,7 @@ struct ConvergencePanel {
       return [
         Table.Entry(index < 9 ? "\(index + 1)" : "", style: look.dim),
         Table.Entry(summary.name + (hidden ? " (hidden)" : ""), style: hidden ? look.dim : look.racer(index)),
-        Table.Entry(NumberFormat.learningRate(summary.learningRate, racer: summary.name), style: base),
+        Table.Entry(NumberFormat.step(rate: summary.learningRate, label: summary.stepLabel), style: base),
         loss,
         Table.Entry(NumberFormat.fixed(e.linearRate, decimals: 3), style: base),
         Table.Entry(NumberFormat.fixed(e.order, decimals: 2), style: base),

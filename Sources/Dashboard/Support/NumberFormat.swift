@@ -35,11 +35,11 @@ enum NumberFormat {
     return String(format: "%.\(decimals)f", v)
   }
 
-  /// A learning rate (`0.01`, `3.16e-3`). Without one it is `1/L` for ISTA
-  /// and FISTA (their step from the problem's Lipschitz constant) and `—`
-  /// otherwise (learned optimizers).
-  static func learningRate(_ rate: Float?, racer: String = "") -> String {
-    guard let rate else { return racer == "ista" || racer == "fista" ? "1/L" : "—" }
+  /// A racer's step size: its learning rate (`0.01`, `3.16e-3`) when it
+  /// has one, else the race's label for how the step is set (`1/L` for
+  /// ISTA and FISTA, `learned` for a learned optimizer).
+  static func step(rate: Float?, label: String) -> String {
+    guard let rate else { return label }
     // Through the Float's shortest decimal, so 0.01f prints as 0.01 and not
     // as the 0.00999… a widening to Double gives.
     return value(Double(String(rate)) ?? Double(rate))
