@@ -1,0 +1,222 @@
+/// The forward computations of a differentiable neural computer's memory
+/// access (Graves et al. 2016, as DeepMind's `dnc` code has them), on raw
+/// row-major buffers and batched over B independent memories.
+///
+/// The tape operations of `Tape+DNC.swift` call these for their forward
+/// step, and the race-time `DNCOptimizer` calls them directly, so training
+/// and racing run the same arithmetic. They are `@inlinable` so a caller in
+/// another module gets a copy specialised for its scalar (no per-element
+/// generic dispatch). None allocates: scratch comes from the caller.
+public enum DNCKernels {
+  /// ε of DeepMind's addressing: inside the norms' square root, added to the
+  /// cosine's denominator, and the floor of usage before allocation.
+  public static let epsilon = 1e-6
+
+  /// Content addressing C(M, k, β) = softmax_i(β · D(k, M_i)) with the
+  /// cosine D(k, m) = k·m / (‖k‖_ε‖m‖_ε + ε) and ‖x‖_ε = √(Σx² + ε), so a
+  /// zero memory row or key gives D = 0 (uniform weights), never NaN.
+  ///
+  /// - Parameters: memory B×N×W; keys B×K×W; strengths B×K (already
+  ///   positive); weights B×K×N out; memoryNorms B×N, keyNorms B×K and
+  ///   similarity B×K×N out (the backward pass needs them).
+  @inlinable
+  public static func contentWeights<S: TensorScalar>(
+    batch: Int, slots: Int, width: Int, keys keyCount: Int,
+    memory: UnsafePointer<S>, keys: UnsafePointer<S>, strengths: UnsafePointer<S>,
+    weights: UnsafeMutablePointer<S>, memoryNorms: UnsafeMutablePointer<S>,
+    keyNorms: UnsafeMutablePointer<S>, similarity: UnsafeMutablePointer<S>
+  ) {
+    let eps = S(epsilon)
+    for b in 0..<batch {
+      let m = memory + b * slots * width
+      for i in 0..<slots {
+        var total: S = eps
+        for j in 0..<width { total += m[i * width + j] * m[i * width + j] }
+        memoryNorms[b * slots + i] = total.squareRoot()
+      }
+      for k in 0..<keyCount {
+        let row = b * keyCount + k
+        let key = keys + row * width
+        var total: S = eps
+        for j in 0..<width { total += key[j] * key[j] }
+        let keyNorm = total.squareRoot()
+        keyNorms[row] = keyNorm
+        let beta = strengths[row]
+        let s = similarity + row * slots
+        let w = weights + row * slots
+        var largest = -S.infinity
+        for i in 0..<slots {
+          var dot: S = 0
+          for j in 0..<width { dot += key[j] * m[i * width + j] }
+          s[i] = dot / (keyNorm * memoryNorms[b * slots + i] + eps)
+          w[i] = beta * s[i]
+          largest = Swift.max(largest, w[i])
+        }
+        var sum: S = 0
+        for i in 0..<slots {
+          w[i] = S._exp(w[i] - largest)
+          sum += w[i]
+        }
+        for i in 0..<slots { w[i] /= sum }
+      }
+    }
+  }
+
+  /// Usage u_t = (u + w − u⊙w) ⊙ ψ with the retention ψ = Π_j (1 − f_j w^{r,j}),
+  /// from the previous write weights w (B×N), free gates f (B×R) and the
+  /// previous read weights (B×R×N).
+  @inlinable
+  public static func usage<S: TensorScalar>(
+    batch: Int, slots: Int, heads: Int,
+    usage: UnsafePointer<S>, write: UnsafePointer<S>, freeGates: UnsafePointer<S>,
+    reads: UnsafePointer<S>, result: UnsafeMutablePointer<S>
+  ) {
+    for b in 0..<batch {
+      for i in 0..<slots {
+        let index = b * slots + i
+        var psi: S = 1
+        for j in 0..<heads { psi *= 1 - freeGates[b * heads + j] * reads[(b * heads + j) * slots + i] }
+        let u = usage[index]
+        let w = write[index]
+        result[index] = (u + w - u * w) * psi
+      }
+    }
+  }
+
+  /// Allocation weights: with û = ε + (1−ε)u sorted ascending (a stable
+  /// sort, ties by slot index) into s = û[φ], a[φ_j] = (1 − s_j)·Π_{k<j} s_k.
+  /// The exclusive product is a running product (no division, so exact
+  /// zeros are safe). Writes the permutation φ (as scalars), s and the
+  /// exclusive products π (each B×N) for the backward pass.
+  @inlinable
+  public static func allocation<S: TensorScalar>(
+    batch: Int, slots: Int, usage: UnsafePointer<S>, result: UnsafeMutablePointer<S>,
+    permutation: UnsafeMutablePointer<S>, sorted: UnsafeMutablePointer<S>,
+    products: UnsafeMutablePointer<S>
+  ) {
+    let eps = S(epsilon)
+    for b in 0..<batch {
+      let base = b * slots
+      // Insertion sort: N is small and it is stable.
+      for i in 0..<slots {
+        let value = eps + (1 - eps) * usage[base + i]
+        var j = i
+        while j > 0 && sorted[base + j - 1] > value {
+          sorted[base + j] = sorted[base + j - 1]
+          permutation[base + j] = permutation[base + j - 1]
+          j -= 1
+        }
+        sorted[base + j] = value
+        permutation[base + j] = S(i)
+      }
+      var running: S = 1
+      for j in 0..<slots {
+        products[base + j] = running
+        result[base + Int(permutation[base + j])] = (1 - sorted[base + j]) * running
+        running *= sorted[base + j]
+      }
+    }
+  }
+
+  /// Write weights w = g^w·(g^a·a + (1 − g^a)·c) from allocation a and
+  /// content weights c (B×N) and the gates (B each).
+  @inlinable
+  public static func writeWeights<S: TensorScalar>(
+    batch: Int, slots: Int, allocation: UnsafePointer<S>, content: UnsafePointer<S>,
+    allocationGate: UnsafePointer<S>, writeGate: UnsafePointer<S>, result: UnsafeMutablePointer<S>
+  ) {
+    for b in 0..<batch {
+      let ga = allocationGate[b]
+      let gw = writeGate[b]
+      for i in 0..<slots {
+        let index = b * slots + i
+        result[index] = gw * (ga * allocation[index] + (1 - ga) * content[index])
+      }
+    }
+  }
+
+  /// Erase then write: M' = M ⊙ (1 − w eᵀ) + w vᵀ (M B×N×W, w B×N, e and v B×W).
+  @inlinable
+  public static func eraseWrite<S: TensorScalar>(
+    batch: Int, slots: Int, width: Int, memory: UnsafePointer<S>, weights: UnsafePointer<S>,
+    erase: UnsafePointer<S>, values: UnsafePointer<S>, result: UnsafeMutablePointer<S>
+  ) {
+    for b in 0..<batch {
+      for i in 0..<slots {
+        let w = weights[b * slots + i]
+        let row = (b * slots + i) * width
+        for j in 0..<width {
+          result[row + j] = memory[row + j] * (1 - w * erase[b * width + j]) + w * values[b * width + j]
+        }
+      }
+    }
+  }
+
+  /// Precedence p' = (1 − Σ_i w_i)·p + w (B×N).
+  @inlinable
+  public static func precedence<S: TensorScalar>(
+    batch: Int, slots: Int, precedence: UnsafePointer<S>, weights: UnsafePointer<S>,
+    result: UnsafeMutablePointer<S>
+  ) {
+    for b in 0..<batch {
+      var total: S = 0
+      for i in 0..<slots { total += weights[b * slots + i] }
+      for i in 0..<slots {
+        let index = b * slots + i
+        result[index] = (1 - total) * precedence[index] + weights[index]
+      }
+    }
+  }
+
+  /// Temporal links L'_ij = (1 − w_i − w_j)·L_ij + w_i·p_j off the diagonal,
+  /// 0 on it (L B×N×N, p the previous precedence and w B×N).
+  @inlinable
+  public static func link<S: TensorScalar>(
+    batch: Int, slots: Int, link: UnsafePointer<S>, precedence: UnsafePointer<S>,
+    weights: UnsafePointer<S>, result: UnsafeMutablePointer<S>
+  ) {
+    for b in 0..<batch {
+      let w = weights + b * slots
+      let p = precedence + b * slots
+      for i in 0..<slots {
+        let row = (b * slots + i) * slots
+        for j in 0..<slots {
+          result[row + j] = i == j ? 0 : (1 - w[i] - w[j]) * link[row + j] + w[i] * p[j]
+        }
+      }
+    }
+  }
+
+  /// Read weights w^r = π_b·b + π_f·f + π_c·c, modes B×K×3 in the order
+  /// [backward, forward, content] (DeepMind's), the three weightings B×K×N.
+  @inlinable
+  public static func mixReadModes<S: TensorScalar>(
+    rows: Int, slots: Int, modes: UnsafePointer<S>, backward: UnsafePointer<S>,
+    forward: UnsafePointer<S>, content: UnsafePointer<S>, result: UnsafeMutablePointer<S>
+  ) {
+    for r in 0..<rows {
+      let pb = modes[3 * r]
+      let pf = modes[3 * r + 1]
+      let pc = modes[3 * r + 2]
+      for i in 0..<slots {
+        let index = r * slots + i
+        result[index] = pb * backward[index] + pf * forward[index] + pc * content[index]
+      }
+    }
+  }
+
+  /// C_b = op(A_b)·op(B_b) for every b of a batch of row-major matrices:
+  /// A_b m×k (or k×m transposed), B_b k×n (or n×k), C_b m×n; one GEMM each.
+  @inlinable
+  public static func batchedMatmul<S: TensorScalar>(
+    batch: Int, m: Int, n: Int, k: Int, a: UnsafePointer<S>, transposeA: Bool,
+    b: UnsafePointer<S>, transposeB: Bool, c: UnsafeMutablePointer<S>, accumulate: Bool = false
+  ) {
+    for index in 0..<batch {
+      S._gemm(
+        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
+        a: a + index * m * k, lda: transposeA ? m : k, b: b + index * k * n, ldb: transposeB ? k : n,
+        beta: accumulate ? 1 : 0, c: c + index * m * n, ldc: n)
+    }
+  }
+}

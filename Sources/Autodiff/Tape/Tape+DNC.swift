@@ -1,0 +1,435 @@
+/// The memory-access operations of a differentiable neural computer as tape
+/// operations, each a fused forward (``DNCKernels``) with a hand-written
+/// backward pass (derivations in docs/dnc-optimizer.md). Tensors are batched
+/// over B independent memories: memory B×N×W, per-memory vectors B×N,
+/// per-head quantities B×K×….
+///
+/// Backward closures read their sizes from the inputs' shapes and capture
+/// nothing, so recording them allocates no closure context.
+extension Tape {
+  /// Content weights softmax_i(β_k · cos_ε(k, M_i)) of K keys per memory.
+  ///
+  /// memory B×N×W, keys B×K×W, strengths B×K (positive: pass them through
+  /// oneplus first) → B×K×N. Backward, with s the cosine, D_i = n_k n_i + ε and
+  /// z̄ = c ⊙ (c̄ − ⟨c̄, c⟩): β̄ = Σ z̄_i s_i, s̄ = β z̄,
+  /// k̄ = Σ_i s̄_i (M_i/D_i − s_i n_i k/(D_i n_k)),
+  /// M̄_i = s̄_i (k/D_i − s_i n_k M_i/(D_i n_i)).
+  @inlinable
+  public func dncContentWeights(
+    memory: Variable<Scalar>, keys: Variable<Scalar>, strengths: Variable<Scalar>
+  ) -> Variable<Scalar> {
+    precondition(
+      memory.shape.rank == 3 && keys.shape.rank == 3 && strengths.shape.rank == 2
+        && keys.shape[0] == memory.shape[0] && keys.shape[2] == memory.shape[2]
+        && strengths.shape[0] == keys.shape[0] && strengths.shape[1] == keys.shape[1],
+      "Tape.dncContentWeights: memory \(memory.shape), keys \(keys.shape), strengths \(strengths.shape)")
+    let (b, n, w, k) = (memory.shape[0], memory.shape[1], memory.shape[2], keys.shape[1])
+    return custom(
+      inputs: [memory, keys, strengths], shape: [b, k, n], savedCount: b * n + b * k + b * k * n
+    ) { context in
+      let saved = context.saved.baseAddress!
+      DNCKernels.contentWeights(
+        batch: b, slots: n, width: w, keys: k, memory: context.input(0).baseAddress!,
+        keys: context.input(1).baseAddress!, strengths: context.input(2).baseAddress!,
+        weights: context.output.baseAddress!, memoryNorms: saved, keyNorms: saved + b * n,
+        similarity: saved + b * n + b * k)
+    } backward: { context in
+      let (b, n, w, k) = (
+        context.inputShape(0)[0], context.inputShape(0)[1], context.inputShape(0)[2],
+        context.inputShape(1)[1]
+      )
+      let eps = Scalar(DNCKernels.epsilon)
+      let memory = context.input(0)
+      let keys = context.input(1)
+      let strengths = context.input(2)
+      let c = context.output
+      let cBar = context.outputAdjoint
+      let memoryNorms = context.saved.baseAddress!
+      let keyNorms = memoryNorms + b * n
+      let similarity = keyNorms + b * k
+      let memoryBar = context.inputAdjoint(0)
+      let keysBar = context.inputAdjoint(1)
+      let strengthsBar = context.inputAdjoint(2)
+      for batch in 0..<b {
+        for head in 0..<k {
+          let row = batch * k + head
+          var inner: Scalar = 0
+          for i in 0..<n { inner += cBar[row * n + i] * c[row * n + i] }
+          let beta = strengths[row]
+          let nk = keyNorms[row]
+          var betaBar: Scalar = 0
+          for i in 0..<n {
+            let zBar = c[row * n + i] * (cBar[row * n + i] - inner)
+            let s = similarity[row * n + i]
+            betaBar += zBar * s
+            let sBar = beta * zBar
+            let ni = memoryNorms[batch * n + i]
+            let d = nk * ni + eps
+            let m = (batch * n + i) * w
+            if let keysBar {
+              for j in 0..<w {
+                keysBar[row * w + j] += sBar * (memory[m + j] / d - s * ni * keys[row * w + j] / (d * nk))
+              }
+            }
+            if let memoryBar {
+              for j in 0..<w {
+                memoryBar[m + j] += sBar * (keys[row * w + j] / d - s * nk * memory[m + j] / (d * ni))
+              }
+            }
+          }
+          strengthsBar?[row] += betaBar
+        }
+      }
+    }
+  }
+
+  /// Usage (u + w − u⊙w) ⊙ Π_j(1 − f_j w^{r,j}) from the previous usage
+  /// u (B×N), the previous write weights w (B×N), the free gates f (B×R) and
+  /// the previous read weights (B×R×N).
+  ///
+  /// By default w receives no gradient (DeepMind's `stop_gradient`): usage
+  /// only books which slots were written. With `stopWriteGradient: false`,
+  /// w̄ = ū'⊙ψ⊙(1−u) flows too — for gradient checks, where finite
+  /// differences see the whole function. Backward: ū = ū'⊙ψ⊙(1−w), ψ̄ = ū'⊙(u+w−uw),
+  /// and each factor x_j = 1 − f_j w^{r,j} gets ψ̄·Π_{l≠j} x_l (products, no
+  /// division, so a factor of exactly 0 is safe).
+  @inlinable
+  public func dncUsage(
+    usage: Variable<Scalar>, previousWrite: Variable<Scalar>, freeGates: Variable<Scalar>,
+    previousReads: Variable<Scalar>, stopWriteGradient: Bool = true
+  ) -> Variable<Scalar> {
+    precondition(
+      usage.shape.rank == 2 && previousWrite.shape == usage.shape && freeGates.shape.rank == 2
+        && previousReads.shape == [usage.shape[0], freeGates.shape[1], usage.shape[1]],
+      "Tape.dncUsage: usage \(usage.shape), write \(previousWrite.shape), free \(freeGates.shape), "
+        + "reads \(previousReads.shape)")
+    let (b, n, r) = (usage.shape[0], usage.shape[1], freeGates.shape[1])
+    return custom(
+      inputs: [usage, previousWrite, freeGates, previousReads], shape: usage.shape, savedCount: 1
+    ) { context in
+      context.saved[0] = stopWriteGradient ? 1 : 0
+      DNCKernels.usage(
+        batch: b, slots: n, heads: r, usage: context.input(0).baseAddress!,
+        write: context.input(1).baseAddress!, freeGates: context.input(2).baseAddress!,
+        reads: context.input(3).baseAddress!, result: context.output.baseAddress!)
+    } backward: { context in
+      let (b, n, r) = (context.inputShape(0)[0], context.inputShape(0)[1], context.inputShape(2)[1])
+      let u = context.input(0)
+      let w = context.input(1)
+      let f = context.input(2)
+      let reads = context.input(3)
+      let yBar = context.outputAdjoint
+      let uBar = context.inputAdjoint(0)
+      let wBar = context.saved[0] != 0 ? nil : context.inputAdjoint(1)
+      let fBar = context.inputAdjoint(2)
+      let readsBar = context.inputAdjoint(3)
+      for batch in 0..<b {
+        for i in 0..<n {
+          let index = batch * n + i
+          var psi: Scalar = 1
+          for j in 0..<r { psi *= 1 - f[batch * r + j] * reads[(batch * r + j) * n + i] }
+          uBar?[index] += yBar[index] * psi * (1 - w[index])
+          wBar?[index] += yBar[index] * psi * (1 - u[index])
+          let psiBar = yBar[index] * (u[index] + w[index] - u[index] * w[index])
+          for j in 0..<r {
+            var others: Scalar = 1
+            for l in 0..<r where l != j { others *= 1 - f[batch * r + l] * reads[(batch * r + l) * n + i] }
+            let xBar = psiBar * others
+            fBar?[batch * r + j] -= xBar * reads[(batch * r + j) * n + i]
+            readsBar?[(batch * r + j) * n + i] -= xBar * f[batch * r + j]
+          }
+        }
+      }
+    }
+  }
+
+  /// Allocation weights from usage (B×N → B×N): slots sorted by
+  /// û = ε + (1−ε)u, a[φ_j] = (1 − û[φ_j])·Π_{k<j} û[φ_k].
+  ///
+  /// The sort permutation is a constant of the backward pass (gradient reaches
+  /// the sorted values only; ties break by slot index). The exclusive
+  /// cumulative product is differentiated without division:
+  /// s̄_i += π_i·S_i with S_{N−1} = 0 and S_i = π̄_{i+1} + s_{i+1}·S_{i+1}.
+  @inlinable
+  public func dncAllocation(usage: Variable<Scalar>) -> Variable<Scalar> {
+    precondition(usage.shape.rank == 2, "Tape.dncAllocation: usage must be B×N, not \(usage.shape)")
+    let (b, n) = (usage.shape[0], usage.shape[1])
+    return custom(inputs: [usage], shape: usage.shape, savedCount: 3 * b * n) { context in
+      let saved = context.saved.baseAddress!
+      DNCKernels.allocation(
+        batch: b, slots: n, usage: context.input(0).baseAddress!, result: context.output.baseAddress!,
+        permutation: saved, sorted: saved + b * n, products: saved + 2 * b * n)
+    } backward: { context in
+      guard let uBar = context.inputAdjoint(0) else { return }
+      let (b, n) = (context.inputShape(0)[0], context.inputShape(0)[1])
+      let eps = Scalar(DNCKernels.epsilon)
+      let permutation = context.saved.baseAddress!
+      let sorted = permutation + b * n
+      let products = sorted + b * n
+      let aBar = context.outputAdjoint
+      for batch in 0..<b {
+        let base = batch * n
+        // S_j runs from the end; s̄_j = −â̄_j π_j + π_j S_j.
+        var suffix: Scalar = 0
+        for j in stride(from: n - 1, through: 0, by: -1) {
+          let slot = Int(permutation[base + j])
+          let hatBar = aBar[base + slot]
+          let sBar = -hatBar * products[base + j] + products[base + j] * suffix
+          uBar[base + slot] += (1 - eps) * sBar
+          let piBar = hatBar * (1 - sorted[base + j])
+          suffix = piBar + sorted[base + j] * suffix
+        }
+      }
+    }
+  }
+
+  /// Write weights g^w·(g^a·a + (1 − g^a)·c): allocation and content
+  /// weights B×N, gates B.
+  @inlinable
+  public func dncWriteWeights(
+    allocation: Variable<Scalar>, content: Variable<Scalar>, allocationGate: Variable<Scalar>,
+    writeGate: Variable<Scalar>
+  ) -> Variable<Scalar> {
+    precondition(
+      allocation.shape.rank == 2 && content.shape == allocation.shape
+        && allocationGate.shape.count == allocation.shape[0] && writeGate.shape.count == allocation.shape[0],
+      "Tape.dncWriteWeights: allocation \(allocation.shape), content \(content.shape), "
+        + "gates \(allocationGate.shape) \(writeGate.shape)")
+    let (b, n) = (allocation.shape[0], allocation.shape[1])
+    return custom(inputs: [allocation, content, allocationGate, writeGate], shape: allocation.shape) { c in
+      DNCKernels.writeWeights(
+        batch: b, slots: n, allocation: c.input(0).baseAddress!, content: c.input(1).baseAddress!,
+        allocationGate: c.input(2).baseAddress!, writeGate: c.input(3).baseAddress!,
+        result: c.output.baseAddress!)
+    } backward: { context in
+      let (b, n) = (context.inputShape(0)[0], context.inputShape(0)[1])
+      let a = context.input(0)
+      let c = context.input(1)
+      let ga = context.input(2)
+      let gw = context.input(3)
+      let yBar = context.outputAdjoint
+      for batch in 0..<b {
+        var gwBar: Scalar = 0
+        var gaBar: Scalar = 0
+        for i in 0..<n {
+          let index = batch * n + i
+          let y = yBar[index]
+          gwBar += y * (ga[batch] * a[index] + (1 - ga[batch]) * c[index])
+          gaBar += y * gw[batch] * (a[index] - c[index])
+          context.inputAdjoint(0)?[index] += y * gw[batch] * ga[batch]
+          context.inputAdjoint(1)?[index] += y * gw[batch] * (1 - ga[batch])
+        }
+        context.inputAdjoint(2)?[batch] += gaBar
+        context.inputAdjoint(3)?[batch] += gwBar
+      }
+    }
+  }
+
+  /// Erase then write, M ⊙ (1 − w eᵀ) + w vᵀ: memory B×N×W, weights B×N,
+  /// erase and write vectors B×W. Backward: M̄ = M̄'⊙(1 − weᵀ),
+  /// w̄_i = Σ_j M̄'_ij (v_j − M_ij e_j), ē_j = −Σ_i M̄'_ij M_ij w_i, v̄ = M̄'ᵀw.
+  @inlinable
+  public func dncEraseWrite(
+    memory: Variable<Scalar>, weights: Variable<Scalar>, erase: Variable<Scalar>, values: Variable<Scalar>
+  ) -> Variable<Scalar> {
+    precondition(
+      memory.shape.rank == 3 && weights.shape == [memory.shape[0], memory.shape[1]]
+        && erase.shape == [memory.shape[0], memory.shape[2]] && values.shape == erase.shape,
+      "Tape.dncEraseWrite: memory \(memory.shape), weights \(weights.shape), erase \(erase.shape), "
+        + "values \(values.shape)")
+    let (b, n, w) = (memory.shape[0], memory.shape[1], memory.shape[2])
+    return custom(inputs: [memory, weights, erase, values], shape: memory.shape) { c in
+      DNCKernels.eraseWrite(
+        batch: b, slots: n, width: w, memory: c.input(0).baseAddress!, weights: c.input(1).baseAddress!,
+        erase: c.input(2).baseAddress!, values: c.input(3).baseAddress!, result: c.output.baseAddress!)
+    } backward: { context in
+      let (b, n, w) = (context.inputShape(0)[0], context.inputShape(0)[1], context.inputShape(0)[2])
+      let memory = context.input(0)
+      let weights = context.input(1)
+      let erase = context.input(2)
+      let values = context.input(3)
+      let yBar = context.outputAdjoint
+      let memoryBar = context.inputAdjoint(0)
+      let weightsBar = context.inputAdjoint(1)
+      let eraseBar = context.inputAdjoint(2)
+      let valuesBar = context.inputAdjoint(3)
+      for batch in 0..<b {
+        for i in 0..<n {
+          let wi = weights[batch * n + i]
+          let row = (batch * n + i) * w
+          var wBar: Scalar = 0
+          for j in 0..<w {
+            let y = yBar[row + j]
+            let e = erase[batch * w + j]
+            memoryBar?[row + j] += y * (1 - wi * e)
+            wBar += y * (values[batch * w + j] - memory[row + j] * e)
+            eraseBar?[batch * w + j] -= y * memory[row + j] * wi
+            valuesBar?[batch * w + j] += y * wi
+          }
+          weightsBar?[batch * n + i] += wBar
+        }
+      }
+    }
+  }
+
+  /// Precedence (1 − Σw)·p + w (B×N each). Backward: p̄ = (1 − Σw)·p̄',
+  /// w̄_i = p̄'_i − ⟨p̄', p⟩.
+  @inlinable
+  public func dncPrecedence(precedence: Variable<Scalar>, weights: Variable<Scalar>) -> Variable<Scalar> {
+    precondition(
+      precedence.shape.rank == 2 && weights.shape == precedence.shape,
+      "Tape.dncPrecedence: precedence \(precedence.shape), weights \(weights.shape)")
+    let (b, n) = (precedence.shape[0], precedence.shape[1])
+    return custom(inputs: [precedence, weights], shape: precedence.shape) { c in
+      DNCKernels.precedence(
+        batch: b, slots: n, precedence: c.input(0).baseAddress!, weights: c.input(1).baseAddress!,
+        result: c.output.baseAddress!)
+    } backward: { context in
+      let (b, n) = (context.inputShape(0)[0], context.inputShape(0)[1])
+      let p = context.input(0)
+      let w = context.input(1)
+      let yBar = context.outputAdjoint
+      for batch in 0..<b {
+        var total: Scalar = 0
+        var inner: Scalar = 0
+        for i in 0..<n {
+          total += w[batch * n + i]
+          inner += yBar[batch * n + i] * p[batch * n + i]
+        }
+        for i in 0..<n {
+          let index = batch * n + i
+          context.inputAdjoint(0)?[index] += (1 - total) * yBar[index]
+          context.inputAdjoint(1)?[index] += yBar[index] - inner
+        }
+      }
+    }
+  }
+
+  /// Temporal links L'_ij = (1 − w_i − w_j)L_ij + w_i p_j, diagonal 0: link
+  /// B×N×N, the previous precedence and the write weights B×N. Backward with
+  /// G = L̄' off the diagonal: L̄ = G⊙(1 − w_i − w_j),
+  /// w̄_i = Σ_j G_ij(p_j − L_ij) − Σ_j G_ji L_ji, p̄_j = Σ_i G_ij w_i.
+  @inlinable
+  public func dncLink(
+    link: Variable<Scalar>, precedence: Variable<Scalar>, weights: Variable<Scalar>
+  ) -> Variable<Scalar> {
+    precondition(
+      link.shape.rank == 3 && link.shape[1] == link.shape[2]
+        && precedence.shape == [link.shape[0], link.shape[1]] && weights.shape == precedence.shape,
+      "Tape.dncLink: link \(link.shape), precedence \(precedence.shape), weights \(weights.shape)")
+    let (b, n) = (link.shape[0], link.shape[1])
+    return custom(inputs: [link, precedence, weights], shape: link.shape) { c in
+      DNCKernels.link(
+        batch: b, slots: n, link: c.input(0).baseAddress!, precedence: c.input(1).baseAddress!,
+        weights: c.input(2).baseAddress!, result: c.output.baseAddress!)
+    } backward: { context in
+      let (b, n) = (context.inputShape(0)[0], context.inputShape(0)[1])
+      let link = context.input(0)
+      let p = context.input(1)
+      let w = context.input(2)
+      let g = context.outputAdjoint
+      let linkBar = context.inputAdjoint(0)
+      let pBar = context.inputAdjoint(1)
+      let wBar = context.inputAdjoint(2)
+      for batch in 0..<b {
+        let base = batch * n * n
+        for i in 0..<n {
+          let wi = w[batch * n + i]
+          for j in 0..<n where i != j {
+            let ij = base + i * n + j
+            let wj = w[batch * n + j]
+            linkBar?[ij] += g[ij] * (1 - wi - wj)
+            wBar?[batch * n + i] += g[ij] * (p[batch * n + j] - link[ij])
+            wBar?[batch * n + j] -= g[ij] * link[ij]
+            pBar?[batch * n + j] += g[ij] * wi
+          }
+        }
+      }
+    }
+  }
+
+  /// Read weights from the modes (B×K×3, order [backward, forward, content],
+  /// already a softmax) and the three weightings (B×K×N).
+  @inlinable
+  public func dncMixReadModes(
+    modes: Variable<Scalar>, backward: Variable<Scalar>, forward: Variable<Scalar>,
+    content: Variable<Scalar>
+  ) -> Variable<Scalar> {
+    precondition(
+      backward.shape.rank == 3 && forward.shape == backward.shape && content.shape == backward.shape
+        && modes.shape == [backward.shape[0], backward.shape[1], 3],
+      "Tape.dncMixReadModes: modes \(modes.shape), weightings \(backward.shape)")
+    let rows = backward.shape[0] * backward.shape[1]
+    let n = backward.shape[2]
+    return custom(inputs: [modes, backward, forward, content], shape: backward.shape) { c in
+      DNCKernels.mixReadModes(
+        rows: rows, slots: n, modes: c.input(0).baseAddress!, backward: c.input(1).baseAddress!,
+        forward: c.input(2).baseAddress!, content: c.input(3).baseAddress!, result: c.output.baseAddress!)
+    } backward: { context in
+      let rows = context.inputShape(1)[0] * context.inputShape(1)[1]
+      let n = context.inputShape(1)[2]
+      let modes = context.input(0)
+      let yBar = context.outputAdjoint
+      let modesBar = context.inputAdjoint(0)
+      for r in 0..<rows {
+        for mode in 0..<3 {
+          let weighting = context.input(1 + mode)
+          var total: Scalar = 0
+          for i in 0..<n { total += yBar[r * n + i] * weighting[r * n + i] }
+          modesBar?[3 * r + mode] += total
+          if let target = context.inputAdjoint(1 + mode) {
+            for i in 0..<n { target[r * n + i] += modes[3 * r + mode] * yBar[r * n + i] }
+          }
+        }
+      }
+    }
+  }
+
+  /// op(A_b)·op(B_b) for each b of two batches of matrices (rank 3): the
+  /// directional reads f = w Lᵀ, b = w L and the read words r = w M.
+  /// Backward as for ``matmul``, one GEMM per batch element and operand.
+  @inlinable
+  public func dncBatchedMatmul(
+    _ a: Variable<Scalar>, _ b: Variable<Scalar>, transposeB: Bool = false
+  ) -> Variable<Scalar> {
+    precondition(
+      a.shape.rank == 3 && b.shape.rank == 3 && a.shape[0] == b.shape[0]
+        && a.shape[2] == (transposeB ? b.shape[2] : b.shape[1]),
+      "Tape.dncBatchedMatmul: \(a.shape) · \(b.shape)\(transposeB ? "ᵀ" : "")")
+    let (batch, m, k) = (a.shape[0], a.shape[1], a.shape[2])
+    let n = transposeB ? b.shape[1] : b.shape[2]
+    let y = custom(inputs: [a, b], shape: [batch, m, n], savedCount: 1) { c in
+      // The flag travels in `saved` (a square B cannot tell it by shape).
+      c.saved[0] = transposeB ? 1 : 0
+      DNCKernels.batchedMatmul(
+        batch: batch, m: m, n: n, k: k, a: c.input(0).baseAddress!, transposeA: false,
+        b: c.input(1).baseAddress!, transposeB: transposeB, c: c.output.baseAddress!)
+    } backward: { context in
+      let (batch, m, k) = (context.inputShape(0)[0], context.inputShape(0)[1], context.inputShape(0)[2])
+      let n = context.output.count / (batch * m)
+      let transposed = context.saved[0] != 0
+      let yBar = context.outputAdjoint.baseAddress!
+      let bValue = context.input(1).baseAddress!
+      let aValue = context.input(0).baseAddress!
+      // Ā = Ȳ·op(B)ᵀ.
+      if let aBar = context.inputAdjoint(0)?.baseAddress {
+        DNCKernels.batchedMatmul(
+          batch: batch, m: m, n: k, k: n, a: yBar, transposeA: false, b: bValue, transposeB: !transposed,
+          c: aBar, accumulate: true)
+      }
+      // B̄ = Aᵀ·Ȳ, or (Aᵀ·Ȳ)ᵀ = Ȳᵀ·A when B was transposed.
+      if let bBar = context.inputAdjoint(1)?.baseAddress {
+        if transposed {
+          DNCKernels.batchedMatmul(
+            batch: batch, m: n, n: k, k: m, a: yBar, transposeA: true, b: aValue, transposeB: false,
+            c: bBar, accumulate: true)
+        } else {
+          DNCKernels.batchedMatmul(
+            batch: batch, m: k, n: n, k: m, a: aValue, transposeA: true, b: yBar, transposeB: false,
+            c: bBar, accumulate: true)
+        }
+      }
+    }
+    return y
+  }
+}
