@@ -53,17 +53,10 @@ public enum LSTMUnroll<Scalar: TensorScalar> {
     var gradientScratch = [Float](repeating: 0, count: rows)
 
     for t in 0..<steps {
-      let x = tape.leaf(shape: .matrix(rows, inputSize), differentiable: false) { out in
-        if let replay = replayFeatures {
-          for i in 0..<out.count { out[i] = replay[t][i] }
-          return
-        }
-        for i in 0..<rows { gradientScratch[i] = Float(state.gradient[i]) }
-        gradientScratch.withUnsafeBufferPointer { g in
-          featureScratch.withUnsafeMutableBufferPointer { state.preprocessing.features(of: g, into: $0) }
-        }
-        for i in 0..<out.count { out[i] = Scalar(featureScratch[i]) }
-      }
+      let x = UnrollGraph.features(
+        tape: tape, rows: rows, inputSize: inputSize, step: t, replay: replayFeatures,
+        gradient: state.gradient, preprocessing: &state.preprocessing, featureScratch: &featureScratch,
+        gradientScratch: &gradientScratch)
       if recordFeatures { recorded.append(tape.withValue(of: x) { Array($0) }) }
       var input = x
       for layer in 0..<configuration.layers {
@@ -76,67 +69,18 @@ public enum LSTMUnroll<Scalar: TensorScalar> {
       }
       let head = tape.add(tape.matmul(input, phi[3 * configuration.layers]), phi[3 * configuration.layers + 1])
       theta = tape.add(theta, tape.scale(head, by: Scalar(configuration.outputScale)))
-      let losses = tape.custom(inputs: [theta], shape: .vector(batch), savedCount: rows) { context in
-        let values = context.input(0)
-        let saved = context.saved
-        for b in 0..<batch {
-          let range = (b * n)..<((b + 1) * n)
-          let loss = oracle.evaluate(
-            b, theta: UnsafeBufferPointer(rebasing: values[range]),
-            gradient: UnsafeMutableBufferPointer(rebasing: saved[range]))
-          context.output[b] = Scalar(loss)
-          state.losses[b] = loss
-        }
-        for i in 0..<rows { state.gradient[i] = saved[i] }
-      } backward: { context in
-        guard let adjoint = context.inputAdjoint(0) else { return }
-        let outputAdjoint = context.outputAdjoint
-        let saved = context.saved
-        let perProblem = adjoint.count / outputAdjoint.count
-        for b in 0..<outputAdjoint.count {
-          let weight = outputAdjoint[b]
-          for i in (b * perProblem)..<((b + 1) * perProblem) { adjoint[i] += weight * saved[i] }
-        }
-      }
-      lossNodes.append(losses)
+      lossNodes.append(
+        UnrollGraph.losses(
+          tape: tape, theta: theta, oracle: &oracle, losses: &state.losses, gradient: &state.gradient))
     }
 
-    let optima = (0..<batch).map { oracle.optimum($0) }
-    let initialErrors = state.initialErrors
-    let firstStep = state.step + 1
     var metaLoss = 0.0
-    let objectiveNode = tape.custom(inputs: lossNodes, shape: .scalar, savedCount: steps * batch) { context in
-      var losses = [Double](repeating: 0, count: steps * batch)
-      for t in 0..<steps {
-        let values = context.input(t)
-        for b in 0..<batch { losses[t * batch + b] = Double(values[b]) }
-      }
-      var gradient = [Double](repeating: 0, count: steps * batch)
-      metaLoss = losses.withUnsafeBufferPointer { l in
-        gradient.withUnsafeMutableBufferPointer { g in
-          objective.evaluate(
-            losses: l, batch: batch, optima: optima, initialErrors: initialErrors, firstStep: firstStep,
-            gradient: g)
-        }
-      }
-      context.output[0] = Scalar(metaLoss)
-      for i in 0..<gradient.count { context.saved[i] = Scalar(gradient[i]) }
-    } backward: { context in
-      let scale = context.outputAdjoint[0]
-      let saved = context.saved
-      let batch = context.inputShape(0).count
-      for t in 0..<context.inputCount {
-        context.accumulate(into: t, UnsafeBufferPointer(rebasing: saved[(t * batch)..<((t + 1) * batch)]), scaledBy: scale)
-      }
-    }
+    let objectiveNode = UnrollGraph.objective(
+      tape: tape, lossNodes: lossNodes, objective: objective, batch: batch,
+      optima: (0..<batch).map { oracle.optimum($0) }, initialErrors: state.initialErrors,
+      firstStep: state.step + 1, metaLoss: &metaLoss)
     tape.backward(from: objectiveNode)
-
-    var gradient = [Scalar](repeating: 0, count: weights.count)
-    for (slot, variable) in zip(layout, phi) {
-      tape.withGradient(of: variable) { g in
-        for (offset, index) in slot.range.enumerated() { gradient[index] = g[offset] }
-      }
-    }
+    let gradient = UnrollGraph.flatGradient(tape: tape, phi: phi, slots: layout, count: weights.count)
     state.theta = tape.withValue(of: theta) { Array($0) }
     for layer in 0..<configuration.layers {
       state.hidden[layer] = tape.withValue(of: hidden[layer]) { Array($0) }

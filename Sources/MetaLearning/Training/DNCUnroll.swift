@@ -1,0 +1,205 @@
+import Autodiff
+import Optimizers
+
+/// The DNC optimizer's state on a tape: controller, memory and bookkeeping
+/// as tape values (see ``DNCMemoryState`` for the shapes).
+struct DNCGraphState<Scalar: TensorScalar> {
+  var hidden, cell, memory, usage, link, precedence, writeWeights, readWeights, readWords: Variable<Scalar>
+
+  /// The state's values as constants on `tape` (truncated BPTT: no gradient
+  /// flows into the previous unroll).
+  init(
+    tape: Tape<Scalar>, _ s: DNCMemoryState<Scalar>, configuration c: DNCOptimizerConfiguration, batch: Int
+  ) {
+    let rows = s.hidden.count / c.hiddenSize
+    let (n, w, r) = (c.memorySlots, c.wordSize, c.readHeads)
+    func constant(_ shape: Shape, _ values: [Scalar]) -> Variable<Scalar> {
+      tape.constant(Tensor(shape: shape, scalars: values))
+    }
+    hidden = constant(.matrix(rows, c.hiddenSize), s.hidden)
+    cell = constant(.matrix(rows, c.hiddenSize), s.cell)
+    memory = constant([batch, n, w], s.memory)
+    usage = constant(.matrix(batch, n), s.usage)
+    link = constant([batch, n, n], s.link)
+    precedence = constant(.matrix(batch, n), s.precedence)
+    writeWeights = constant(.matrix(batch, n), s.writeWeights)
+    readWeights = constant([batch, rows / batch * r, n], s.readWeights)
+    readWords = constant(.matrix(rows, r * w), s.readWords)
+  }
+
+  /// The values, to carry into the next unroll.
+  func values(on tape: Tape<Scalar>, into s: inout DNCMemoryState<Scalar>) {
+    func read(_ v: Variable<Scalar>) -> [Scalar] { tape.withValue(of: v) { Array($0) } }
+    s.hidden = read(hidden)
+    s.cell = read(cell)
+    s.memory = read(memory)
+    s.usage = read(usage)
+    s.link = read(link)
+    s.precedence = read(precedence)
+    s.writeWeights = read(writeWeights)
+    s.readWeights = read(readWeights)
+    s.readWords = read(readWords)
+  }
+}
+
+/// One step of the shared-memory coordinatewise DNC optimizer (design "S")
+/// recorded on a tape, for B optimizees of n coordinates (rows = B·n).
+///
+/// Per coordinate: the LSTM controller reads [features; previous read
+/// words], its state h_i drives R read heads (keys, oneplus strengths,
+/// softmax modes [backward, forward, content]). Per optimizee: the mean
+/// controller state h̄ drives one write head (key, strength, erase, write
+/// vector, free gates, allocation and write gates). Usage uses the
+/// coordinates' mean previous read weights. The update is
+/// `Δθ_i = scale · (w_oᵀ[h_i; r_i] + b_o)`.
+enum DNCCellGraph<Scalar: TensorScalar> {
+  /// Records the step; returns Δθ (rows × 1) and advances `state`.
+  static func step(
+    tape t: Tape<Scalar>, phi: [Variable<Scalar>], configuration c: DNCOptimizerConfiguration,
+    batch: Int, dimension: Int, features: Variable<Scalar>, state s: inout DNCGraphState<Scalar>,
+    stopUsageGradient: Bool = true
+  ) -> Variable<Scalar> {
+    let (h, n, w, r) = (c.hiddenSize, c.memorySlots, c.wordSize, c.readHeads)
+    let rows = batch * dimension
+    let heads = dimension * r
+    let one = t.constant(Scalar(1))
+    func oneplus(_ x: Variable<Scalar>) -> Variable<Scalar> { t.add(t.softplus(x), one) }
+    func columns(_ x: Variable<Scalar>, _ lower: Int, _ count: Int) -> Variable<Scalar> {
+      t.slice(x, columns: lower..<(lower + count))
+    }
+
+    let controller = t.lstmCell(
+      input: t.concatenate([features, s.readWords]), hidden: s.hidden, cell: s.cell,
+      inputWeights: phi[0], hiddenWeights: phi[1], bias: phi[2])
+    s.hidden = controller.hidden
+    s.cell = controller.cell
+
+    // Per-coordinate read interface.
+    let readInterface = t.add(t.matmul(controller.hidden, phi[3]), phi[4])
+    let readKeys = t.reshape(columns(readInterface, 0, r * w), to: [batch, heads, w])
+    let readStrengths = t.reshape(oneplus(columns(readInterface, r * w, r)), to: .matrix(batch, heads))
+    let modeLogits = t.reshape(columns(readInterface, r * w + r, 3 * r), to: .matrix(rows * r, 3))
+    let modes = t.reshape(t.softmax(modeLogits), to: [batch, heads, 3])
+
+    // Pooled write interface.
+    let pooled = t.mean(t.reshape(controller.hidden, to: [batch, dimension, h]), axis: 1)
+    let writeInterface = t.add(t.matmul(pooled, phi[5]), phi[6])
+    let writeKey = t.reshape(columns(writeInterface, 0, w), to: [batch, 1, w])
+    let writeStrength = oneplus(columns(writeInterface, w, 1))
+    let erase = t.sigmoid(columns(writeInterface, w + 1, w))
+    let writeVector = columns(writeInterface, 2 * w + 1, w)
+    let freeGates = t.sigmoid(columns(writeInterface, 3 * w + 1, r))
+    let allocationGate = t.reshape(t.sigmoid(columns(writeInterface, 3 * w + 1 + r, 1)), to: .vector(batch))
+    let writeGate = t.reshape(t.sigmoid(columns(writeInterface, 3 * w + 2 + r, 1)), to: .vector(batch))
+
+    // Usage from the previous step's weights, then allocation and writing.
+    let meanReads = t.mean(t.reshape(s.readWeights, to: [batch, dimension, r, n]), axis: 1)
+    s.usage = t.dncUsage(
+      usage: s.usage, previousWrite: s.writeWeights, freeGates: freeGates, previousReads: meanReads,
+      stopWriteGradient: stopUsageGradient)
+    let allocation = t.dncAllocation(usage: s.usage)
+    let writeContent = t.reshape(
+      t.dncContentWeights(memory: s.memory, keys: writeKey, strengths: writeStrength), to: .matrix(batch, n))
+    let writeWeights = t.dncWriteWeights(
+      allocation: allocation, content: writeContent, allocationGate: allocationGate, writeGate: writeGate)
+    s.memory = t.dncEraseWrite(memory: s.memory, weights: writeWeights, erase: erase, values: writeVector)
+    s.link = t.dncLink(link: s.link, precedence: s.precedence, weights: writeWeights)
+    s.precedence = t.dncPrecedence(precedence: s.precedence, weights: writeWeights)
+    s.writeWeights = writeWeights
+
+    // Reads: directional through the new links from the previous read
+    // weights, content on the new memory.
+    let forward = t.dncBatchedMatmul(s.readWeights, s.link, transposeB: true)
+    let backward = t.dncBatchedMatmul(s.readWeights, s.link)
+    let content = t.dncContentWeights(memory: s.memory, keys: readKeys, strengths: readStrengths)
+    s.readWeights = t.dncMixReadModes(modes: modes, backward: backward, forward: forward, content: content)
+    s.readWords = t.reshape(t.dncBatchedMatmul(s.readWeights, s.memory), to: .matrix(rows, r * w))
+
+    let head = t.add(t.matmul(t.concatenate([controller.hidden, s.readWords]), phi[7]), phi[8])
+    return t.scale(head, by: Scalar(c.outputScale))
+  }
+}
+
+/// What one DNC unroll hands to the next on the same batch: the
+/// architecture-independent part (θ, gradient, preprocessing, losses,
+/// episode position) and the DNC's state.
+public struct DNCUnrollState<Scalar: TensorScalar>: Sendable {
+  /// θ, ∇f, preprocessing, losses and step (its LSTM fields unused).
+  public var base: UnrollState<Scalar>
+  /// Controller, memory and bookkeeping.
+  public var memory: DNCMemoryState<Scalar>
+
+  /// The state at the start of an episode: θ₀ given, the DNC state zero,
+  /// the gradient and losses evaluated at θ₀.
+  public init<Oracle: BatchLossOracle>(
+    initialTheta: [Scalar], configuration: DNCOptimizerConfiguration, oracle: inout Oracle
+  ) where Oracle.Scalar == Scalar {
+    base = UnrollState(
+      initialTheta: initialTheta,
+      configuration: LSTMOptimizerConfiguration(
+        layers: 0, hiddenSize: 0, preprocessing: configuration.preprocessing),
+      oracle: &oracle)
+    memory = DNCMemoryState(configuration: configuration, batch: oracle.batch, dimension: oracle.dimension)
+  }
+}
+
+/// One truncated unroll of the DNC optimizer on a tape, the counterpart of
+/// ``LSTMUnroll``: K steps of `θ_{t+1} = θ_t + Δθ_t` on a batch, the same
+/// loss and meta-objective nodes, and ∂meta-loss/∂φ.
+public enum DNCUnroll<Scalar: TensorScalar> {
+  public typealias Outcome = LSTMUnroll<Scalar>.Outcome
+
+  /// Runs `steps` steps from `state`, advancing it, and differentiates.
+  /// `replayFeatures` and `recordFeatures` as in ``LSTMUnroll/run``.
+  /// `stopUsageGradient` (true in training, as in DeepMind's code) stops the
+  /// write weights' gradient through usage; a gradient check turns it off so
+  /// finite differences and the tape differentiate the same function.
+  public static func run<Oracle: BatchLossOracle>(
+    tape: Tape<Scalar>, configuration: DNCOptimizerConfiguration, weights: [Scalar],
+    objective: MetaObjective, steps: Int, state: inout DNCUnrollState<Scalar>, oracle: inout Oracle,
+    replayFeatures: [[Scalar]]? = nil, recordFeatures: Bool = false, stopUsageGradient: Bool = true
+  ) -> Outcome where Oracle.Scalar == Scalar {
+    tape.reset()
+    let batch = oracle.batch
+    let n = oracle.dimension
+    let rows = batch * n
+    let layout = DNCOptimizerWeights.tensorLayout(configuration)
+    let phi = layout.map { slot in
+      tape.variable(Tensor(shape: Shape(slot.shape), scalars: Array(weights[slot.range])))
+    }
+    var theta = tape.constant(Tensor(shape: .matrix(rows, 1), scalars: state.base.theta))
+    var graph = DNCGraphState(tape: tape, state.memory, configuration: configuration, batch: batch)
+    var lossNodes: [Variable<Scalar>] = []
+    var recorded: [[Scalar]] = []
+    var featureScratch = [Float](repeating: 0, count: rows * configuration.featureCount)
+    var gradientScratch = [Float](repeating: 0, count: rows)
+
+    for t in 0..<steps {
+      let x = UnrollGraph.features(
+        tape: tape, rows: rows, inputSize: configuration.featureCount, step: t, replay: replayFeatures,
+        gradient: state.base.gradient, preprocessing: &state.base.preprocessing,
+        featureScratch: &featureScratch, gradientScratch: &gradientScratch)
+      if recordFeatures { recorded.append(tape.withValue(of: x) { Array($0) }) }
+      let delta = DNCCellGraph.step(
+        tape: tape, phi: phi, configuration: configuration, batch: batch, dimension: n, features: x,
+        state: &graph, stopUsageGradient: stopUsageGradient)
+      theta = tape.add(theta, delta)
+      lossNodes.append(
+        UnrollGraph.losses(
+          tape: tape, theta: theta, oracle: &oracle, losses: &state.base.losses,
+          gradient: &state.base.gradient))
+    }
+
+    var metaLoss = 0.0
+    let objectiveNode = UnrollGraph.objective(
+      tape: tape, lossNodes: lossNodes, objective: objective, batch: batch,
+      optima: (0..<batch).map { oracle.optimum($0) }, initialErrors: state.base.initialErrors,
+      firstStep: state.base.step + 1, metaLoss: &metaLoss)
+    tape.backward(from: objectiveNode)
+    let gradient = UnrollGraph.flatGradient(tape: tape, phi: phi, slots: layout, count: weights.count)
+    state.base.theta = tape.withValue(of: theta) { Array($0) }
+    graph.values(on: tape, into: &state.memory)
+    state.base.step += steps
+    return Outcome(metaLoss: metaLoss, gradient: gradient, features: recorded)
+  }
+}

@@ -1,0 +1,297 @@
+import Autodiff
+import LinearAlgebra
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The learned shared-memory coordinatewise DNC optimizer as it runs in a
+/// race: forward only, no tape, every coordinate one row of a batch and one
+/// memory for the whole optimizee (design "S", docs/dnc-optimizer.md).
+///
+/// Runs the same kernels as the tape (``DNCKernels``, ``LSTMCell``), in
+/// the order of `DNCCellGraph`. State and scratch live in one array laid out
+/// at `init`; `step` allocates nothing.
+public struct DNCOptimizer: Optimizer {
+  public var name: String
+  public let weights: DNCOptimizerWeights
+  private var preprocessing: PreprocessingState
+  private let dimension: Int
+  private let layout: Layout
+  private var storage: [Float]
+  /// Where each tensor of φ starts in `weights.values` (layout order).
+  private let offsets: [Int]
+
+  /// Offsets of every buffer in `storage`.
+  private struct Layout: Sendable {
+    var hidden = 0, cell = 0, memory = 0, usage = 0, link = 0, precedence = 0, write = 0
+    var reads = 0, words = 0, features = 0, input = 0, workspace = 0, readInterface = 0, keys = 0
+    var strengths = 0, modes = 0, pooled = 0, writeInterface = 0, meanReads = 0, allocation = 0
+    var permutation = 0, sorted = 0, products = 0, writeContent = 0, memoryNorms = 0, keyNorms = 0
+    var similarity = 0, scratchMemory = 0, scratchLink = 0, scratchVector = 0, forward = 0, backward = 0
+    var content = 0, headInput = 0, head = 0, writeStrength = 0, allocationGate = 0, writeGate = 0
+    var count = 0
+
+    init(_ c: DNCOptimizerConfiguration, n: Int) {
+      let (h, slots, w, r) = (c.hiddenSize, c.memorySlots, c.wordSize, c.readHeads)
+      let heads = n * r
+      func take(_ size: Int) -> Int {
+        defer { count += size }
+        return count
+      }
+      hidden = take(n * h)
+      cell = take(n * h)
+      memory = take(slots * w)
+      usage = take(slots)
+      link = take(slots * slots)
+      precedence = take(slots)
+      write = take(slots)
+      reads = take(heads * slots)
+      words = take(n * r * w)
+      features = take(n * c.featureCount)
+      input = take(n * c.controllerInputSize)
+      workspace = take(LSTMCell.workspaceCount(batch: n, inputSize: c.controllerInputSize, hiddenSize: h))
+      readInterface = take(n * c.readInterfaceSize)
+      keys = take(heads * w)
+      strengths = take(heads)
+      modes = take(heads * 3)
+      pooled = take(h)
+      writeInterface = take(c.writeInterfaceSize)
+      writeStrength = take(1)
+      allocationGate = take(1)
+      writeGate = take(1)
+      meanReads = take(r * slots)
+      allocation = take(slots)
+      permutation = take(slots)
+      sorted = take(slots)
+      products = take(slots)
+      writeContent = take(slots)
+      memoryNorms = take(slots)
+      keyNorms = take(heads)
+      similarity = take(heads * slots)
+      scratchMemory = take(slots * w)
+      scratchLink = take(slots * slots)
+      scratchVector = take(slots)
+      forward = take(heads * slots)
+      backward = take(heads * slots)
+      content = take(heads * slots)
+      headInput = take(n * (h + r * w))
+      head = take(n)
+    }
+  }
+
+  /// An optimizer for a problem of `dimension` coordinates, state at zero.
+  public init(weights: DNCOptimizerWeights, dimension: Int, name: String = "dnc") {
+    self.name = name
+    self.weights = weights
+    self.dimension = dimension
+    offsets = weights.slots.map(\.range.lowerBound)
+    preprocessing = PreprocessingState(weights.configuration.preprocessing, count: dimension)
+    layout = Layout(weights.configuration, n: dimension)
+    storage = [Float](repeating: 0, count: layout.count)
+  }
+
+  /// The learned rule has no base rate: the prox of composite problems uses
+  /// the output scale as its step.
+  public var proximalStep: Float { weights.configuration.outputScale }
+
+  public mutating func step(parameters: inout [Float], gradient: [Float]) {
+    let c = weights.configuration
+    let (h, slots, w, r) = (c.hiddenSize, c.memorySlots, c.wordSize, c.readHeads)
+    let n = dimension
+    let heads = n * r
+    let l = layout
+    let features = c.featureCount
+    let inputSize = c.controllerInputSize
+    let scale = c.outputScale
+    storage.withUnsafeMutableBufferPointer { buffer in
+      guard let s = buffer.baseAddress else { return }
+      gradient.withUnsafeBufferPointer { g in
+        preprocessing.features(
+          of: g, into: UnsafeMutableBufferPointer(start: s + l.features, count: n * features))
+      }
+      weights.values.withUnsafeBufferPointer { phiBuffer in
+        guard let phi = phiBuffer.baseAddress else { return }
+        // Controller on [features; previous read words].
+        for i in 0..<n {
+          for j in 0..<features { s[l.input + i * inputSize + j] = s[l.features + i * features + j] }
+          for j in 0..<(r * w) { s[l.input + i * inputSize + features + j] = s[l.words + i * r * w + j] }
+        }
+        LSTMCell.forward(
+          batch: n, inputSize: inputSize, hiddenSize: h, input: s + l.input, hidden: s + l.hidden,
+          cell: s + l.cell, inputWeights: phi + offsets[0], hiddenWeights: phi + offsets[1],
+          bias: phi + offsets[2], workspace: s + l.workspace, newHidden: s + l.hidden, newCell: s + l.cell)
+        // Read interface: keys, oneplus strengths, softmax modes.
+        let ri = c.readInterfaceSize
+        Self.affine(
+          rows: n, input: s + l.hidden, inputSize: h, weight: phi + offsets[3], bias: phi + offsets[4],
+          outputs: ri, into: s + l.readInterface)
+        for i in 0..<n {
+          let row = s + l.readInterface + i * ri
+          for j in 0..<r {
+            let k = i * r + j
+            for d in 0..<w { s[l.keys + k * w + d] = row[j * w + d] }
+            s[l.strengths + k] = 1 + Self.softplus(row[r * w + j])
+            let logits = row + r * w + r + 3 * j
+            let largest = max(logits[0], logits[1], logits[2])
+            var total: Float = 0
+            for m in 0..<3 {
+              s[l.modes + 3 * k + m] = expf(logits[m] - largest)
+              total += s[l.modes + 3 * k + m]
+            }
+            for m in 0..<3 { s[l.modes + 3 * k + m] /= total }
+          }
+        }
+        // Write interface from the mean controller state.
+        for j in 0..<h { s[l.pooled + j] = 0 }
+        for i in 0..<n { for j in 0..<h { s[l.pooled + j] += s[l.hidden + i * h + j] } }
+        for j in 0..<h { s[l.pooled + j] /= Float(n) }
+        let wi = c.writeInterfaceSize
+        Self.affine(
+          rows: 1, input: s + l.pooled, inputSize: h, weight: phi + offsets[5], bias: phi + offsets[6],
+          outputs: wi, into: s + l.writeInterface)
+        let face = s + l.writeInterface
+        s[l.writeStrength] = 1 + Self.softplus(face[w])
+        for d in 0..<w { face[w + 1 + d] = Self.sigmoid(face[w + 1 + d]) }
+        for j in 0..<r { face[3 * w + 1 + j] = Self.sigmoid(face[3 * w + 1 + j]) }
+        s[l.allocationGate] = Self.sigmoid(face[3 * w + 1 + r])
+        s[l.writeGate] = Self.sigmoid(face[3 * w + 2 + r])
+        // Usage from the coordinates' mean previous read weights.
+        for k in 0..<(r * slots) { s[l.meanReads + k] = 0 }
+        for i in 0..<n {
+          for k in 0..<(r * slots) { s[l.meanReads + k] += s[l.reads + i * r * slots + k] }
+        }
+        for k in 0..<(r * slots) { s[l.meanReads + k] /= Float(n) }
+        DNCKernels.usage(
+          batch: 1, slots: slots, heads: r, usage: s + l.usage, write: s + l.write,
+          freeGates: face + 3 * w + 1, reads: s + l.meanReads, result: s + l.scratchVector)
+        for k in 0..<slots { s[l.usage + k] = s[l.scratchVector + k] }
+        DNCKernels.allocation(
+          batch: 1, slots: slots, usage: s + l.usage, result: s + l.allocation,
+          permutation: s + l.permutation,
+          sorted: s + l.sorted, products: s + l.products)
+        DNCKernels.contentWeights(
+          batch: 1, slots: slots, width: w, keys: 1, memory: s + l.memory, keys: face,
+          strengths: s + l.writeStrength, weights: s + l.writeContent, memoryNorms: s + l.memoryNorms,
+          keyNorms: s + l.keyNorms, similarity: s + l.similarity)
+        DNCKernels.writeWeights(
+          batch: 1, slots: slots, allocation: s + l.allocation, content: s + l.writeContent,
+          allocationGate: s + l.allocationGate, writeGate: s + l.writeGate, result: s + l.write)
+        DNCKernels.eraseWrite(
+          batch: 1, slots: slots, width: w, memory: s + l.memory, weights: s + l.write, erase: face + w + 1,
+          values: face + 2 * w + 1, result: s + l.scratchMemory)
+        for k in 0..<(slots * w) { s[l.memory + k] = s[l.scratchMemory + k] }
+        DNCKernels.link(
+          batch: 1, slots: slots, link: s + l.link, precedence: s + l.precedence, weights: s + l.write,
+          result: s + l.scratchLink)
+        for k in 0..<(slots * slots) { s[l.link + k] = s[l.scratchLink + k] }
+        DNCKernels.precedence(
+          batch: 1, slots: slots, precedence: s + l.precedence, weights: s + l.write,
+          result: s + l.scratchVector)
+        for k in 0..<slots { s[l.precedence + k] = s[l.scratchVector + k] }
+        // Reads.
+        DNCKernels.batchedMatmul(
+          batch: 1, m: heads, n: slots, k: slots, a: s + l.reads, transposeA: false, b: s + l.link,
+          transposeB: true, c: s + l.forward)
+        DNCKernels.batchedMatmul(
+          batch: 1, m: heads, n: slots, k: slots, a: s + l.reads, transposeA: false, b: s + l.link,
+          transposeB: false, c: s + l.backward)
+        DNCKernels.contentWeights(
+          batch: 1, slots: slots, width: w, keys: heads, memory: s + l.memory, keys: s + l.keys,
+          strengths: s + l.strengths, weights: s + l.content, memoryNorms: s + l.memoryNorms,
+          keyNorms: s + l.keyNorms, similarity: s + l.similarity)
+        DNCKernels.mixReadModes(
+          rows: heads, slots: slots, modes: s + l.modes, backward: s + l.backward, forward: s + l.forward,
+          content: s + l.content, result: s + l.reads)
+        DNCKernels.batchedMatmul(
+          batch: 1, m: heads, n: w, k: slots, a: s + l.reads, transposeA: false, b: s + l.memory,
+          transposeB: false, c: s + l.words)
+        // Head on [h; r].
+        let width = h + r * w
+        for i in 0..<n {
+          for j in 0..<h { s[l.headInput + i * width + j] = s[l.hidden + i * h + j] }
+          for j in 0..<(r * w) { s[l.headInput + i * width + h + j] = s[l.words + i * r * w + j] }
+        }
+        BLAS.gemv(m: n, n: width, a: s + l.headInput, x: phi + offsets[7], y: s + l.head)
+        let bias = phi[offsets[8]]
+        parameters.withUnsafeMutableBufferPointer { theta in
+          for i in 0..<n { theta[i] += scale * (s[l.head + i] + bias) }
+        }
+      }
+    }
+  }
+
+  /// y = x·A + b for `rows` rows (A inputSize × outputs, row-major).
+  private static func affine(
+    rows: Int, input: UnsafePointer<Float>, inputSize: Int, weight: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>, outputs: Int, into y: UnsafeMutablePointer<Float>
+  ) {
+    for i in 0..<rows { for j in 0..<outputs { y[i * outputs + j] = bias[j] } }
+    BLAS.gemm(m: rows, n: outputs, k: inputSize, a: input, b: weight, beta: 1, c: y)
+  }
+
+  private static func softplus(_ x: Float) -> Float { max(x, 0) + log1pf(expf(-abs(x))) }
+  private static func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
+
+  /// The memory's current contents and bookkeeping for the dashboard.
+  public var memoryView: DNCMemorySnapshot {
+    let c = weights.configuration
+    let (slots, w, r) = (c.memorySlots, c.wordSize, c.readHeads)
+    let l = layout
+    var meanReads = [[Float]](repeating: [Float](repeating: 0, count: slots), count: r)
+    for i in 0..<dimension {
+      for j in 0..<r {
+        for k in 0..<slots {
+          meanReads[j][k] += storage[l.reads + (i * r + j) * slots + k] / Float(dimension)
+        }
+      }
+    }
+    return DNCMemorySnapshot(
+      slots: slots, width: w, memory: Array(storage[l.memory..<(l.memory + slots * w)]),
+      usage: Array(storage[l.usage..<(l.usage + slots)]),
+      writeWeights: Array(storage[l.write..<(l.write + slots)]), readWeights: meanReads,
+      precedence: Array(storage[l.precedence..<(l.precedence + slots)]),
+      link: Array(storage[l.link..<(l.link + slots * slots)]))
+  }
+
+  /// The controller's hidden state, n × H.
+  public var controllerHidden: [Float] {
+    Array(storage[layout.hidden..<(layout.hidden + dimension * weights.configuration.hiddenSize)])
+  }
+
+  /// The full recurrent state (for tests comparing with the tape unroll).
+  public var state: DNCMemoryState<Float> {
+    let c = weights.configuration
+    var result = DNCMemoryState<Float>(configuration: c, batch: 1, dimension: dimension)
+    let l = layout
+    func copy(_ offset: Int, _ target: inout [Float]) {
+      for k in target.indices { target[k] = storage[offset + k] }
+    }
+    copy(l.hidden, &result.hidden)
+    copy(l.cell, &result.cell)
+    copy(l.memory, &result.memory)
+    copy(l.usage, &result.usage)
+    copy(l.link, &result.link)
+    copy(l.precedence, &result.precedence)
+    copy(l.write, &result.writeWeights)
+    copy(l.reads, &result.readWeights)
+    copy(l.words, &result.readWords)
+    return result
+  }
+}
+
+/// What the dashboard draws of a DNC optimizer's memory: M (N×W), usage,
+/// the last write weights, the coordinates' mean read weights per head,
+/// precedence and the link matrix (N×N), all row-major.
+public struct DNCMemorySnapshot: Sendable, Equatable {
+  public var slots: Int
+  public var width: Int
+  public var memory: [Float]
+  public var usage: [Float]
+  public var writeWeights: [Float]
+  public var readWeights: [[Float]]
+  public var precedence: [Float]
+  public var link: [Float]
+}

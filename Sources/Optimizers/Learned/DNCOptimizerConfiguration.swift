@@ -1,0 +1,75 @@
+/// The architecture of the shared-memory coordinatewise DNC optimizer
+/// (design "S" of docs/dnc-optimizer.md): an LSTM controller applied to every
+/// coordinate with shared weights, per-coordinate read heads on one memory
+/// per optimizee, a single write head driven by the coordinates' mean
+/// controller state, and the update `Δθᵢ = scale · (w_oᵀ[hᵢ; rᵢ] + b_o)`.
+public struct DNCOptimizerConfiguration: Sendable, Hashable, Codable {
+  /// Controller hidden units H.
+  public var hiddenSize: Int
+  /// Memory slots N.
+  public var memorySlots: Int
+  /// Word size W.
+  public var wordSize: Int
+  /// Read heads per coordinate R.
+  public var readHeads: Int
+  /// The gradient's preprocessing into input features.
+  public var preprocessing: GradientPreprocessing
+  /// The multiplier of the head's output.
+  public var outputScale: Float
+
+  public init(
+    hiddenSize: Int = 20, memorySlots: Int = 16, wordSize: Int = 8, readHeads: Int = 2,
+    preprocessing: GradientPreprocessing = .none, outputScale: Float = 1
+  ) {
+    self.hiddenSize = hiddenSize
+    self.memorySlots = memorySlots
+    self.wordSize = wordSize
+    self.readHeads = readHeads
+    self.preprocessing = preprocessing
+    self.outputScale = outputScale
+  }
+
+  /// The defaults per problem class: the LSTM's preprocessing and scale
+  /// (``LSTMOptimizerConfiguration/defaults(forProblem:)``) with N=16, W=8,
+  /// R=2, H=20.
+  public static func defaults(forProblem name: String) -> DNCOptimizerConfiguration {
+    let lstm = LSTMOptimizerConfiguration.defaults(forProblem: name)
+    return DNCOptimizerConfiguration(preprocessing: lstm.preprocessing, outputScale: lstm.outputScale)
+  }
+
+  /// Features per coordinate.
+  public var featureCount: Int { preprocessing.featureCount }
+  /// The controller's input per coordinate: features and the previous read
+  /// words (R·W).
+  public var controllerInputSize: Int { featureCount + readHeads * wordSize }
+  /// Per-coordinate read interface: R keys (W each), R strengths, R×3 modes.
+  public var readInterfaceSize: Int { readHeads * (wordSize + 4) }
+  /// The pooled write interface: key (W), strength, erase (W), write vector
+  /// (W), R free gates, allocation gate, write gate.
+  public var writeInterfaceSize: Int { 3 * wordSize + readHeads + 3 }
+
+  /// The `key=value` record kept in a session's manifest.
+  public var record: [String: String] {
+    [
+      "architecture": "dnc", "hidden": String(hiddenSize), "slots": String(memorySlots),
+      "word": String(wordSize), "reads": String(readHeads),
+      "preprocessing": preprocessing.description, "scale": String(outputScale),
+    ]
+  }
+
+  /// Rebuilds a configuration from ``record``; nil when a field is missing
+  /// or malformed (the caller names the file).
+  public init?(record: [String: String]) {
+    guard record["architecture"] == "dnc",
+      let hidden = record["hidden"].flatMap(Int.init), hidden >= 1,
+      let slots = record["slots"].flatMap(Int.init), slots >= 1,
+      let word = record["word"].flatMap(Int.init), word >= 1,
+      let reads = record["reads"].flatMap(Int.init), reads >= 1,
+      let preprocessing = record["preprocessing"].flatMap(GradientPreprocessing.init(parsing:)),
+      let scale = record["scale"].flatMap(Float.init), scale.isFinite
+    else { return nil }
+    self.init(
+      hiddenSize: hidden, memorySlots: slots, wordSize: word, readHeads: reads, preprocessing: preprocessing,
+      outputScale: scale)
+  }
+}

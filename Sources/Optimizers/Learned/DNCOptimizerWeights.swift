@@ -1,0 +1,85 @@
+import Autodiff
+import LinearAlgebra
+
+/// The learned parameters φ of the DNC optimizer, flat and contiguous like
+/// ``LSTMOptimizerWeights`` (so meta-Adam and clipping treat φ as one vector).
+public struct DNCOptimizerWeights: Sendable, Equatable {
+  public let configuration: DNCOptimizerConfiguration
+  /// All parameters, in ``tensorLayout`` order.
+  public var values: [Float]
+
+  /// The tensors of φ in storage order: the controller LSTM
+  /// (`controller.input` (I+RW)×4H, `controller.hidden` H×4H,
+  /// `controller.bias` 4H), the per-coordinate read interface (`read.weight`
+  /// H×R(W+4), `read.bias`), the pooled write interface (`write.weight`
+  /// H×(3W+R+3), `write.bias`) and the head on [h; r] (`head.weight`
+  /// (H+RW)×1, `head.bias` 1).
+  public static func tensorLayout(_ configuration: DNCOptimizerConfiguration) -> [LSTMOptimizerWeights
+    .TensorSlot]
+  {
+    let h = configuration.hiddenSize
+    let words = configuration.readHeads * configuration.wordSize
+    var slots: [LSTMOptimizerWeights.TensorSlot] = []
+    var offset = 0
+    func add(_ name: String, _ shape: [Int]) {
+      let count = shape.reduce(1, *)
+      slots.append(
+        LSTMOptimizerWeights.TensorSlot(name: name, shape: shape, range: offset..<(offset + count)))
+      offset += count
+    }
+    add("controller.input", [configuration.controllerInputSize, 4 * h])
+    add("controller.hidden", [h, 4 * h])
+    add("controller.bias", [4 * h])
+    add("read.weight", [h, configuration.readInterfaceSize])
+    add("read.bias", [configuration.readInterfaceSize])
+    add("write.weight", [h, configuration.writeInterfaceSize])
+    add("write.bias", [configuration.writeInterfaceSize])
+    add("head.weight", [h + words, 1])
+    add("head.bias", [1])
+    return slots
+  }
+
+  /// The number of parameters.
+  public static func parameterCount(_ configuration: DNCOptimizerConfiguration) -> Int {
+    tensorLayout(configuration).last?.range.upperBound ?? 0
+  }
+
+  /// Where each tensor lives.
+  public var slots: [LSTMOptimizerWeights.TensorSlot] { Self.tensorLayout(configuration) }
+
+  /// Weights with the given values (count must match the layout).
+  public init(configuration: DNCOptimizerConfiguration, values: [Float]) {
+    precondition(values.count == Self.parameterCount(configuration), "DNCOptimizerWeights: wrong count")
+    self.configuration = configuration
+    self.values = values
+  }
+
+  /// A fresh initialisation: the controller as the LSTM's (uniform ±1/√H,
+  /// forget bias 1), interface layers uniform ±1/√H with zero biases, the
+  /// head uniform ±0.1/√H with bias 0 so the first updates are small.
+  public init(configuration: DNCOptimizerConfiguration, seed: UInt64) {
+    self.configuration = configuration
+    var rng = RandomSource(seed: seed, stream: SeedStream.initialisation.rawValue)
+    let h = configuration.hiddenSize
+    let bound = 1 / Float(h).squareRoot()
+    var values = [Float](repeating: 0, count: Self.parameterCount(configuration))
+    for slot in Self.tensorLayout(configuration) {
+      switch slot.name {
+      case "controller.bias":
+        for j in LSTMCell.columns(of: .forget, hiddenSize: h) { values[slot.range.lowerBound + j] = 1 }
+      case "read.bias", "write.bias", "head.bias":
+        break
+      case "head.weight":
+        for i in slot.range { values[i] = rng.uniform(-0.1 * bound, 0.1 * bound) }
+      default:
+        for i in slot.range { values[i] = rng.uniform(-bound, bound) }
+      }
+    }
+    self.values = values
+  }
+
+  /// The slot called `name`.
+  public func slot(_ name: String) -> LSTMOptimizerWeights.TensorSlot? {
+    slots.first { $0.name == name }
+  }
+}

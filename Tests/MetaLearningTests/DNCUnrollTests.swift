@@ -1,0 +1,103 @@
+import Autodiff
+import LinearAlgebra
+import Optimizees
+import Optimizers
+import Testing
+
+@testable import MetaLearning
+
+@Suite struct DNCUnrollTests {
+  static func start(
+    _ configuration: DNCOptimizerConfiguration, oracle: inout DoubleQuadratics
+  ) -> DNCUnrollState<Double> {
+    var rng = RandomSource(seed: 5)
+    let theta = (0..<(oracle.batch * oracle.dimension)).map { _ in Double(rng.gaussian()) * 0.1 }
+    return DNCUnrollState(initialTheta: theta, configuration: configuration, oracle: &oracle)
+  }
+
+  /// The meta-gradient of a whole multi-step unroll of the DNC optimizer
+  /// (controller, read and write heads, usage, allocation, links, reads)
+  /// against central differences of the meta-loss, features replayed and the
+  /// usage's stop-gradient lifted (both make the tape differentiate exactly
+  /// the function the differences see).
+  @Test(arguments: MetaObjective.allCases, [GradientPreprocessing.none, .logAndSign(k: 5)])
+  func wholeUnrollGradientMatchesFiniteDifferences(
+    objective: MetaObjective, preprocessing: GradientPreprocessing
+  ) throws {
+    let configuration = DNCOptimizerConfiguration(
+      hiddenSize: 4, memorySlots: 4, wordSize: 3, readHeads: 2, preprocessing: preprocessing, outputScale: 0.1
+    )
+    var values = DNCOptimizerWeights(configuration: configuration, seed: 3).values.map(Double.init)
+    // Larger head weights than the initialisation, so the reads matter.
+    let head = DNCOptimizerWeights.tensorLayout(configuration)[7].range
+    var rng = RandomSource(seed: 9)
+    for i in head { values[i] = Double(rng.gaussian()) * 0.5 }
+    var oracle = DoubleQuadratics(batch: 2, dimension: 3, seed: 1)
+    let initial = Self.start(configuration, oracle: &oracle)
+    let tape = Tape<Double>()
+    var state = initial
+    let steps = 4
+    let base = DNCUnroll<Double>.run(
+      tape: tape, configuration: configuration, weights: values, objective: objective, steps: steps,
+      state: &state, oracle: &oracle, recordFeatures: true, stopUsageGradient: false)
+    func metaLoss(_ w: [Double]) -> Double {
+      var s = initial
+      return DNCUnroll<Double>.run(
+        tape: tape, configuration: configuration, weights: w, objective: objective, steps: steps,
+        state: &s, oracle: &oracle, replayFeatures: base.features, stopUsageGradient: false
+      ).metaLoss
+    }
+    var worst = 0.0
+    for i in values.indices {
+      var plus = values
+      var minus = values
+      let h = 1e-6
+      plus[i] += h
+      minus[i] -= h
+      let numeric = (metaLoss(plus) - metaLoss(minus)) / (2 * h)
+      let error = abs(numeric - base.gradient[i]) / max(1e-4, abs(numeric) + abs(base.gradient[i]))
+      worst = max(worst, error)
+    }
+    #expect(worst < 1e-4, "worst relative error \(worst)")
+    print("DNC unroll \(objective) \(preprocessing): worst relative error \(worst)")
+    // Every interface layer receives gradient (the memory is in the loop).
+    for slot in DNCOptimizerWeights.tensorLayout(configuration) {
+      #expect(base.gradient[slot.range].contains { $0 != 0 }, "\(slot.name) has no gradient")
+    }
+    #expect(state.memory.memory.contains { $0 != 0 })
+  }
+
+  /// The race's tape-free step and the tape's unroll compute the same iterates
+  /// and the same memory.
+  @Test func raceStepMatchesTapeUnroll() throws {
+    let configuration = DNCOptimizerConfiguration(
+      hiddenSize: 6, memorySlots: 5, wordSize: 4, readHeads: 2, preprocessing: .logAndSign(k: 5),
+      outputScale: 0.05)
+    let weights = DNCOptimizerWeights(configuration: configuration, seed: 8)
+    let problem = try ProblemCatalog.make("quadratic").sample(seed: 4)
+    var oracle = ProblemBatch(problems: [problem])
+    var state = DNCUnrollState(
+      initialTheta: problem.initialParameters, configuration: configuration, oracle: &oracle)
+    _ = DNCUnroll<Float>.run(
+      tape: Tape<Float>(), configuration: configuration, weights: weights.values, objective: .lossSum,
+      steps: 6,
+      state: &state, oracle: &oracle)
+
+    var racer = DNCOptimizer(weights: weights, dimension: problem.dimension)
+    var copy = problem
+    var theta = problem.initialParameters
+    var gradient = [Float](repeating: 0, count: problem.dimension)
+    for _ in 0..<6 {
+      _ = copy.objective(at: theta, gradient: &gradient)
+      racer.step(parameters: &theta, gradient: gradient)
+    }
+    for i in theta.indices {
+      #expect(abs(theta[i] - state.base.theta[i]) < 1e-4 * max(1, abs(theta[i])))
+    }
+    let raced = racer.state
+    for (a, b) in zip(raced.memory, state.memory.memory) { #expect(abs(a - b) < 1e-4) }
+    for (a, b) in zip(raced.link, state.memory.link) { #expect(abs(a - b) < 1e-4) }
+    for (a, b) in zip(raced.readWeights, state.memory.readWeights) { #expect(abs(a - b) < 1e-4) }
+    #expect(racer.memoryView.usage.contains { $0 > 0 })
+  }
+}
