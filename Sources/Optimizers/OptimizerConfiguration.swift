@@ -97,7 +97,7 @@ public struct OptimizerConfiguration: Sendable, Hashable, Codable, CustomStringC
     case .rmsprop: return RMSprop(dimension: dimension, learningRate: eta)
     case .adam: return Adam(dimension: dimension, learningRate: eta)
     case .adagrad: return AdaGrad(dimension: dimension, learningRate: eta)
-    case .ista: return ISTA(dimension: dimension, learningRate: eta)
+    case .ista: return SGD(dimension: dimension, learningRate: eta, kind: .ista)
     case .fista: return FISTA(dimension: dimension, learningRate: eta)
     }
   }

@@ -12,7 +12,6 @@ extension NAG: ResettableOptimizer {}
 extension RMSprop: ResettableOptimizer {}
 extension Adam: ResettableOptimizer {}
 extension AdaGrad: ResettableOptimizer {}
-extension ISTA: ResettableOptimizer {}
 extension FISTA: ResettableOptimizer {}
 
 /// State is per value: resetting forgets it, copies do not share it, and a
@@ -29,7 +28,7 @@ extension FISTA: ResettableOptimizer {}
     RMSprop(dimension: dimension, learningRate: 0.05),
     Adam(dimension: dimension, learningRate: 0.05),
     AdaGrad(dimension: dimension, learningRate: 0.05),
-    ISTA(dimension: dimension, learningRate: 0.05),
+    SGD(dimension: dimension, learningRate: 0.05, kind: .ista),
     FISTA(dimension: dimension, learningRate: 0.05),
   ]
 

@@ -7,22 +7,31 @@
 /// condition number `L/m`.
 ///
 /// On a composite problem the caller applies `prox_{ηΩ}` after the step,
-/// which makes SGD exactly ISTA with step η (see ``ISTA``, which differs only
-/// in how its default step is chosen).
+/// which makes SGD exactly ISTA, the iterative shrinkage-thresholding
+/// algorithm `θ ← prox_{ηΩ}(θ − η ∇s(θ))`. ISTA is therefore this type under
+/// another name (``OptimizerKind/ista``); what differs is how its default
+/// step is chosen: with η = 1/L, L a Lipschitz constant of ∇s, every step
+/// decreases `f = s + Ω` and `f(θ_k) − f* ≤ L‖θ₀ − θ*‖²/(2k)` (Beck & Teboulle
+/// 2009, Thm 3.1), so ``OptimizerConfiguration`` defaults ISTA's η to 1/L
+/// when the problem knows L.
 public struct SGD: Optimizer {
   /// n, the number of parameters this optimizer was sized for.
   public let dimension: Int
   /// η, the step taken along the negative gradient.
   public let learningRate: Float
+  /// `.sgd`, or `.ista` for the same rule under the sparse-coding name.
+  public let kind: OptimizerKind
 
-  /// An SGD rule for `dimension` parameters.
-  public init(dimension: Int, learningRate: Float) {
+  /// An SGD (or, by name, ISTA) rule for `dimension` parameters.
+  public init(dimension: Int, learningRate: Float, kind: OptimizerKind = .sgd) {
     precondition(dimension >= 0, "dimension must be non-negative")
+    precondition(kind == .sgd || kind == .ista, "SGD serves only the sgd and ista kinds")
     self.dimension = dimension
     self.learningRate = learningRate
+    self.kind = kind
   }
 
-  public var name: String { OptimizerKind.sgd.rawValue }
+  public var name: String { kind.rawValue }
 
   /// η: the prox after an SGD step is taken with the same step size.
   public var proximalStep: Float { learningRate }
