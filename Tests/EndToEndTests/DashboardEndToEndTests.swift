@@ -23,7 +23,7 @@ struct DashboardEndToEndTests {
     let binary = try #require(EndToEnd.binary)
     let command = EndToEnd.command([binary, "dashboard", "--demo"] + arguments, environment: environment)
     try session.start(
-      "\(command); echo \"mnemo exited with status $?\"; sleep 600", width: width, height: height,
+      "\(command); echo \"mnemo exited with status $?\"; sleep 120", width: width, height: height,
       directory: EndToEnd.scratchDirectory)
   }
 
@@ -124,7 +124,7 @@ struct DashboardEndToEndTests {
       "echo $$ > \(EndToEnd.quoted(pidFile)); exec "
       + EndToEnd.command([binary, "dashboard", "--demo"], environment: [:])
     try session.start(
-      "sh -c \(EndToEnd.quoted(inner)); echo \"mnemo exited with status $?\"; sleep 600", width: 100,
+      "sh -c \(EndToEnd.quoted(inner)); echo \"mnemo exited with status $?\"; sleep 120", width: 100,
       height: 30,
       directory: EndToEnd.scratchDirectory)
     try await session.waitForScreen { $0.contains("convergence") }

@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// A private tmux server running one program in a detached window, driven
 /// the way a user would: keys in, screen text out.
 ///
@@ -108,7 +114,20 @@ struct TmuxSession {
     return last
   }
 
+  /// Ends the pane's processes and the server.
+  ///
+  /// The pane's processes are killed by process group first: they inherit
+  /// the test runner's signal mask, in which SIGHUP — what `kill-server`
+  /// sends them — is blocked, so they (and the server waiting for them)
+  /// would otherwise outlive the test.
   func kill() {
+    if let text = try? display("#{pane_pid}"), let pid = Int32(text), pid > 1 {
+      #if canImport(Glibc)
+        _ = Glibc.kill(-pid, SIGKILL)
+      #else
+        _ = Darwin.kill(-pid, SIGKILL)
+      #endif
+    }
     _ = try? tmux(["kill-server"])
   }
 }
