@@ -114,13 +114,17 @@ struct TmuxSession {
     return last
   }
 
-  /// Ends the pane's processes and the server.
+  /// Ends the pane's processes and the server, and removes the socket.
   ///
   /// The pane's processes are killed by process group first: they inherit
   /// the test runner's signal mask, in which SIGHUP — what `kill-server`
   /// sends them — is blocked, so they (and the server waiting for them)
   /// would otherwise outlive the test.
   func kill() {
+    let socketPath = try? display("#{socket_path}")
+    defer {
+      if let socketPath, !socketPath.isEmpty { try? FileManager.default.removeItem(atPath: socketPath) }
+    }
     if let text = try? display("#{pane_pid}"), let pid = Int32(text), pid > 1 {
       #if canImport(Glibc)
         _ = Glibc.kill(-pid, SIGKILL)
