@@ -12,7 +12,7 @@ struct Mnemo: ParsableCommand {
       """,
     subcommands: [
       DashboardCommand.self, RaceCommand.self, TrainCommand.self, BenchCommand.self, ProblemsCommand.self,
-      SessionsCommand.self,
+      SessionsCommand.self, WatchCommand.self,
     ],
     defaultSubcommand: DashboardCommand.self)
 }

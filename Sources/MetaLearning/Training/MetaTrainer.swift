@@ -34,6 +34,11 @@ public final class MetaTrainer {
   /// optimizer (as DeepMind's code saves on improvement), while training
   /// continues from the current weights.
   public private(set) var best: (weights: LSTMOptimizerWeights, validationLoss: Double)?
+  /// The indices of the global batch of B problems this trainer samples:
+  /// all of them, or one rank's share in data-parallel training (see
+  /// ``step(reduce:)``). Problem b of episode e always has the seed of
+  /// index `e·B + b`, so shares of one batch are the batch.
+  public let share: Range<Int>
   private let tape = Tape<Float>()
   private var oracle: ProblemBatch
   private var state: UnrollState<Float>
@@ -56,8 +61,13 @@ public final class MetaTrainer {
   public init(
     problemClass: any ProblemClass, configuration: MetaTrainingConfiguration,
     weights: LSTMOptimizerWeights, metaOptimizer: MetaAdam? = nil, iteration: Int = 0,
-    best: (weights: LSTMOptimizerWeights, validationLoss: Double)? = nil
+    best: (weights: LSTMOptimizerWeights, validationLoss: Double)? = nil, share: Range<Int>? = nil
   ) {
+    let share = share ?? 0..<configuration.batch
+    precondition(
+      !share.isEmpty && share.lowerBound >= 0 && share.upperBound <= configuration.batch,
+      "a trainer's share must be a non-empty part of the batch 0..<\(configuration.batch)")
+    self.share = share
     self.best = best
     self.problemClass = problemClass
     self.configuration = configuration
@@ -67,25 +77,51 @@ public final class MetaTrainer {
     self.iteration = iteration
     episode = iteration
     (oracle, state) = Self.startEpisode(
-      problemClass: problemClass, configuration: configuration, optimizer: weights.configuration, episode: episode)
+      problemClass: problemClass, configuration: configuration, optimizer: weights.configuration, episode: episode,
+      share: share)
   }
 
   /// One meta-iteration: an unroll of K steps, its meta-gradient, an Adam
   /// step on φ.
+  ///
+  /// Data-parallel training passes `reduce`: the trainer then samples only
+  /// its ``share`` of the batch, and the meta-objective is additive over
+  /// problems, `(1/B) Σ_b ℓ_b`, so the batch's meta-gradient is the sum over
+  /// shares of `(|share|/B)·(1/|share|) Σ_{b∈share} ∇ℓ_b`. The closure
+  /// receives φ's gradient so weighted, followed by three statistics of the
+  /// share — its weighted meta-loss, the sum of its problems' losses, and the
+  /// count of its non-finite losses and coordinates of θ — and must replace
+  /// every entry by its sum over all shares (an `MPI_Allreduce` with
+  /// `MPI_SUM`). Clipping, the NaN guard, the episode restart and Adam then
+  /// see the whole batch's values, so every share takes the same decisions
+  /// and the same step.
   @discardableResult
-  public func step() -> Report {
+  public func step(reduce: ((inout [Float]) -> Void)? = nil) -> Report {
     if state.step >= configuration.horizon { newEpisode() }
     let steps = min(configuration.unroll, configuration.horizon - state.step)
     let outcome = LSTMUnroll<Float>.run(
       tape: tape, configuration: weights.configuration, weights: weights.values,
       objective: configuration.objective, steps: steps, state: &state, oracle: &oracle)
     var gradient = outcome.gradient
+    var metaLoss = outcome.metaLoss
+    var meanLoss = state.losses.reduce(0, +) / Double(state.losses.count)
+    var diverged = !meanLoss.isFinite || state.theta.contains(where: { !$0.isFinite })
+    if let reduce {
+      let weight = Double(share.count) / Double(configuration.batch)
+      var buffer = gradient.map { $0 * Float(weight) }
+      let nonFinite = state.losses.count { !$0.isFinite } + state.theta.count { !$0.isFinite }
+      buffer += [Float(metaLoss * weight), Float(state.losses.reduce(0, +)), Float(nonFinite)]
+      reduce(&buffer)
+      gradient = Array(buffer.prefix(gradient.count))
+      metaLoss = Double(buffer[gradient.count])
+      meanLoss = Double(buffer[gradient.count + 1]) / Double(configuration.batch)
+      diverged = !meanLoss.isFinite || buffer[gradient.count + 2] != 0
+    }
     var squares: Double = 0
     for g in gradient { squares += Double(g) * Double(g) }
     let norm = squares.squareRoot()
     iteration += 1
-    let meanLoss = state.losses.reduce(0, +) / Double(state.losses.count)
-    guard norm.isFinite, outcome.metaLoss.isFinite else {
+    guard norm.isFinite, metaLoss.isFinite else {
       newEpisode()
       return Report(iteration: iteration, metaLoss: .nan, gradientNorm: norm, skipped: true, meanLoss: meanLoss)
     }
@@ -94,9 +130,9 @@ public final class MetaTrainer {
       for i in gradient.indices { gradient[i] *= factor }
     }
     metaOptimizer.update(&weights.values, gradient: gradient)
-    if !meanLoss.isFinite || state.theta.contains(where: { !$0.isFinite }) { newEpisode() }
+    if diverged { newEpisode() }
     return Report(
-      iteration: iteration, metaLoss: outcome.metaLoss, gradientNorm: norm, skipped: false, meanLoss: meanLoss)
+      iteration: iteration, metaLoss: metaLoss, gradientNorm: norm, skipped: false, meanLoss: meanLoss)
   }
 
   /// The learned optimizer as a racer with the current weights.
@@ -135,21 +171,24 @@ public final class MetaTrainer {
   private func newEpisode() {
     episode += 1
     (oracle, state) = Self.startEpisode(
-      problemClass: problemClass, configuration: configuration, optimizer: weights.configuration, episode: episode)
+      problemClass: problemClass, configuration: configuration, optimizer: weights.configuration, episode: episode,
+      share: share)
   }
 
   private static func startEpisode(
     problemClass: any ProblemClass, configuration: MetaTrainingConfiguration,
-    optimizer: LSTMOptimizerConfiguration, episode: Int
+    optimizer: LSTMOptimizerConfiguration, episode: Int, share: Range<Int>
   ) -> (ProblemBatch, UnrollState<Float>) {
-    let problems = (0..<configuration.batch).map { b in
+    let problems = share.map { b in
       problemClass.sample(seed: SeedStream.training.seed(configuration.seed, index: episode * configuration.batch + b))
     }
     var scales: [Float]? = nil
     if configuration.randomScaling > 0 {
       var rng = RandomSource(seed: configuration.seed, stream: 1000 + UInt64(episode))
       let a = configuration.randomScaling
-      scales = problems.map { _ in expf(rng.uniform(-a, a)) }
+      // Drawn for the whole batch, so a share gets its problems' scales.
+      let all = (0..<configuration.batch).map { _ in expf(rng.uniform(-a, a)) }
+      scales = Array(all[share])
     }
     var oracle = ProblemBatch(problems: problems, scales: scales)
     let theta = problems.flatMap(\.initialParameters)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import Distributed
 import Foundation
 import MetaLearning
 import Optimizees
@@ -14,7 +15,9 @@ struct TrainCommand: ParsableCommand {
     discussion: """
       Truncated BPTT (unrolls of K steps over episodes of T steps on batches of problems), Adam on \
       the optimizer's weights. Progress goes to standard error; the session is saved every few \
-      minutes, at the end, and on Ctrl-C. --resume continues a saved session.
+      minutes, at the end, and on Ctrl-C. --resume continues a saved session. Under `mpirun -np N` \
+      (or with --distributed) the meta-batch is shared among the ranks and their meta-gradients summed \
+      with MPI_Allreduce; rank 0 writes the session (see docs/distributed.md).
       """)
 
   @OptionGroup var problemOptions: ProblemOptions
@@ -66,6 +69,12 @@ struct TrainCommand: ParsableCommand {
   @Flag(help: "No progress on standard error.")
   var quiet = false
 
+  @Flag(help: "Data-parallel over MPI ranks (automatic under mpirun or srun; needs Open MPI).")
+  var distributed = false
+
+  @Option(help: "With --distributed: compare the ranks' weights every this many meta-iterations.")
+  var checkEvery: Int = 10
+
   func validate() throws {
     guard SessionStore.isValidName(session) else {
       throw ValidationError("'\(session)' is not a valid session name: use letters, digits, '-', '_' and '.'.")
@@ -75,8 +84,8 @@ struct TrainCommand: ParsableCommand {
       throw ValidationError(
         "unknown objective '\(objective)'; valid: \(MetaObjective.allCases.map(\.rawValue).joined(separator: ", ")).")
     }
-    guard horizon >= 1, unroll >= 1, validateEvery >= 1 else {
-      throw ValidationError("--horizon, --unroll and --validate-every must be at least 1.")
+    guard horizon >= 1, unroll >= 1, validateEvery >= 1, checkEvery >= 1 else {
+      throw ValidationError("--horizon, --unroll, --validate-every and --check-every must be at least 1.")
     }
     if let preprocessing, GradientPreprocessing(parsing: preprocessing) == nil {
       throw ValidationError("--preprocessing expects none, log-sign[:k] or rnnprop[:b1:b2], got '\(preprocessing)'.")
@@ -84,48 +93,15 @@ struct TrainCommand: ParsableCommand {
   }
 
   func run() throws {
-    let store = SessionStore(directory: sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory())
-    var trainer: MetaTrainer
-    var manifest: SessionManifest
-    var history: CSVTable
-    let problemClass: any ProblemClass
-    if resume {
-      let saved = try store.load(session)
-      manifest = saved.manifest
-      problemClass = try ProblemCatalog.make(
-        manifest.problem.name, options: manifest.problem.options, mnistDirectory: problemOptions.mnist)
-      trainer = try MetaTrainer.resume(saved, problemClass: problemClass)
-      history = saved.trainingHistory
-    } else {
-      if store.exists(session) {
-        throw ValidationError(
-          "session '\(session)' already exists in \(store.directory.path); use --resume to continue it or pick another name.")
-      }
-      problemClass = try problemOptions.makeClass()
-      var optimizer = LSTMOptimizerConfiguration.defaults(forProblem: problemClass.name)
-      if let layers { optimizer.layers = layers }
-      if let hidden { optimizer.hiddenSize = hidden }
-      if let preprocessing, let parsed = GradientPreprocessing(parsing: preprocessing) { optimizer.preprocessing = parsed }
-      if let outputScale { optimizer.outputScale = outputScale }
-      var training = MetaTrainingConfiguration.defaults(forProblem: problemClass.name)
-      training.horizon = horizon
-      training.unroll = unroll
-      if let batch { training.batch = batch }
-      training.learningRate = metaLearningRate
-      training.randomScaling = randomScaling
-      training.objective = MetaObjective(rawValue: objective) ?? .lossSum
-      training.seed = seed
-      let weights = LSTMOptimizerWeights(configuration: optimizer, seed: seed)
-      trainer = MetaTrainer(problemClass: problemClass, configuration: training, weights: weights)
-      manifest = SessionManifest(
-        name: session,
-        problem: ProblemRecord(
-          name: problemClass.name, options: try problemOptions.parsedOptions(),
-          configurationKey: problemClass.configurationKey),
-        optimizer: optimizer.record, objective: training.objective.rawValue, training: training.record, seed: seed)
-      history = CSVTable(header: ["iteration", "meta_loss", "validation_loss", "seconds"])
-      manifest.tunedLearningRates = try tunedBaselineRates(problemClass: problemClass, steps: training.horizon)
+    if distributed || MPIEnvironment(environment: ProcessInfo.processInfo.environment).isMultiRank {
+      return try runDistributed()
     }
+    let store = SessionStore(directory: sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory())
+    let prepared = try prepare(store: store, tuneBaselines: true)
+    let trainer = prepared.trainer
+    var manifest = prepared.manifest
+    var history = prepared.history
+    let problemClass = prepared.problemClass
 
     let interrupted = InterruptFlag()
     var progress = Progress(label: "train \(problemClass.name)", quiet: quiet)
@@ -171,6 +147,63 @@ struct TrainCommand: ParsableCommand {
     }
   }
 
+  /// A trainer, fresh or resumed, with the session's manifest and history.
+  struct PreparedRun {
+    var trainer: MetaTrainer
+    var manifest: SessionManifest
+    var history: CSVTable
+    var problemClass: any ProblemClass
+  }
+
+  /// Builds the trainer of a new session (tuning the baselines' learning
+  /// rates when asked) or resumes the saved one.
+  func prepare(store: SessionStore, tuneBaselines: Bool) throws -> PreparedRun {
+    let trainer: MetaTrainer
+    var manifest: SessionManifest
+    var history: CSVTable
+    let problemClass: any ProblemClass
+    if resume {
+      let saved = try store.load(session)
+      manifest = saved.manifest
+      problemClass = try ProblemCatalog.make(
+        manifest.problem.name, options: manifest.problem.options, mnistDirectory: problemOptions.mnist)
+      trainer = try MetaTrainer.resume(saved, problemClass: problemClass)
+      history = saved.trainingHistory
+    } else {
+      if store.exists(session) {
+        throw ValidationError(
+          "session '\(session)' already exists in \(store.directory.path); use --resume to continue it or pick another name.")
+      }
+      problemClass = try problemOptions.makeClass()
+      var optimizer = LSTMOptimizerConfiguration.defaults(forProblem: problemClass.name)
+      if let layers { optimizer.layers = layers }
+      if let hidden { optimizer.hiddenSize = hidden }
+      if let preprocessing, let parsed = GradientPreprocessing(parsing: preprocessing) { optimizer.preprocessing = parsed }
+      if let outputScale { optimizer.outputScale = outputScale }
+      var training = MetaTrainingConfiguration.defaults(forProblem: problemClass.name)
+      training.horizon = horizon
+      training.unroll = unroll
+      if let batch { training.batch = batch }
+      training.learningRate = metaLearningRate
+      training.randomScaling = randomScaling
+      training.objective = MetaObjective(rawValue: objective) ?? .lossSum
+      training.seed = seed
+      let weights = LSTMOptimizerWeights(configuration: optimizer, seed: seed)
+      trainer = MetaTrainer(problemClass: problemClass, configuration: training, weights: weights)
+      manifest = SessionManifest(
+        name: session,
+        problem: ProblemRecord(
+          name: problemClass.name, options: try problemOptions.parsedOptions(),
+          configurationKey: problemClass.configurationKey),
+        optimizer: optimizer.record, objective: training.objective.rawValue, training: training.record, seed: seed)
+      history = CSVTable(header: ["iteration", "meta_loss", "validation_loss", "seconds"])
+      if tuneBaselines {
+        manifest.tunedLearningRates = try tunedBaselineRates(problemClass: problemClass, steps: training.horizon)
+      }
+    }
+    return PreparedRun(trainer: trainer, manifest: manifest, history: history, problemClass: problemClass)
+  }
+
   /// The baselines' learning rates for this problem and horizon, tuned on
   /// separate instances (from the cache when an earlier run tuned them), so
   /// the session records what its learned optimizer is compared with.
@@ -193,7 +226,7 @@ struct TrainCommand: ParsableCommand {
   /// The session's race: the best validated optimizer against the tuned
   /// baselines on 100 held-out instances over the training horizon, kept in
   /// the session's `race.csv`.
-  private func finalRace(trainer: MetaTrainer, problemClass: any ProblemClass, rates: [String: Float]) -> CSVTable {
+  func finalRace(trainer: MetaTrainer, problemClass: any ProblemClass, rates: [String: Float]) -> CSVTable {
     let composite = !problemClass.sample(seed: 0).regularizer.isNone
     var racers = ((try? RacerSelection(list: nil, composite: composite))?.configurations ?? []).map { configuration in
       var resolved = configuration

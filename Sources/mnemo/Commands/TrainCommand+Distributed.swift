@@ -1,0 +1,119 @@
+import ArgumentParser
+import Distributed
+import Foundation
+import MetaLearning
+import Optimizees
+
+/// `mnemo train --distributed`: the same meta-training, data-parallel over
+/// the ranks of an MPI job (docs/distributed.md).
+extension TrainCommand {
+  /// Joins the MPI job, trains on this rank's share of every meta-batch,
+  /// and — on rank 0 only — validates, saves and races. A rank that hits an
+  /// error prints it with its rank and aborts the whole job (`MPI_Abort`), so
+  /// no rank is left waiting in a collective.
+  func runDistributed() throws {
+    let communicator: Communicator
+    do {
+      communicator = try Communicator()
+    } catch {
+      throw ValidationError(error.description)
+    }
+    do {
+      try trainDistributed(communicator: communicator)
+    } catch let error as DistributedError {
+      if case .replicaMismatch = error {
+        // Every rank saw the same checksums and stops together.
+        if communicator.isRoot { printError("error: \(error)") }
+        communicator.finalize()
+        throw ExitCode.failure
+      }
+      fail(communicator, error)
+    } catch {
+      fail(communicator, error)
+    }
+    communicator.finalize()
+  }
+
+  private func fail(_ communicator: Communicator, _ error: any Error) -> Never {
+    let reason = "\(error)"
+    printError("error: \(DistributedError.rankFailed(rank: communicator.rank, reason: reason))")
+    communicator.abort(code: 1)
+  }
+
+  private func trainDistributed(communicator: Communicator) throws {
+    let isRoot = communicator.isRoot
+    let talk = isRoot && !quiet
+    let store = SessionStore(
+      directory: sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory())
+    let prepared = try prepare(store: store, tuneBaselines: isRoot)
+    let parallel = try DistributedMetaTrainer(
+      sharing: prepared.trainer, communicator: communicator, checkEvery: checkEvery)
+    let trainer = parallel.trainer
+    var manifest = prepared.manifest
+    var history = prepared.history
+    let problemClass = prepared.problemClass
+    // Identical starting weights are the premise of everything after.
+    try parallel.verifyReplicas()
+
+    let interrupted = InterruptFlag()
+    var progress = Progress(label: "train \(problemClass.name) ×\(communicator.size)", quiet: !talk)
+    let start = Date()
+    var lastSave = Date()
+    var smoothed = Double.nan
+    var raceHistory =
+      isRoot ? (try? store.load(session))?.raceHistory ?? CSVTable(header: []) : CSVTable(header: [])
+    func save() throws {
+      manifest.metaIteration = trainer.iteration
+      manifest = try store.save(
+        Session(
+          manifest: manifest, weights: trainer.sessionTensors, trainingHistory: history,
+          raceHistory: raceHistory))
+    }
+    if talk {
+      printError(
+        "session \(session) in \(store.directory.path): \(communicator.size) ranks share batch "
+          + "\(trainer.configuration.batch) (rank 0: problems "
+          + "\(trainer.share.lowerBound)..<\(trainer.share.upperBound)), "
+          + "objective \(trainer.configuration.objective.rawValue)")
+    }
+    for done in 0..<iterations {
+      guard let report = try parallel.step(stopRequested: interrupted.isSet) else { break }
+      if report.skipped {
+        if talk {
+          printError(
+            "\niteration \(report.iteration): non-finite meta-gradient, update skipped, episode restarted")
+        }
+      } else {
+        smoothed = smoothed.isNaN ? report.metaLoss : 0.95 * smoothed + 0.05 * report.metaLoss
+      }
+      guard isRoot else { continue }
+      if report.iteration % validateEvery == 0 || done == iterations - 1 {
+        let validation = trainer.validate()
+        history.rows.append([
+          String(report.iteration), String(format: "%.6g", smoothed), String(format: "%.6g", validation),
+          String(format: "%.1f", Date().timeIntervalSince(start)),
+        ])
+      }
+      progress.update(
+        done + 1, of: iterations,
+        detail: "it \(report.iteration) meta-loss \(String(format: "%.4g", smoothed))")
+      if Date().timeIntervalSince(lastSave) > autosaveSeconds {
+        try save()
+        lastSave = Date()
+      }
+    }
+    try parallel.verifyReplicas()
+    progress.finish()
+    if talk { printError(parallel.statistics.summary) }
+    guard isRoot else { return }
+    raceHistory = finalRace(trainer: trainer, problemClass: problemClass, rates: manifest.tunedLearningRates)
+    try save()
+    if talk {
+      let last = history.rows.last.map { "validation loss \($0[2]) at iteration \($0[0])" } ?? ""
+      printError(
+        "saved session \(session) at iteration \(trainer.iteration)"
+          + "\(interrupted.isSet ? " (interrupted)" : ""); \(last)"
+      )
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import Dashboard
+import Engine
+import Foundation
+import MetaLearning
+import Rendering
+
+/// `mnemo watch SESSION`: the dashboard on a session folder that another
+/// process keeps writing.
+struct WatchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "watch",
+    abstract: "Watch a session another process is training (read-only dashboard).",
+    discussion: """
+      Follows the session folder as a training run (`mnemo train`, or rank 0 of an MPI job on a shared \
+      filesystem) saves it: meta-training curve, the latest race, the learned optimizer's memory. The \
+      folder is reread when its files change. Nothing is written: pause and save belong to the training \
+      process. Without a terminal (or with --headless) a plain log is printed instead.
+      """)
+
+  @Argument(help: "The session to watch (a folder in the sessions directory).")
+  var session: String
+
+  @Option(
+    help: ArgumentHelp("The sessions folder (default: $MNEMO_SESSIONS, else ./sessions).", valueName: "dir"))
+  var sessions: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Colour theme: a name in themes/ or a .theme file (default: the session's, else default).",
+      valueName: "name|path"))
+  var theme: String?
+
+  @Option(help: "Chart glyphs: braille, block or ascii.")
+  var glyphs: String = "braille"
+
+  @Option(help: "Seconds between checks of the session's files.")
+  var interval: Double = 0.5
+
+  @Flag(help: "Print a plain log instead of the full-screen dashboard.")
+  var headless = false
+
+  @Option(help: "With --headless: stop after this many seconds (default: run until Ctrl-C).")
+  var duration: Double?
+
+  @Option(
+    help: ArgumentHelp("Directory holding the MNIST IDX files (for the memory panel).", valueName: "dir"))
+  var mnist: String?
+
+  func validate() throws {
+    guard SessionStore.isValidName(session) else {
+      throw ValidationError(
+        "'\(session)' is not a valid session name: use letters, digits, '-', '_' and '.'.")
+    }
+    guard GlyphSet(rawValue: glyphs) != nil else {
+      throw ValidationError("--glyphs expects braille, block or ascii, got '\(glyphs)'.")
+    }
+    guard interval > 0 else { throw ValidationError("--interval must be positive.") }
+    if let duration, duration <= 0 { throw ValidationError("--duration must be positive.") }
+  }
+
+  func run() throws {
+    let store = SessionStore(
+      directory: sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory())
+    let watcher = SessionWatcher(store: store, session: session, mnistDirectory: mnist, interval: interval)
+    defer {
+      watcher.send(.quit)
+      _ = watcher.waitUntilStopped(timeout: 5)
+    }
+    if headless || isatty(STDOUT_FILENO) == 0 { return runHeadless(watcher) }
+    let rememberedTheme = (try? store.manifest(session))?.theme
+    var options = DashboardOptions(
+      theme: theme ?? rememberedTheme ?? "default",
+      themesDirectory: DashboardOptions.defaultThemesDirectory(),
+      glyphs: GlyphSet(rawValue: glyphs) ?? .braille, banner: "watching \(session) (read-only)")
+    if theme == nil, rememberedTheme != nil,
+      (try? ThemeLibrary(directory: options.themesDirectory).load(options.theme)) == nil
+    {
+      options.theme = "default"
+    }
+    try runDashboard(engine: watcher, options: options)
+  }
+
+  /// The plain log: a progress line whenever the session changes, until
+  /// --duration or Ctrl-C.
+  private func runHeadless(_ watcher: SessionWatcher) {
+    let interrupted = InterruptFlag()
+    let start = Date()
+    var printed = -1
+    var lastMessageCount = 0
+    while !interrupted.isSet {
+      if let duration, Date().timeIntervalSince(start) >= duration { break }
+      let snapshot = watcher.latestSnapshot()
+      if snapshot.sequence != printed {
+        printed = snapshot.sequence
+        for message in snapshot.messages.suffix(max(0, snapshot.messages.count - lastMessageCount)) {
+          print("• \(message)")
+        }
+        lastMessageCount = snapshot.messages.count
+        ProgressLog.lines(for: snapshot).forEach { print($0) }
+        fflush(nil)  // all output streams: the log may be piped
+      }
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+  }
+}
