@@ -32,3 +32,22 @@ import Testing
     #expect(VectorMath.distance([1, 1], [4, 5]) == 5)
   }
 }
+
+@Suite(.serialized) struct BLASKernelSelectionTests {
+  @Test(arguments: [
+    (Set(["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx2", "fma"]), "SkylakeX"),
+    (Set(["avx2", "fma", "sse4_2"]), "Haswell"),
+    (Set(["sse2", "sse4_2"]), nil),
+    (Set(["avx512f", "avx2"]), nil),
+  ] as [(Set<String>, String?)])
+  func bestKernelFromFlags(flags: Set<String>, expected: String?) {
+    #expect(BLAS.bestKernel(cpuFlags: flags) == expected)
+  }
+
+  @Test func explicitSettingsAreRespected() {
+    let before = BLAS.kernelName
+    #expect(BLAS.selectKernelsForThisCPU(environment: ["MNEMO_BLAS_KERNELS": "keep"]) == .kept(before, reason: "MNEMO_BLAS_KERNELS=keep"))
+    #expect(BLAS.selectKernelsForThisCPU(environment: ["OPENBLAS_CORETYPE": "Haswell"]) == .kept(before, reason: "OPENBLAS_CORETYPE=Haswell is set"))
+    #expect(BLAS.kernelName == before)
+  }
+}

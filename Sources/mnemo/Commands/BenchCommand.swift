@@ -32,7 +32,9 @@ struct BenchCommand: ParsableCommand {
       let label = result.label.padding(toLength: 56, withPad: " ", startingAt: 0)
       printError("\(label) \(String(format: "%12.3f", result.value)) \(result.unit)")
     }
-    printError("mnemo bench: medians of \(repeats) runs after a warm-up (OpenBLAS threads: \(BLAS.threadCount))")
+    printError(
+      "mnemo bench: medians of \(repeats) runs after a warm-up (OpenBLAS \(BLAS.kernelName) kernels, "
+        + "\(BLAS.threadCount) threads)")
 
     // One meta-iteration of the paper's quadratic configuration.
     let quadratic = try ProblemCatalog.make("quadratic")
@@ -44,6 +46,21 @@ struct BenchCommand: ParsableCommand {
     results.append(BenchResult(
       name: "meta_iteration_quadratic_ms", label: "meta-iteration, quadratic (B=128, n=10, K=20, 2×20)",
       value: metaIteration * 1e3, unit: "ms"))
+    report(results[results.count - 1])
+
+    // The same configuration with the shared-memory DNC (N=16, W=8, R=2, H=20).
+    let dncTrainer = MetaTrainer(
+      problemClass: quadratic,
+      configuration: MetaTrainingConfiguration(horizon: 100, unroll: 20, batch: 128),
+      weights: .dnc(DNCOptimizerWeights(configuration: DNCOptimizerConfiguration(), seed: 0)))
+    let dncIteration = Self.median(warmUp: 5, repeats: repeats) { dncTrainer.step() }
+    results.append(BenchResult(
+      name: "meta_iteration_quadratic_dnc_ms",
+      label: "meta-iteration, quadratic, DNC (N=16, W=8, R=2, H=20)", value: dncIteration * 1e3, unit: "ms"))
+    report(results[results.count - 1])
+    results.append(BenchResult(
+      name: "meta_iteration_dnc_over_lstm", label: "DNC / LSTM meta-iteration time",
+      value: dncIteration / metaIteration, unit: "×"))
     report(results[results.count - 1])
 
     for n in [10, 16_000] {
