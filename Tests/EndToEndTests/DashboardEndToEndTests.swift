@@ -164,6 +164,39 @@ struct DashboardEndToEndTests {
     try await session.waitForScreen { $0.contains("mnemo exited with status") }
   }
 
+  /// COLORTERM=truecolor on a terminal whose terminfo has 256 colours:
+  /// ncurses cannot address 24-bit colour there, so the palette is used.
+  @Test func truecolorRequestWithoutDirectTerminfoUsesThePalette() async throws {
+    let session = TmuxSession()
+    defer { session.kill() }
+    try Self.start(session, environment: ["COLORTERM": "truecolor", "TERM": "tmux-256color"])
+    try await session.waitForScreen { $0.contains("convergence") && $0.contains("race finished") }
+    let escaped = try session.screenWithEscapes()
+    #expect(escaped.contains("[38;5;"))
+    #expect(!escaped.contains("[38;2;"))
+    try session.send("q")
+    try await session.waitForScreen { $0.contains("mnemo exited with status") }
+  }
+
+  /// With a `*-direct` terminfo entry (Debian: ncurses-term) and
+  /// COLORTERM=truecolor, the theme's exact colours reach the screen: the
+  /// status bar is #1c1c1c on #87afd7.
+  @Test(
+    .enabled(
+      if: EndToEnd.hasTerminfo("xterm-direct"),
+      "no xterm-direct terminfo entry here (Debian: apt install ncurses-term)"))
+  func truecolorWithDirectTerminfo() async throws {
+    let session = TmuxSession()
+    defer { session.kill() }
+    try Self.start(session, environment: ["COLORTERM": "truecolor", "TERM": "xterm-direct"])
+    try await session.waitForScreen { $0.contains("convergence") && $0.contains("race finished") }
+    let escaped = try session.screenWithEscapes()
+    #expect(escaped.contains("[38;2;28;28;28m"))
+    #expect(escaped.contains("[48;2;135;175;215m"))
+    try session.send("q")
+    try await session.waitForScreen { $0.contains("mnemo exited with status") }
+  }
+
   /// An unknown TERM is a clear message and a failure status, not a
   /// silent exit.
   @Test func unknownTerminalIsExplained() async throws {
@@ -219,6 +252,14 @@ enum EndToEnd {
       words.append("\(key)=\(value)")
     }
     return (words + arguments).map(quoted).joined(separator: " ")
+  }
+
+  /// Whether ncurses has a terminfo entry for `name` in the usual places.
+  static func hasTerminfo(_ name: String) -> Bool {
+    guard let first = name.first else { return false }
+    return ["/usr/share/terminfo", "/lib/terminfo", "/etc/terminfo"].contains {
+      FileManager.default.fileExists(atPath: "\($0)/\(first)/\(name)")
+    }
   }
 
   /// `text` in single quotes for `sh`.
