@@ -3,7 +3,7 @@
 # one is missing), build in release mode, then run.
 
 SHELL := /bin/bash
-DEBIAN_PACKAGES := libopenblas-dev libncurses-dev zlib1g-dev pkg-config tmux libopenmpi-dev openmpi-bin
+DEBIAN_PACKAGES := libopenblas-dev libncurses-dev ncurses-term zlib1g-dev pkg-config tmux libopenmpi-dev openmpi-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_RELEASE := swift build -c release
 # Release-mode tests: the numerics are far too slow in debug builds.

@@ -25,7 +25,7 @@ public struct DashboardOptions: Sendable, Equatable {
   /// read keys. Clamped to 1…60.
   public var framesPerSecond: Int
   /// A label always shown at the right of the header, e.g.
-  /// ``DemoEngine/banner`` so a demo is never mistaken for real results.
+  /// the demo's "baselines only" label, so a demo is never mistaken for real results.
   public var banner: String?
   /// The environment read for `TERM`, `COLORTERM` and `NO_COLOR`.
   public var environment: [String: String]
