@@ -178,9 +178,8 @@ struct EngineWorker {
       startFresh(problemClass, saveAs: name)
       note("new session \(name): meta-training from scratch")
     }
-    let optimizer = trainer?.weights.configuration
     training = TrainingStatus(
-      architecture: optimizer?.record["architecture"] ?? "lstm",
+      architecture: trainer?.weights.architecture ?? "lstm",
       objective: trainer?.configuration.objective.rawValue ?? configuration.objective.rawValue,
       iteration: trainer?.iteration ?? 0,
       iterations: history.column("iteration")?.map { Int($0) } ?? [],
@@ -301,6 +300,40 @@ struct EngineWorker {
       ])
     }
     publish()
+  }
+
+  /// What the memory panel shows after a run of `weights` on the first
+  /// held-out instance: the LSTM's hidden activations, or the DNC's memory,
+  /// usage, weightings and links.
+  static func hiddenState(weights: LearnedOptimizerWeights, problemClass: any ProblemClass, seed: UInt64, steps: Int)
+    -> MemoryView
+  {
+    switch weights {
+    case .lstm(let lstm): hiddenState(weights: lstm, problemClass: problemClass, seed: seed, steps: steps)
+    case .dnc(let dnc): dncMemory(weights: dnc, problemClass: problemClass, seed: seed, steps: steps)
+    }
+  }
+
+  /// The DNC's memory and weightings after a run on the first held-out
+  /// instance.
+  static func dncMemory(weights: DNCOptimizerWeights, problemClass: any ProblemClass, seed: UInt64, steps: Int)
+    -> MemoryView
+  {
+    var problem = problemClass.sample(seed: SeedStream.evaluation.seed(seed, index: 0))
+    var optimizer = DNCOptimizer(weights: weights, dimension: problem.dimension)
+    var theta = problem.initialParameters
+    var gradient = [Float](repeating: 0, count: problem.dimension)
+    for _ in 0..<steps {
+      _ = problem.objective(at: theta, gradient: &gradient)
+      optimizer.step(parameters: &theta, gradient: gradient)
+      problem.regularizer.applyProximal(&theta, step: optimizer.proximalStep)
+    }
+    let view = optimizer.memoryView
+    return .dnc(
+      DNCMemoryView(
+        slots: view.slots, width: view.width, memory: view.memory, usage: view.usage,
+        writeWeighting: view.writeWeights, readWeightings: view.readWeights, precedence: view.precedence,
+        link: view.link))
   }
 
   /// The LSTM's hidden activations after a run on the first held-out

@@ -101,3 +101,42 @@ import Testing
     #expect(racer.memoryView.usage.contains { $0 > 0 })
   }
 }
+
+@Suite struct DNCTrainerTests {
+  /// A DNC trainer steps, saves its session with `architecture=dnc`, resumes
+  /// with the same weights and moments, and races as "dnc".
+  @Test func dncSessionRoundTripsAndRaces() throws {
+    let problemClass = try ProblemCatalog.make("quadratic")
+    let optimizer = DNCOptimizerConfiguration(hiddenSize: 5, memorySlots: 4, wordSize: 3, readHeads: 2)
+    let training = MetaTrainingConfiguration(horizon: 10, unroll: 5, batch: 3, seed: 2)
+    let trainer = MetaTrainer(
+      problemClass: problemClass, configuration: training,
+      weights: .dnc(DNCOptimizerWeights(configuration: optimizer, seed: 2)))
+    let initial = trainer.weights
+    for _ in 0..<4 { #expect(!trainer.step().skipped) }
+    #expect(trainer.weights != initial)
+    trainer.validate(instances: 2)
+    let store = SessionStore(directory: FileManagerHelpers.temporaryDirectory())
+    let manifest = SessionManifest(
+      name: "dnc",
+      problem: ProblemRecord(
+        name: "quadratic", options: [:], configurationKey: problemClass.configurationKey),
+      optimizer: trainer.weights.record, objective: training.objective.rawValue, training: training.record,
+      seed: 2,
+      metaIteration: trainer.iteration)
+    #expect(manifest.optimizer["architecture"] == "dnc")
+    try store.save(Session(manifest: manifest, weights: trainer.sessionTensors))
+    let loaded = try store.load("dnc")
+    let resumed = try MetaTrainer.resume(loaded, problemClass: problemClass)
+    #expect(resumed.weights == trainer.weights)
+    #expect(resumed.metaOptimizer == trainer.metaOptimizer)
+    #expect(resumed.best?.weights == trainer.best?.weights)
+    #expect(try MetaTrainer.weights(of: loaded) == trainer.best?.weights)
+    var run = RaceRun(
+      problemClass: problemClass, racers: [resumed.racer()],
+      configuration: RaceConfiguration(steps: 10, instances: 2, seed: 1))
+    let trace = run.run().traces[0]
+    #expect(trace.name == "dnc")
+    #expect(trace.finalMeanLoss.isFinite)
+  }
+}

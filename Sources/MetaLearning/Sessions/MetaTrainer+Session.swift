@@ -31,10 +31,67 @@ extension LSTMOptimizerWeights {
   }
 }
 
+extension DNCOptimizerWeights {
+  /// φ read back from named tensors (names optionally prefixed): every slot
+  /// of `configuration`'s layout must be present with its shape.
+  public init(
+    configuration: DNCOptimizerConfiguration, tensors: NamedTensors, path: String, prefix: String = ""
+  ) throws(SessionError) {
+    let values = try NamedTensors.values(
+      of: Self.tensorLayout(configuration), in: tensors, path: path, prefix: prefix, architecture: "DNC")
+    self.init(configuration: configuration, values: values)
+  }
+}
+
+extension NamedTensors {
+  /// The flat φ laid out by `slots`, read from tensors named `prefix+slot`.
+  static func values(
+    of slots: [LSTMOptimizerWeights.TensorSlot], in tensors: NamedTensors, path: String, prefix: String,
+    architecture: String
+  ) throws(SessionError) -> [Float] {
+    var values = [Float](repeating: 0, count: slots.last?.range.upperBound ?? 0)
+    for slot in slots {
+      guard let entry = tensors[prefix + slot.name] else {
+        throw .mismatch(
+          path: path, reason: "tensor '\(prefix + slot.name)' is missing for this \(architecture) configuration")
+      }
+      guard entry.shape == slot.shape else {
+        throw .mismatch(path: path, reason: "tensor '\(slot.name)' has shape \(entry.shape), expected \(slot.shape)")
+      }
+      values.replaceSubrange(slot.range, with: entry.values)
+    }
+    return values
+  }
+}
+
+extension LearnedOptimizerWeights {
+  /// φ as named tensors (one per layout slot), names prefixed by `prefix`.
+  public func namedTensors(prefix: String = "") -> NamedTensors {
+    let values = self.values
+    return NamedTensors(
+      slots.map { NamedTensors.Entry(name: prefix + $0.name, shape: $0.shape, values: Array(values[$0.range])) })
+  }
+
+  /// The weights a manifest's optimizer record describes, read from named
+  /// tensors: `architecture=lstm` or `architecture=dnc`.
+  public init(
+    record: [String: String], tensors: NamedTensors, path: String, prefix: String = ""
+  ) throws(SessionError) {
+    if let lstm = LSTMOptimizerConfiguration(record: record) {
+      self = .lstm(try LSTMOptimizerWeights(configuration: lstm, tensors: tensors, path: path, prefix: prefix))
+    } else if let dnc = DNCOptimizerConfiguration(record: record) {
+      self = .dnc(try DNCOptimizerWeights(configuration: dnc, tensors: tensors, path: path, prefix: prefix))
+    } else {
+      throw .corrupt(
+        path: path, reason: "the 'optimizer' record is not a valid LSTM or DNC configuration: \(record)")
+    }
+  }
+}
+
 extension MetaTrainer {
   /// φ and the meta-optimizer's moments, for a session's weights file.
   public var sessionTensors: NamedTensors {
-    var tensors = weights.namedTensors
+    var tensors = weights.namedTensors()
     let count = metaOptimizer.firstMoment.count
     tensors.entries.append(.init(name: "meta-adam.m", shape: [count], values: metaOptimizer.firstMoment))
     tensors.entries.append(.init(name: "meta-adam.v", shape: [count], values: metaOptimizer.secondMoment))
@@ -63,14 +120,13 @@ extension MetaTrainer {
   public static func resume(_ session: Session, problemClass: any ProblemClass) throws(SessionError) -> MetaTrainer {
     let manifest = session.manifest
     let path = "sessions/\(manifest.name)/\(manifest.weightsFile)"
-    let optimizer = try optimizerConfiguration(of: manifest)
     guard let objective = MetaObjective(rawValue: manifest.objective),
       let training = MetaTrainingConfiguration(record: manifest.training, objective: objective, seed: manifest.seed)
     else {
       throw .corrupt(
         path: "sessions/\(manifest.name)/session.json", reason: "the objective or training settings are invalid")
     }
-    let weights = try LSTMOptimizerWeights(configuration: optimizer, tensors: session.weights, path: path)
+    let weights = try LearnedOptimizerWeights(record: manifest.optimizer, tensors: session.weights, path: path)
     var adam = MetaAdam(count: weights.values.count, learningRate: training.learningRate)
     if let m = session.weights["meta-adam.m"], let v = session.weights["meta-adam.v"],
       let steps = session.weights["meta-adam.steps"]?.values.first,
@@ -80,10 +136,10 @@ extension MetaTrainer {
       adam.secondMoment = v.values
       adam.steps = Int(steps)
     }
-    var best: (weights: LSTMOptimizerWeights, validationLoss: Double)?
+    var best: (weights: LearnedOptimizerWeights, validationLoss: Double)?
     if let loss = session.weights["best.validation-loss"]?.values.first {
-      let weights = try LSTMOptimizerWeights(
-        configuration: optimizer, tensors: session.weights, path: path, prefix: bestPrefix)
+      let weights = try LearnedOptimizerWeights(
+        record: manifest.optimizer, tensors: session.weights, path: path, prefix: bestPrefix)
       best = (weights, Double(loss))
     }
     return MetaTrainer(
@@ -97,11 +153,10 @@ extension MetaTrainer {
 
   /// The learned optimizer stored in `session` for racing: the best
   /// validated weights when the session has them, else the latest.
-  public static func weights(of session: Session) throws(SessionError) -> LSTMOptimizerWeights {
-    let optimizer = try optimizerConfiguration(of: session.manifest)
+  public static func weights(of session: Session) throws(SessionError) -> LearnedOptimizerWeights {
     let path = "sessions/\(session.manifest.name)/\(session.manifest.weightsFile)"
     let hasBest = session.weights["best.validation-loss"] != nil
-    return try LSTMOptimizerWeights(
-      configuration: optimizer, tensors: session.weights, path: path, prefix: hasBest ? bestPrefix : "")
+    return try LearnedOptimizerWeights(
+      record: session.manifest.optimizer, tensors: session.weights, path: path, prefix: hasBest ? bestPrefix : "")
   }
 }

@@ -129,6 +129,12 @@ public struct DNCUnrollState<Scalar: TensorScalar>: Sendable {
   /// Controller, memory and bookkeeping.
   public var memory: DNCMemoryState<Scalar>
 
+  /// A state from its parts.
+  public init(base: UnrollState<Scalar>, memory: DNCMemoryState<Scalar>) {
+    self.base = base
+    self.memory = memory
+  }
+
   /// The state at the start of an episode: θ₀ given, the DNC state zero,
   /// the gradient and losses evaluated at θ₀.
   public init<Oracle: BatchLossOracle>(

@@ -9,7 +9,8 @@ import Optimizers
   import Darwin
 #endif
 
-/// Meta-trains the coordinatewise LSTM optimizer on one problem class by
+/// Meta-trains a learned optimizer — the coordinatewise LSTM or the
+/// shared-memory DNC (``LearnedOptimizerWeights``) — on one problem class by
 /// truncated BPTT.
 ///
 /// An *episode* samples B problems (from the training seed stream) and runs
@@ -25,7 +26,7 @@ import Optimizers
 public final class MetaTrainer {
   public let problemClass: any ProblemClass
   public let configuration: MetaTrainingConfiguration
-  public private(set) var weights: LSTMOptimizerWeights
+  public private(set) var weights: LearnedOptimizerWeights
   public private(set) var metaOptimizer: MetaAdam
   /// Meta-iterations completed (including those before a resume).
   public private(set) var iteration: Int
@@ -33,7 +34,7 @@ public final class MetaTrainer {
   /// meta-training is noisy, so what a session races is the best validated
   /// optimizer (as DeepMind's code saves on improvement), while training
   /// continues from the current weights.
-  public private(set) var best: (weights: LSTMOptimizerWeights, validationLoss: Double)?
+  public private(set) var best: (weights: LearnedOptimizerWeights, validationLoss: Double)?
   /// The indices of the global batch of B problems this trainer samples:
   /// all of them, or one rank's share in data-parallel training (see
   /// ``step(reduce:)``). Problem b of episode e always has the seed of
@@ -42,6 +43,8 @@ public final class MetaTrainer {
   private let tape = Tape<Float>()
   private var oracle: ProblemBatch
   private var state: UnrollState<Float>
+  /// The DNC's controller and memory state (DNC weights only).
+  private var memory: DNCMemoryState<Float>?
   private var episode: Int
 
   /// What one meta-iteration did.
@@ -60,8 +63,8 @@ public final class MetaTrainer {
   /// A trainer starting from `weights` (fresh or resumed).
   public init(
     problemClass: any ProblemClass, configuration: MetaTrainingConfiguration,
-    weights: LSTMOptimizerWeights, metaOptimizer: MetaAdam? = nil, iteration: Int = 0,
-    best: (weights: LSTMOptimizerWeights, validationLoss: Double)? = nil, share: Range<Int>? = nil
+    weights: LearnedOptimizerWeights, metaOptimizer: MetaAdam? = nil, iteration: Int = 0,
+    best: (weights: LearnedOptimizerWeights, validationLoss: Double)? = nil, share: Range<Int>? = nil
   ) {
     let share = share ?? 0..<configuration.batch
     precondition(
@@ -76,9 +79,19 @@ public final class MetaTrainer {
       metaOptimizer ?? MetaAdam(count: weights.values.count, learningRate: configuration.learningRate)
     self.iteration = iteration
     episode = iteration
-    (oracle, state) = Self.startEpisode(
-      problemClass: problemClass, configuration: configuration, optimizer: weights.configuration, episode: episode,
+    (oracle, state, memory) = Self.startEpisode(
+      problemClass: problemClass, configuration: configuration, optimizer: weights, episode: episode,
       share: share)
+  }
+
+  /// A trainer of the LSTM optimizer starting from `weights`.
+  public convenience init(
+    problemClass: any ProblemClass, configuration: MetaTrainingConfiguration,
+    weights: LSTMOptimizerWeights, metaOptimizer: MetaAdam? = nil, iteration: Int = 0, share: Range<Int>? = nil
+  ) {
+    self.init(
+      problemClass: problemClass, configuration: configuration, weights: .lstm(weights),
+      metaOptimizer: metaOptimizer, iteration: iteration, share: share)
   }
 
   /// One meta-iteration: an unroll of K steps, its meta-gradient, an Adam
@@ -99,9 +112,23 @@ public final class MetaTrainer {
   public func step(reduce: ((inout [Float]) -> Void)? = nil) -> Report {
     if state.step >= configuration.horizon { newEpisode() }
     let steps = min(configuration.unroll, configuration.horizon - state.step)
-    let outcome = LSTMUnroll<Float>.run(
-      tape: tape, configuration: weights.configuration, weights: weights.values,
-      objective: configuration.objective, steps: steps, state: &state, oracle: &oracle)
+    let outcome: LSTMUnroll<Float>.Outcome
+    switch weights {
+    case .lstm(let lstm):
+      outcome = LSTMUnroll<Float>.run(
+        tape: tape, configuration: lstm.configuration, weights: lstm.values,
+        objective: configuration.objective, steps: steps, state: &state, oracle: &oracle)
+    case .dnc(let dnc):
+      let configuration = dnc.configuration
+      var full = DNCUnrollState(
+        base: state,
+        memory: memory ?? DNCMemoryState(configuration: configuration, batch: oracle.batch, dimension: oracle.dimension))
+      outcome = DNCUnroll<Float>.run(
+        tape: tape, configuration: configuration, weights: dnc.values,
+        objective: self.configuration.objective, steps: steps, state: &full, oracle: &oracle)
+      state = full.base
+      memory = full.memory
+    }
     var gradient = outcome.gradient
     var metaLoss = outcome.metaLoss
     var meanLoss = state.losses.reduce(0, +) / Double(state.losses.count)
@@ -136,16 +163,20 @@ public final class MetaTrainer {
   }
 
   /// The learned optimizer as a racer with the current weights.
-  public func racer(name: String = "lstm") -> Racer {
-    Self.racer(weights: weights, name: name)
+  public func racer(name: String? = nil) -> Racer {
+    let name = name ?? weights.architecture
+    return Self.racer(weights: weights, name: name)
   }
 
   /// A racer for given weights. On composite problems the prox uses 1/L when
   /// the problem knows L (the step a proximal gradient method would take).
   public static func racer(weights: LSTMOptimizerWeights, name: String = "lstm") -> Racer {
-    Racer(name: name) { problem in
-      LSTMOptimizer(weights: weights, dimension: problem.dimension, name: name)
-    }
+    racer(weights: .lstm(weights), name: name)
+  }
+
+  /// A racer for either architecture's weights.
+  public static func racer(weights: LearnedOptimizerWeights, name: String) -> Racer {
+    Racer(name: name) { problem in weights.optimizer(dimension: problem.dimension, name: name) }
   }
 
   /// Mean loss of the learned optimizer after `steps` steps on `instances`
@@ -170,15 +201,15 @@ public final class MetaTrainer {
 
   private func newEpisode() {
     episode += 1
-    (oracle, state) = Self.startEpisode(
-      problemClass: problemClass, configuration: configuration, optimizer: weights.configuration, episode: episode,
+    (oracle, state, memory) = Self.startEpisode(
+      problemClass: problemClass, configuration: configuration, optimizer: weights, episode: episode,
       share: share)
   }
 
   private static func startEpisode(
     problemClass: any ProblemClass, configuration: MetaTrainingConfiguration,
-    optimizer: LSTMOptimizerConfiguration, episode: Int, share: Range<Int>
-  ) -> (ProblemBatch, UnrollState<Float>) {
+    optimizer: LearnedOptimizerWeights, episode: Int, share: Range<Int>
+  ) -> (ProblemBatch, UnrollState<Float>, DNCMemoryState<Float>?) {
     let problems = share.map { b in
       problemClass.sample(seed: SeedStream.training.seed(configuration.seed, index: episode * configuration.batch + b))
     }
@@ -192,7 +223,13 @@ public final class MetaTrainer {
     }
     var oracle = ProblemBatch(problems: problems, scales: scales)
     let theta = problems.flatMap(\.initialParameters)
-    let state = UnrollState(initialTheta: theta, configuration: optimizer, oracle: &oracle)
-    return (oracle, state)
+    switch optimizer {
+    case .lstm(let lstm):
+      let state = UnrollState(initialTheta: theta, configuration: lstm.configuration, oracle: &oracle)
+      return (oracle, state, nil)
+    case .dnc(let dnc):
+      let state = DNCUnrollState(initialTheta: theta, configuration: dnc.configuration, oracle: &oracle)
+      return (oracle, state.base, state.memory)
+    }
   }
 }

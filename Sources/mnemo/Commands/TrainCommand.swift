@@ -49,6 +49,9 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Random problem scaling e^U(-a,a) (0: off).")
   var randomScaling: Float = 0
 
+  @Option(help: "Learned optimizer: lstm (coordinatewise LSTM) or dnc (shared-memory DNC).")
+  var architecture: String = "lstm"
+
   @Option(help: "LSTM layers.") var layers: Int?
   @Option(help: "LSTM hidden units per layer.") var hidden: Int?
   @Option(help: "Gradient preprocessing: none, log-sign[:k], rnnprop[:b1:b2].") var preprocessing: String?
@@ -78,6 +81,9 @@ struct TrainCommand: ParsableCommand {
   func validate() throws {
     guard SessionStore.isValidName(session) else {
       throw ValidationError("'\(session)' is not a valid session name: use letters, digits, '-', '_' and '.'.")
+    }
+    guard ["lstm", "dnc"].contains(architecture) else {
+      throw ValidationError("--architecture must be lstm or dnc, not '\(architecture)'.")
     }
     guard iterations >= 0 else { throw ValidationError("--iterations must be at least 0.") }
     guard MetaObjective(rawValue: objective) != nil else {
@@ -115,7 +121,7 @@ struct TrainCommand: ParsableCommand {
         Session(manifest: manifest, weights: trainer.sessionTensors, trainingHistory: history, raceHistory: raceHistory))
     }
     if !quiet {
-      printError("session \(session) in \(store.directory.path): \(trainer.weights.configuration.record.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")), objective \(trainer.configuration.objective.rawValue)")
+      printError("session \(session) in \(store.directory.path): \(trainer.weights.record.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")), objective \(trainer.configuration.objective.rawValue)")
     }
     for done in 0..<iterations {
       if interrupted.isSet { break }
@@ -188,14 +194,24 @@ struct TrainCommand: ParsableCommand {
       training.randomScaling = randomScaling
       training.objective = MetaObjective(rawValue: objective) ?? .lossSum
       training.seed = seed
-      let weights = LSTMOptimizerWeights(configuration: optimizer, seed: seed)
+      let weights: LearnedOptimizerWeights
+      if architecture == "dnc" {
+        // The DNC's controller takes --hidden, --preprocessing and --output-scale.
+        var dnc = DNCOptimizerConfiguration.defaults(forProblem: problemClass.name)
+        if let hidden { dnc.hiddenSize = hidden }
+        dnc.preprocessing = optimizer.preprocessing
+        dnc.outputScale = optimizer.outputScale
+        weights = .dnc(DNCOptimizerWeights(configuration: dnc, seed: seed))
+      } else {
+        weights = .lstm(LSTMOptimizerWeights(configuration: optimizer, seed: seed))
+      }
       trainer = MetaTrainer(problemClass: problemClass, configuration: training, weights: weights)
       manifest = SessionManifest(
         name: session,
         problem: ProblemRecord(
           name: problemClass.name, options: try problemOptions.parsedOptions(),
           configurationKey: problemClass.configurationKey),
-        optimizer: optimizer.record, objective: training.objective.rawValue, training: training.record, seed: seed)
+        optimizer: weights.record, objective: training.objective.rawValue, training: training.record, seed: seed)
       history = CSVTable(header: ["iteration", "meta_loss", "validation_loss", "seconds"])
       if tuneBaselines {
         manifest.tunedLearningRates = try tunedBaselineRates(problemClass: problemClass, steps: training.horizon)
@@ -233,7 +249,8 @@ struct TrainCommand: ParsableCommand {
       if let rate = rates[configuration.kind.rawValue] { resolved.learningRate = rate }
       return Racer(resolved)
     }
-    racers.append(MetaTrainer.racer(weights: trainer.best?.weights ?? trainer.weights))
+    racers.append(
+      MetaTrainer.racer(weights: trainer.best?.weights ?? trainer.weights, name: trainer.weights.architecture))
     var run = RaceRun(
       problemClass: problemClass, racers: racers,
       configuration: RaceConfiguration(steps: trainer.configuration.horizon, instances: 100, seed: seed))

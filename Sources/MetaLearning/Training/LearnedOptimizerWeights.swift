@@ -1,0 +1,62 @@
+import Optimizers
+
+/// The weights of either learned architecture, so one trainer, one session
+/// format and one racer serve both: the coordinatewise LSTM and the
+/// shared-memory DNC.
+public enum LearnedOptimizerWeights: Sendable, Equatable {
+  case lstm(LSTMOptimizerWeights)
+  case dnc(DNCOptimizerWeights)
+
+  /// φ as one flat vector (what meta-Adam and clipping see).
+  public var values: [Float] {
+    get {
+      switch self {
+      case .lstm(let w): w.values
+      case .dnc(let w): w.values
+      }
+    }
+    set {
+      switch self {
+      case .lstm(var w):
+        w.values = newValue
+        self = .lstm(w)
+      case .dnc(var w):
+        w.values = newValue
+        self = .dnc(w)
+      }
+    }
+  }
+
+  /// The architecture's `key=value` record for a session manifest
+  /// (`architecture=lstm|dnc` and its sizes).
+  public var record: [String: String] {
+    switch self {
+    case .lstm(let w): w.configuration.record
+    case .dnc(let w): w.configuration.record
+    }
+  }
+
+  /// The named tensors of φ in layout order.
+  public var slots: [LSTMOptimizerWeights.TensorSlot] {
+    switch self {
+    case .lstm(let w): w.slots
+    case .dnc(let w): w.slots
+    }
+  }
+
+  /// The architecture's name, "lstm" or "dnc".
+  public var architecture: String {
+    switch self {
+    case .lstm: "lstm"
+    case .dnc: "dnc"
+    }
+  }
+
+  /// A race-time optimizer for a problem of `dimension` coordinates.
+  public func optimizer(dimension: Int, name: String) -> any Optimizer {
+    switch self {
+    case .lstm(let w): LSTMOptimizer(weights: w, dimension: dimension, name: name)
+    case .dnc(let w): DNCOptimizer(weights: w, dimension: dimension, name: name)
+    }
+  }
+}
