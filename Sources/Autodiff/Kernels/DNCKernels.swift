@@ -212,6 +212,26 @@ public enum DNCKernels {
     batch: Int, m: Int, n: Int, k: Int, a: UnsafePointer<S>, transposeA: Bool,
     b: UnsafePointer<S>, transposeB: Bool, c: UnsafeMutablePointer<S>, accumulate: Bool = false
   ) {
+    // Small products (the DNC's are ≤ 20×16×16 per optimizee) cost less as
+    // plain loops than as one BLAS call each.
+    if m * n * k <= 32_768 {
+      for index in 0..<batch {
+        let (aa, bb, cc) = (a + index * m * k, b + index * k * n, c + index * m * n)
+        if !accumulate { for e in 0..<(m * n) { cc[e] = 0 } }
+        for i in 0..<m {
+          for p in 0..<k {
+            let x = transposeA ? aa[p * m + i] : aa[i * k + p]
+            if x == 0 { continue }
+            if transposeB {
+              for j in 0..<n { cc[i * n + j] += x * bb[j * k + p] }
+            } else {
+              for j in 0..<n { cc[i * n + j] += x * bb[p * n + j] }
+            }
+          }
+        }
+      }
+      return
+    }
     for index in 0..<batch {
       S._gemm(
         transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
