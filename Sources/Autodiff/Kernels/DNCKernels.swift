@@ -218,10 +218,20 @@ public enum DNCKernels {
       for index in 0..<batch {
         let (aa, bb, cc) = (a + index * m * k, b + index * k * n, c + index * m * n)
         if !accumulate { for e in 0..<(m * n) { cc[e] = 0 } }
+        if transposeB && !transposeA {
+          // C_ij += Σ_p A_ip B_jp: contiguous dot products.
+          for i in 0..<m {
+            for j in 0..<n {
+              var total: S = 0
+              for p in 0..<k { total += aa[i * k + p] * bb[j * k + p] }
+              cc[i * n + j] += total
+            }
+          }
+          continue
+        }
         for i in 0..<m {
           for p in 0..<k {
             let x = transposeA ? aa[p * m + i] : aa[i * k + p]
-            if x == 0 { continue }
             if transposeB {
               for j in 0..<n { cc[i * n + j] += x * bb[j * k + p] }
             } else {

@@ -208,6 +208,8 @@ extension Tape {
       let ga = context.input(2)
       let gw = context.input(3)
       let yBar = context.outputAdjoint
+      let (aBar, cBar) = (context.inputAdjoint(0), context.inputAdjoint(1))
+      let (gaAdjoint, gwAdjoint) = (context.inputAdjoint(2), context.inputAdjoint(3))
       for batch in 0..<b {
         var gwBar: Scalar = 0
         var gaBar: Scalar = 0
@@ -216,11 +218,11 @@ extension Tape {
           let y = yBar[index]
           gwBar += y * (ga[batch] * a[index] + (1 - ga[batch]) * c[index])
           gaBar += y * gw[batch] * (a[index] - c[index])
-          context.inputAdjoint(0)?[index] += y * gw[batch] * ga[batch]
-          context.inputAdjoint(1)?[index] += y * gw[batch] * (1 - ga[batch])
+          aBar?[index] += y * gw[batch] * ga[batch]
+          cBar?[index] += y * gw[batch] * (1 - ga[batch])
         }
-        context.inputAdjoint(2)?[batch] += gaBar
-        context.inputAdjoint(3)?[batch] += gwBar
+        gaAdjoint?[batch] += gaBar
+        gwAdjoint?[batch] += gwBar
       }
     }
   }
@@ -289,6 +291,7 @@ extension Tape {
       let p = context.input(0)
       let w = context.input(1)
       let yBar = context.outputAdjoint
+      let (pBar, wBar) = (context.inputAdjoint(0), context.inputAdjoint(1))
       for batch in 0..<b {
         var total: Scalar = 0
         var inner: Scalar = 0
@@ -298,8 +301,8 @@ extension Tape {
         }
         for i in 0..<n {
           let index = batch * n + i
-          context.inputAdjoint(0)?[index] += (1 - total) * yBar[index]
-          context.inputAdjoint(1)?[index] += yBar[index] - inner
+          pBar?[index] += (1 - total) * yBar[index]
+          wBar?[index] += yBar[index] - inner
         }
       }
     }
@@ -371,13 +374,14 @@ extension Tape {
       let modes = context.input(0)
       let yBar = context.outputAdjoint
       let modesBar = context.inputAdjoint(0)
-      for r in 0..<rows {
-        for mode in 0..<3 {
-          let weighting = context.input(1 + mode)
+      for mode in 0..<3 {
+        let weighting = context.input(1 + mode)
+        let target = context.inputAdjoint(1 + mode)
+        for r in 0..<rows {
           var total: Scalar = 0
           for i in 0..<n { total += yBar[r * n + i] * weighting[r * n + i] }
           modesBar?[3 * r + mode] += total
-          if let target = context.inputAdjoint(1 + mode) {
+          if let target {
             for i in 0..<n { target[r * n + i] += modes[3 * r + mode] * yBar[r * n + i] }
           }
         }
