@@ -98,8 +98,8 @@ struct SessionSnapshotReader {
     let validation = table.column("validation_loss") ?? []
     let seconds = table.column("seconds") ?? []
     var status = TrainingStatus(
-      architecture: "lstm", objective: manifest.objective, iteration: manifest.metaIteration,
-      elapsedSeconds: seconds.last ?? 0)
+      architecture: manifest.optimizer["architecture"] ?? "lstm", objective: manifest.objective,
+      iteration: manifest.metaIteration, elapsedSeconds: seconds.last ?? 0)
     for (index, iteration) in iterations.enumerated() {
       if index < metaLosses.count, metaLosses[index].isFinite {
         status.iterations.append(iteration)
@@ -119,7 +119,8 @@ struct SessionSnapshotReader {
     return status
   }
 
-  /// The LSTM's hidden state after a run of the session's best weights on
+  /// The learned optimizer's memory (the LSTM's hidden state, the DNC's
+  /// memory and weightings) after a run of the session's best weights on
   /// the first held-out instance, as the live engine shows it; nil when the
   /// problem cannot be built here (e.g. MNIST files missing).
   private func memory(of session: Session) -> MemoryView? {
