@@ -221,21 +221,27 @@ public enum DNCKernels {
         if transposeB && !transposeA {
           // C_ij += Σ_p A_ip B_jp: contiguous dot products.
           for i in 0..<m {
+            let arow = aa + i * k
+            let crow = cc + i * n
             for j in 0..<n {
+              let brow = bb + j * k
               var total: S = 0
-              for p in 0..<k { total += aa[i * k + p] * bb[j * k + p] }
-              cc[i * n + j] += total
+              for p in 0..<k { total += arow[p] * brow[p] }
+              crow[j] += total
             }
           }
           continue
         }
+        // C_i· += x·B_p· (row p of B, or column p of Bᵀ read with stride).
         for i in 0..<m {
+          let crow = cc + i * n
           for p in 0..<k {
             let x = transposeA ? aa[p * m + i] : aa[i * k + p]
             if transposeB {
-              for j in 0..<n { cc[i * n + j] += x * bb[j * k + p] }
+              for j in 0..<n { crow[j] += x * bb[j * k + p] }
             } else {
-              for j in 0..<n { cc[i * n + j] += x * bb[p * n + j] }
+              let brow = bb + p * n
+              for j in 0..<n { crow[j] += x * brow[j] }
             }
           }
         }
