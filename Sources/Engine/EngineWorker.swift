@@ -305,8 +305,9 @@ struct EngineWorker {
   /// What the memory panel shows after a run of `weights` on the first
   /// held-out instance: the LSTM's hidden activations, or the DNC's memory,
   /// usage, weightings and links.
-  static func hiddenState(weights: LearnedOptimizerWeights, problemClass: any ProblemClass, seed: UInt64, steps: Int)
-    -> MemoryView
+  static func hiddenState(
+    weights: LearnedOptimizerWeights, problemClass: any ProblemClass, seed: UInt64, steps: Int
+  ) -> MemoryView
   {
     switch weights {
     case .lstm(let lstm): hiddenState(weights: lstm, problemClass: problemClass, seed: seed, steps: steps)
@@ -316,8 +317,9 @@ struct EngineWorker {
 
   /// The DNC's memory and weightings after a run on the first held-out
   /// instance.
-  static func dncMemory(weights: DNCOptimizerWeights, problemClass: any ProblemClass, seed: UInt64, steps: Int)
-    -> MemoryView
+  static func dncMemory(
+    weights: DNCOptimizerWeights, problemClass: any ProblemClass, seed: UInt64, steps: Int
+  ) -> MemoryView
   {
     var problem = problemClass.sample(seed: SeedStream.evaluation.seed(seed, index: 0))
     var optimizer = DNCOptimizer(weights: weights, dimension: problem.dimension)

@@ -12,8 +12,8 @@ import Testing
     let quadratic = try ProblemCatalog.make("quadratic")
     let configuration = DNCOptimizerConfiguration(memorySlots: 6, wordSize: 4, readHeads: 2)
     let view = EngineWorker.hiddenState(
-      weights: .dnc(DNCOptimizerWeights(configuration: configuration, seed: 1)), problemClass: quadratic, seed: 3,
-      steps: 5)
+      weights: .dnc(DNCOptimizerWeights(configuration: configuration, seed: 1)), problemClass: quadratic,
+      seed: 3, steps: 5)
     guard case .dnc(let memory) = view else {
       Issue.record("expected a DNC memory view, got \(view)")
       return

@@ -53,10 +53,12 @@ extension NamedTensors {
     for slot in slots {
       guard let entry = tensors[prefix + slot.name] else {
         throw .mismatch(
-          path: path, reason: "tensor '\(prefix + slot.name)' is missing for this \(architecture) configuration")
+          path: path,
+          reason: "tensor '\(prefix + slot.name)' is missing for this \(architecture) configuration")
       }
       guard entry.shape == slot.shape else {
-        throw .mismatch(path: path, reason: "tensor '\(slot.name)' has shape \(entry.shape), expected \(slot.shape)")
+        throw .mismatch(
+          path: path, reason: "tensor '\(slot.name)' has shape \(entry.shape), expected \(slot.shape)")
       }
       values.replaceSubrange(slot.range, with: entry.values)
     }
@@ -69,7 +71,9 @@ extension LearnedOptimizerWeights {
   public func namedTensors(prefix: String = "") -> NamedTensors {
     let values = self.values
     return NamedTensors(
-      slots.map { NamedTensors.Entry(name: prefix + $0.name, shape: $0.shape, values: Array(values[$0.range])) })
+      slots.map {
+        NamedTensors.Entry(name: prefix + $0.name, shape: $0.shape, values: Array(values[$0.range]))
+      })
   }
 
   /// The weights a manifest's optimizer record describes, read from named
@@ -78,7 +82,8 @@ extension LearnedOptimizerWeights {
     record: [String: String], tensors: NamedTensors, path: String, prefix: String = ""
   ) throws(SessionError) {
     if let lstm = LSTMOptimizerConfiguration(record: record) {
-      self = .lstm(try LSTMOptimizerWeights(configuration: lstm, tensors: tensors, path: path, prefix: prefix))
+      self = .lstm(
+        try LSTMOptimizerWeights(configuration: lstm, tensors: tensors, path: path, prefix: prefix))
     } else if let dnc = DNCOptimizerConfiguration(record: record) {
       self = .dnc(try DNCOptimizerWeights(configuration: dnc, tensors: tensors, path: path, prefix: prefix))
     } else {
@@ -126,7 +131,8 @@ extension MetaTrainer {
       throw .corrupt(
         path: "sessions/\(manifest.name)/session.json", reason: "the objective or training settings are invalid")
     }
-    let weights = try LearnedOptimizerWeights(record: manifest.optimizer, tensors: session.weights, path: path)
+    let weights = try LearnedOptimizerWeights(
+      record: manifest.optimizer, tensors: session.weights, path: path)
     var adam = MetaAdam(count: weights.values.count, learningRate: training.learningRate)
     if let m = session.weights["meta-adam.m"], let v = session.weights["meta-adam.v"],
       let steps = session.weights["meta-adam.steps"]?.values.first,
@@ -157,6 +163,7 @@ extension MetaTrainer {
     let path = "sessions/\(session.manifest.name)/\(session.manifest.weightsFile)"
     let hasBest = session.weights["best.validation-loss"] != nil
     return try LearnedOptimizerWeights(
-      record: session.manifest.optimizer, tensors: session.weights, path: path, prefix: hasBest ? bestPrefix : "")
+      record: session.manifest.optimizer, tensors: session.weights, path: path,
+      prefix: hasBest ? bestPrefix : "")
   }
 }

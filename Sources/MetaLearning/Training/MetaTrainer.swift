@@ -87,7 +87,8 @@ public final class MetaTrainer {
   /// A trainer of the LSTM optimizer starting from `weights`.
   public convenience init(
     problemClass: any ProblemClass, configuration: MetaTrainingConfiguration,
-    weights: LSTMOptimizerWeights, metaOptimizer: MetaAdam? = nil, iteration: Int = 0, share: Range<Int>? = nil
+    weights: LSTMOptimizerWeights, metaOptimizer: MetaAdam? = nil, iteration: Int = 0,
+    share: Range<Int>? = nil
   ) {
     self.init(
       problemClass: problemClass, configuration: configuration, weights: .lstm(weights),
@@ -122,7 +123,8 @@ public final class MetaTrainer {
       let configuration = dnc.configuration
       var full = DNCUnrollState(
         base: state,
-        memory: memory ?? DNCMemoryState(configuration: configuration, batch: oracle.batch, dimension: oracle.dimension))
+        memory: memory
+          ?? DNCMemoryState(configuration: configuration, batch: oracle.batch, dimension: oracle.dimension))
       outcome = DNCUnroll<Float>.run(
         tape: tape, configuration: configuration, weights: dnc.values,
         objective: self.configuration.objective, steps: steps, state: &full, oracle: &oracle)
