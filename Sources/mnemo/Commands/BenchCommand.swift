@@ -1,4 +1,6 @@
 import ArgumentParser
+import Dashboard
+import Engine
 import Foundation
 import LinearAlgebra
 import MetaLearning
@@ -98,6 +100,16 @@ struct BenchCommand: ParsableCommand {
       printError("mnist-mlp: skipped (\(error))")
     }
 
+    // One dashboard frame at 200×60: a real race (the six baselines and an
+    // LSTM) with a real meta-training curve and memory view.
+    do {
+      let frame = try Self.frameRenderSeconds(repeats: repeats)
+      results.append(BenchResult(
+        name: "dashboard_frame_200x60_ms", label: "dashboard frame render, 200×60 (7 racers)", value: frame * 1e3,
+        unit: "ms"))
+      report(results[results.count - 1])
+    }
+
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     results.append(BenchResult(
@@ -130,4 +142,40 @@ struct BenchResult {
   var label: String
   var value: Double
   var unit: String
+}
+
+extension BenchCommand {
+  /// The median time to lay out and render one full dashboard frame into a
+  /// cell grid (everything but the copy to the terminal).
+  static func frameRenderSeconds(repeats: Int) throws -> Double {
+    let quadratics = try ProblemCatalog.make("quadratic")
+    let trainer = MetaTrainer(
+      problemClass: quadratics, configuration: MetaTrainingConfiguration(horizon: 100, unroll: 20, batch: 32),
+      weights: .lstm(LSTMOptimizerWeights(configuration: LSTMOptimizerConfiguration(), seed: 0)))
+    var status = TrainingStatus()
+    for _ in 0..<40 {
+      let report = trainer.step()
+      status.iterations.append(report.iteration)
+      status.metaLosses.append(report.metaLoss)
+    }
+    status.iteration = trainer.iteration
+    let racers = [OptimizerKind.sgd, .momentum, .nag, .rmsprop, .adam, .adagrad].map {
+      Racer(OptimizerConfiguration(kind: $0, learningRate: 0.01))
+    } + [trainer.racer()]
+    var run = RaceRun(problemClass: quadratics, racers: racers, configuration: RaceConfiguration(steps: 100, instances: 20))
+    let race = run.run()
+    let snapshot = Snapshot(
+      sequence: 1, problemName: quadratics.name, problemKey: quadratics.configurationKey,
+      problemChoices: ProblemCatalog.summaries.map { ProblemChoice(name: $0.name, summary: $0.summary) },
+      phase: .training, race: race, summaries: race.summaries(), training: status,
+      memory: MemoryView.afterRun(of: trainer.weights, on: quadratics, seed: 0, steps: 100))
+    let renderer = DashboardRenderer()
+    let state = DashboardState()
+    var cellsDrawn = 0  // consumed below, so the renders cannot be optimised away
+    let seconds = median(warmUp: 3, repeats: repeats) {
+      cellsDrawn &+= renderer.render(snapshot: snapshot, state: state, width: 200, height: 60).cells.count
+    }
+    precondition(cellsDrawn > 0, "no frame was rendered")
+    return seconds
+  }
 }
