@@ -66,15 +66,15 @@ extension Tape {
             let ni = memoryNorms[batch * n + i]
             let d = nk * ni + eps
             let m = (batch * n + i) * w
+            // Divisions hoisted out of the W-long loops.
+            let overD = sBar / d
             if let keysBar {
-              for j in 0..<w {
-                keysBar[row * w + j] += sBar * (memory[m + j] / d - s * ni * keys[row * w + j] / (d * nk))
-              }
+              let selfTerm = overD * s * ni / nk
+              for j in 0..<w { keysBar[row * w + j] += overD * memory[m + j] - selfTerm * keys[row * w + j] }
             }
             if let memoryBar {
-              for j in 0..<w {
-                memoryBar[m + j] += sBar * (keys[row * w + j] / d - s * nk * memory[m + j] / (d * ni))
-              }
+              let selfTerm = overD * s * nk / ni
+              for j in 0..<w { memoryBar[m + j] += overD * keys[row * w + j] - selfTerm * memory[m + j] }
             }
           }
           strengthsBar?[row] += betaBar
