@@ -55,7 +55,10 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "LSTM layers.") var layers: Int?
   @Option(help: "LSTM hidden units per layer.") var hidden: Int?
   @Option(help: "Gradient preprocessing: none, log-sign[:k], rnnprop[:b1:b2].") var preprocessing: String?
-  @Option(help: "Output scale of the LSTM's update.") var outputScale: Float?
+  @Option(help: "Output scale of the learned update.") var outputScale: Float?
+  @Option(help: "DNC memory slots N.") var memorySlots: Int?
+  @Option(help: "DNC word size W.") var wordSize: Int?
+  @Option(help: "DNC read heads R.") var readHeads: Int?
 
   @Option(help: "The run seed.")
   var seed: UInt64 = 0
@@ -86,6 +89,10 @@ struct TrainCommand: ParsableCommand {
       throw ValidationError("--architecture must be lstm or dnc, not '\(architecture)'.")
     }
     guard iterations >= 0 else { throw ValidationError("--iterations must be at least 0.") }
+    for (name, value) in [("--memory-slots", memorySlots), ("--word-size", wordSize), ("--read-heads", readHeads)] {
+      if let value, value < 1 { throw ValidationError("\(name) must be at least 1.") }
+      if value != nil, architecture != "dnc" { throw ValidationError("\(name) applies to --architecture dnc only.") }
+    }
     guard MetaObjective(rawValue: objective) != nil else {
       throw ValidationError(
         "unknown objective '\(objective)'; valid: \(MetaObjective.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -199,6 +206,9 @@ struct TrainCommand: ParsableCommand {
         // The DNC's controller takes --hidden, --preprocessing and --output-scale.
         var dnc = DNCOptimizerConfiguration.defaults(forProblem: problemClass.name)
         if let hidden { dnc.hiddenSize = hidden }
+        if let memorySlots { dnc.memorySlots = memorySlots }
+        if let wordSize { dnc.wordSize = wordSize }
+        if let readHeads { dnc.readHeads = readHeads }
         dnc.preprocessing = optimizer.preprocessing
         dnc.outputScale = optimizer.outputScale
         weights = .dnc(DNCOptimizerWeights(configuration: dnc, seed: seed))
