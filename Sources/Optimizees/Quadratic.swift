@@ -122,21 +122,12 @@ public struct QuadraticProblem: Problem {
     at theta: UnsafeBufferPointer<Float>, gradient: UnsafeMutableBufferPointer<Float>?
   ) -> Float {
     precondition(theta.count == dimension)
-    let (m, n) = (rows, dimension)
-    return matrix.withUnsafeBufferPointer { w in
+    return matrix.withUnsafeBufferPointer { a in
       target.withUnsafeBufferPointer { y in
         residual.withUnsafeMutableBufferPointer { r in
-          guard let wp = w.baseAddress, let tp = theta.baseAddress, let rp = r.baseAddress,
-            let yp = y.baseAddress
-          else { return 0 }
-          rp.update(from: yp, count: m)
-          BLAS.gemv(m: m, n: n, a: wp, x: tp, beta: -1, y: rp)
-          var loss: Float = 0
-          for i in 0..<m { loss += rp[i] * rp[i] }
-          if let g = gradient?.baseAddress {
-            BLAS.gemv(.transposed, m: m, n: n, alpha: 2, a: wp, x: rp, y: g)
-          }
-          return loss
+          LeastSquaresTerm.evaluate(
+            matrix: a, target: y, residual: r, rows: rows, columns: dimension, scale: 1, theta: theta,
+            gradient: gradient)
         }
       }
     }

@@ -243,21 +243,12 @@ public struct SparseCodingProblem: Problem {
     at theta: UnsafeBufferPointer<Float>, gradient: UnsafeMutableBufferPointer<Float>?
   ) -> Float {
     precondition(theta.count == dimension)
-    let (m, n) = (rows, dimension)
-    return dictionary.withUnsafeBufferPointer { d in
+    return dictionary.withUnsafeBufferPointer { a in
       signal.withUnsafeBufferPointer { y in
         residual.withUnsafeMutableBufferPointer { r in
-          guard let dp = d.baseAddress, let tp = theta.baseAddress, let rp = r.baseAddress,
-            let yp = y.baseAddress
-          else { return 0 }
-          rp.update(from: yp, count: m)
-          BLAS.gemv(m: m, n: n, a: dp, x: tp, beta: -1, y: rp)
-          var squares: Float = 0
-          for i in 0..<m { squares += rp[i] * rp[i] }
-          if let g = gradient?.baseAddress {
-            BLAS.gemv(.transposed, m: m, n: n, a: dp, x: rp, y: g)
-          }
-          return 0.5 * squares
+          LeastSquaresTerm.evaluate(
+            matrix: a, target: y, residual: r, rows: rows, columns: dimension, scale: 0.5, theta: theta,
+            gradient: gradient)
         }
       }
     }

@@ -236,14 +236,13 @@ struct TrainCommand: ParsableCommand {
   private func tunedBaselineRates(problemClass: any ProblemClass, steps: Int) throws -> [String: Float] {
     let composite = !problemClass.sample(seed: 0).regularizer.isNone
     let selection = try RacerSelection(list: nil, composite: composite)
-    var cache = TuningCache(url: TuningCache.defaultURL())
+    let cache = TuningCache(url: TuningCache.defaultURL())
     let missing = selection.configurations.contains { configuration in
       !configuration.isProximalGradient
         && cache.learningRate(problemKey: problemClass.configurationKey, steps: steps, kind: configuration.kind) == nil
     }
     let racers = try selection.racers(
       problemClass: problemClass, steps: steps, tune: missing, tuner: LearningRateTuner(seed: seed), quiet: quiet)
-    cache = TuningCache(url: TuningCache.defaultURL())
     var rates: [String: Float] = [:]
     for racer in racers { rates[racer.name] = racer.learningRate }
     return rates
