@@ -94,7 +94,7 @@ struct DashboardCommand: ParsableCommand {
       _ = engine.waitUntilStopped(timeout: 30)
       throw error
     }
-    printError("saving the session and stopping the engine…")
+    printError(demo ? "stopping the engine…" : "saving the session and stopping the engine…")
     if !engine.waitUntilStopped(timeout: 60) {
       printError("the engine did not stop within a minute; its last save stands.")
     }
