@@ -16,6 +16,23 @@ public protocol BatchLossOracle<Scalar> {
   mutating func evaluate(
     _ b: Int, theta: UnsafeBufferPointer<Scalar>, gradient: UnsafeMutableBufferPointer<Scalar>
   ) -> Double
+  /// The prox that ends every step on problem b, `prox_{τ_b Ω_b}`; nil when
+  /// problem b is smooth. τ_b is 1/L_b when the problem knows the Lipschitz
+  /// constant L_b of ∇s_b, `defaultStep` otherwise.
+  func proximal(_ b: Int, defaultStep: Double) -> ProximalMap?
+  /// Adds an element of ∂Ω_b(θ_b) to `gradient` (nothing for smooth
+  /// problems): with ∇s_b it makes the adjoint of f_b = s_b + Ω_b.
+  func addPenaltyGradient(
+    _ b: Int, theta: UnsafeBufferPointer<Scalar>, into gradient: UnsafeMutableBufferPointer<Scalar>)
+}
+
+extension BatchLossOracle {
+  /// Smooth problems: no prox.
+  public func proximal(_ b: Int, defaultStep: Double) -> ProximalMap? { nil }
+  /// Smooth problems: Ω = 0.
+  public func addPenaltyGradient(
+    _ b: Int, theta: UnsafeBufferPointer<Scalar>, into gradient: UnsafeMutableBufferPointer<Scalar>
+  ) {}
 }
 
 /// A batch of sampled problems, optionally each scaled by a random factor.
@@ -23,6 +40,11 @@ public protocol BatchLossOracle<Scalar> {
 /// Random scaling (Lv et al. 2017; Chen et al. 2020) multiplies problem b by
 /// `s_b = e^{U(−a, a)}`, so the learned optimizer meets gradients over many
 /// orders of magnitude and cannot overfit one scale.
+///
+/// On composite problems the scaled objective is `s_b·(s + Ω)`: its ∇s's
+/// Lipschitz constant is s_b·L and its penalty weight s_b·λ, so the prox
+/// threshold τλ = λ/L is the same at every scale; the unroll uses the
+/// unscaled L and λ, exactly what the race's prox does with step 1/L.
 public struct ProblemBatch: BatchLossOracle {
   public typealias Scalar = Float
   public var problems: [any Problem]
@@ -48,5 +70,17 @@ public struct ProblemBatch: BatchLossOracle {
       for i in 0..<gradient.count { gradient[i] *= scale }
     }
     return Double(scale) * (Double(smooth) + Double(penalty))
+  }
+
+  public func proximal(_ b: Int, defaultStep: Double) -> ProximalMap? {
+    let problem = problems[b]
+    let tau = problem.smoothLipschitz.map { 1 / Double($0) } ?? defaultStep
+    return ProximalMap(regularizer: problem.regularizer, step: tau)
+  }
+
+  public func addPenaltyGradient(
+    _ b: Int, theta: UnsafeBufferPointer<Float>, into gradient: UnsafeMutableBufferPointer<Float>
+  ) {
+    problems[b].regularizer.addGradient(of: theta, scaledBy: scales[b], into: gradient)
   }
 }

@@ -189,7 +189,8 @@ public enum DNCUnroll<Scalar: TensorScalar> {
       let delta = DNCCellGraph.step(
         tape: tape, phi: phi, configuration: configuration, batch: batch, dimension: n, features: x,
         state: &graph, stopUsageGradient: stopUsageGradient)
-      theta = tape.add(theta, delta)
+      theta = UnrollGraph.update(
+        tape: tape, theta: theta, delta: delta, oracle: oracle, defaultStep: Double(configuration.outputScale))
       lossNodes.append(
         UnrollGraph.losses(
           tape: tape, theta: theta, oracle: &oracle, losses: &state.base.losses,

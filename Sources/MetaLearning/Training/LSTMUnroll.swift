@@ -2,9 +2,11 @@ import Autodiff
 import Optimizers
 
 /// One truncated unroll of the LSTM optimizer on a tape: K steps of
-/// `θ_{t+1} = θ_t + scale·head(LSTM(features(∇f(θ_t))))` on a batch of
-/// problems, the meta-objective over the losses reached, and its gradient
-/// with respect to the optimizer's weights φ.
+/// `θ_{t+1} = prox_{τΩ}(θ_t + scale·head(LSTM(features(∇s(θ_t)))))` on a
+/// batch of problems (the prox is the identity on smooth problems; see
+/// ``UnrollGraph/update(tape:theta:delta:oracle:defaultStep:)``), the
+/// meta-objective over the losses reached, and its gradient with respect to
+/// the optimizer's weights φ.
 ///
 /// The optimizee's gradient enters as a constant (second derivatives
 /// dropped, as in Andrychowicz et al. 2016): each loss `f_b(θ_t)` is a tape
@@ -68,7 +70,9 @@ public enum LSTMUnroll<Scalar: TensorScalar> {
         input = next.hidden
       }
       let head = tape.add(tape.matmul(input, phi[3 * configuration.layers]), phi[3 * configuration.layers + 1])
-      theta = tape.add(theta, tape.scale(head, by: Scalar(configuration.outputScale)))
+      theta = UnrollGraph.update(
+        tape: tape, theta: theta, delta: tape.scale(head, by: Scalar(configuration.outputScale)), oracle: oracle,
+        defaultStep: Double(configuration.outputScale))
       lossNodes.append(
         UnrollGraph.losses(
           tape: tape, theta: theta, oracle: &oracle, losses: &state.losses, gradient: &state.gradient))

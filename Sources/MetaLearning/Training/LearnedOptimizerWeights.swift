@@ -1,3 +1,4 @@
+import Optimizees
 import Optimizers
 
 /// The weights of either learned architecture, so one trainer, one session
@@ -52,11 +53,20 @@ public enum LearnedOptimizerWeights: Sendable, Equatable {
     }
   }
 
-  /// A race-time optimizer for a problem of `dimension` coordinates.
-  public func optimizer(dimension: Int, name: String) -> any Optimizer {
+  /// A race-time optimizer for a problem of `dimension` coordinates whose
+  /// prox (on composite problems) takes `proximalStep` (nil: the output
+  /// scale).
+  public func optimizer(dimension: Int, name: String, proximalStep: Float? = nil) -> any Optimizer {
     switch self {
-    case .lstm(let w): LSTMOptimizer(weights: w, dimension: dimension, name: name)
-    case .dnc(let w): DNCOptimizer(weights: w, dimension: dimension, name: name)
+    case .lstm(let w): LSTMOptimizer(weights: w, dimension: dimension, name: name, proximalStep: proximalStep)
+    case .dnc(let w): DNCOptimizer(weights: w, dimension: dimension, name: name, proximalStep: proximalStep)
     }
+  }
+
+  /// A race-time optimizer for `problem`: its prox step is 1/L when the
+  /// problem knows L, as in the training unroll.
+  public func optimizer(for problem: any Problem, name: String) -> any Optimizer {
+    optimizer(
+      dimension: problem.dimension, name: name, proximalStep: problem.smoothLipschitz.map { 1 / $0 })
   }
 }

@@ -178,7 +178,7 @@ public final class MetaTrainer {
 
   /// A racer for either architecture's weights.
   public static func racer(weights: LearnedOptimizerWeights, name: String) -> Racer {
-    Racer(name: name) { problem in weights.optimizer(dimension: problem.dimension, name: name) }
+    Racer(name: name) { problem in weights.optimizer(for: problem, name: name) }
   }
 
   /// Mean loss of the learned optimizer after `steps` steps on `instances`

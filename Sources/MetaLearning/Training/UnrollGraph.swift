@@ -3,8 +3,9 @@ import Optimizers
 
 /// The pieces of an unrolled learned optimizer that do not depend on its
 /// architecture, shared by ``LSTMUnroll`` and ``DNCUnroll``: the features
-/// leaf (a constant computed from ∇f), the optimizee's loss as a custom node
-/// whose adjoint is ∇f (second derivatives dropped), and the meta-objective.
+/// leaf (a constant computed from ∇s), the update of θ (ending with the
+/// prox on composite problems), the optimizee's loss as a custom node whose
+/// adjoint is ∇f (second derivatives dropped), and the meta-objective.
 enum UnrollGraph<Scalar: TensorScalar> {
   /// The features of step `t` as a constant leaf: from `replay` when given,
   /// otherwise preprocessed from `gradient` (advancing `preprocessing`).
@@ -25,9 +26,35 @@ enum UnrollGraph<Scalar: TensorScalar> {
     }
   }
 
-  /// f_b(θ_b) for every problem of the batch (a B-vector node), writing the
-  /// losses and ∇f into `losses` and `gradient`; the backward adds ȳ_b·∇f_b
-  /// to θ's adjoint.
+  /// `θ_{t+1} = prox_{τ_b Ω_b}(θ_t + Δθ_t)` per problem b: the learned
+  /// update on the smooth part followed by the penalty's proximal operator,
+  /// so every iterate is feasible and exactly sparse, as at race time. On a
+  /// batch of smooth problems it is `θ_t + Δθ_t` and records nothing else.
+  ///
+  /// τ_b = 1/L_b when problem b knows L_b (the step proximal gradient methods
+  /// take: for ISTA, `prox_{Ω/L}(θ − ∇s/L)` is the minimiser of the quadratic
+  /// upper bound of s plus Ω), `defaultStep` (the output scale) otherwise.
+  static func update<Oracle: BatchLossOracle>(
+    tape: Tape<Scalar>, theta: Variable<Scalar>, delta: Variable<Scalar>, oracle: Oracle, defaultStep: Double
+  ) -> Variable<Scalar> where Oracle.Scalar == Scalar {
+    let moved = tape.add(theta, delta)
+    guard let first = oracle.proximal(0, defaultStep: defaultStep) else { return moved }
+    var thresholds = [Scalar](repeating: 0, count: oracle.batch)
+    for b in 0..<oracle.batch {
+      guard let map = b == 0 ? first : oracle.proximal(b, defaultStep: defaultStep), map.kind == first.kind else {
+        preconditionFailure("UnrollGraph.update: problem \(b) of the batch has another penalty than problem 0")
+      }
+      thresholds[b] = Scalar(map.threshold)
+    }
+    let t = tape.constant(Tensor(shape: .vector(oracle.batch), scalars: thresholds))
+    return tape.proximal(moved, kind: first.kind, thresholds: t)
+  }
+
+  /// f_b(θ_b) = s_b(θ_b) + Ω_b(θ_b) for every problem of the batch (a
+  /// B-vector node), writing the losses and ∇s into `losses` and `gradient`;
+  /// the backward adds ȳ_b·(∇s_b + g_b) to θ's adjoint, g_b ∈ ∂Ω_b(θ_b)
+  /// (``BatchLossOracle/addPenaltyGradient(_:theta:into:)``; zero on smooth
+  /// problems).
   static func losses<Oracle: BatchLossOracle>(
     tape: Tape<Scalar>, theta: Variable<Scalar>, oracle: inout Oracle, losses: inout [Double],
     gradient: inout [Scalar]
@@ -40,13 +67,15 @@ enum UnrollGraph<Scalar: TensorScalar> {
       let saved = context.saved
       for b in 0..<batch {
         let range = (b * n)..<((b + 1) * n)
-        let loss = oracle.evaluate(
-          b, theta: UnsafeBufferPointer(rebasing: values[range]),
-          gradient: UnsafeMutableBufferPointer(rebasing: saved[range]))
+        let theta = UnsafeBufferPointer(rebasing: values[range])
+        let slice = UnsafeMutableBufferPointer(rebasing: saved[range])
+        let loss = oracle.evaluate(b, theta: theta, gradient: slice)
         context.output[b] = Scalar(loss)
         losses[b] = loss
+        // The optimizer's next input is ∇s; the adjoint is ∇s + ∂Ω.
+        for i in range { gradient[i] = saved[i] }
+        oracle.addPenaltyGradient(b, theta: theta, into: slice)
       }
-      for i in 0..<rows { gradient[i] = saved[i] }
     } backward: { context in
       guard let adjoint = context.inputAdjoint(0) else { return }
       let outputAdjoint = context.outputAdjoint

@@ -83,7 +83,8 @@ public struct DNCOptimizer: Optimizer {
   }
 
   /// An optimizer for a problem of `dimension` coordinates, state at zero.
-  public init(weights: DNCOptimizerWeights, dimension: Int, name: String = "dnc") {
+  public init(weights: DNCOptimizerWeights, dimension: Int, name: String = "dnc", proximalStep: Float? = nil) {
+    self.proximalStep = proximalStep ?? weights.configuration.outputScale
     self.name = name
     self.weights = weights
     self.dimension = dimension
@@ -93,9 +94,8 @@ public struct DNCOptimizer: Optimizer {
     storage = [Float](repeating: 0, count: layout.count)
   }
 
-  /// The learned rule has no base rate: the prox of composite problems uses
-  /// the output scale as its step.
-  public var proximalStep: Float { weights.configuration.outputScale }
+  /// The prox step: 1/L when the problem knows L (as in training), else the output scale.
+  public let proximalStep: Float
 
   public mutating func step(parameters: inout [Float], gradient: [Float]) {
     let c = weights.configuration

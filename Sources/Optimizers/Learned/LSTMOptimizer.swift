@@ -23,9 +23,18 @@ public struct LSTMOptimizer: Optimizer {
   /// Where each tensor of φ starts in `weights.values` (layout order).
   private let offsets: [Int]
 
+  /// The step τ of the prox that follows each update on composite problems:
+  /// 1/L when the problem knows the Lipschitz constant L of ∇s (what the
+  /// training unroll uses, so race and training take the same steps), the
+  /// output scale otherwise (the learned rule has no base rate).
+  public let proximalStep: Float
+
   /// An optimizer for a problem of `dimension` coordinates, states at zero.
-  public init(weights: LSTMOptimizerWeights, dimension: Int, name: String = "lstm") {
+  /// `proximalStep` is 1/L for a problem that knows L; nil means the output
+  /// scale.
+  public init(weights: LSTMOptimizerWeights, dimension: Int, name: String = "lstm", proximalStep: Float? = nil) {
     self.name = name
+    self.proximalStep = proximalStep ?? weights.configuration.outputScale
     self.weights = weights
     self.dimension = dimension
     offsets = weights.slots.map(\.range.lowerBound)
@@ -40,10 +49,6 @@ public struct LSTMOptimizer: Optimizer {
       repeating: 0, count: LSTMCell.workspaceCount(batch: dimension, inputSize: widest, hiddenSize: h))
     head = [Float](repeating: 0, count: dimension)
   }
-
-  /// The learned rule has no base rate: the prox of composite problems uses
-  /// the output scale as its step.
-  public var proximalStep: Float { weights.configuration.outputScale }
 
   public mutating func step(parameters: inout [Float], gradient: [Float]) {
     let configuration = weights.configuration
