@@ -30,6 +30,12 @@ public protocol Optimizer: Sendable {
 
   /// The step τ handed to `prox_{τΩ}` after each update.
   var proximalStep: Float { get }
+
+  /// Hands the rule `f(θ_t)`, the objective at the current iterate, just
+  /// before the step from θ_t. Gradient rules ignore it; a guard
+  /// (``GuardedOptimizer``) watches it to notice a learned rule raising the
+  /// loss.
+  mutating func observe(loss: Float)
 }
 
 extension Optimizer {
@@ -38,4 +44,6 @@ extension Optimizer {
   public func gradientPoint(parameters: [Float], into point: inout [Float]) {
     point = parameters
   }
+
+  public mutating func observe(loss: Float) {}
 }
