@@ -49,6 +49,9 @@ struct RaceCommand: ParsableCommand {
   @Option(help: "Relative error e_t/e_0 at which a racer counts as converged (steps-to-tolerance column).")
   var tolerance: Double = 1e-3
 
+  @Flag(help: "With the table format: also print the mean over instances of (f − r)/r at the last step.")
+  var relativeErrors = false
+
   @Option(help: "Output format: table, csv or json.")
   var format: OutputFormat = .table
 
@@ -78,7 +81,13 @@ struct RaceCommand: ParsableCommand {
       problemClass: problemClass, steps: steps, tune: tune,
       tuner: LearningRateTuner(instances: tuneInstances, seed: seed), quiet: quiet,
       sessionRates: saved?.manifest.tunedLearningRates ?? [:])
-    if let saved {
+    if let saved, LISTASession.isLISTA(saved.manifest) {
+      do {
+        racers.append(try LISTASession.racer(for: problemClass, parameters: try LISTASession.parameters(of: saved)))
+      } catch let error as LISTAError {
+        throw ValidationError(error.description)
+      }
+    } else if let saved {
       let weights = try MetaTrainer.weights(of: saved)
       racers.append(MetaTrainer.racer(weights: weights, name: saved.manifest.optimizer["architecture"] ?? "learned"))
     }
@@ -89,7 +98,13 @@ struct RaceCommand: ParsableCommand {
     progress.finish()
     let report = RaceReport(result: result, tolerance: tolerance)
     switch format {
-    case .table: print(report.table(), terminator: "")
+    case .table:
+      print(report.table(), terminator: "")
+      if relativeErrors {
+        let table = RelativeErrorTable(
+          problemClass: problemClass, racers: racers, checkpoints: [steps], instances: instances, seed: seed)
+        print("mean relative error (f − r)/r over the instances:\n" + table.markdown, terminator: "")
+      }
     case .csv: print(report.csv(), terminator: "")
     case .json: print(report.json())
     }

@@ -49,8 +49,10 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Random problem scaling e^U(-a,a) (0: off).")
   var randomScaling: Float = 0
 
-  @Option(help: "Learned optimizer: lstm (coordinatewise LSTM) or dnc (shared-memory DNC).")
+  @Option(help: "Learned optimizer: lstm (coordinatewise LSTM), dnc (shared-memory DNC) or lista (sparse classes).")
   var architecture: String = "lstm"
+
+  @OptionGroup(title: "LISTA") var lista: LISTAOptions
 
   @Option(help: "LSTM layers.") var layers: Int?
   @Option(help: "LSTM hidden units per layer.") var hidden: Int?
@@ -85,8 +87,8 @@ struct TrainCommand: ParsableCommand {
     guard SessionStore.isValidName(session) else {
       throw ValidationError("'\(session)' is not a valid session name: use letters, digits, '-', '_' and '.'.")
     }
-    guard ["lstm", "dnc"].contains(architecture) else {
-      throw ValidationError("--architecture must be lstm or dnc, not '\(architecture)'.")
+    guard ["lstm", "dnc", "lista"].contains(architecture) else {
+      throw ValidationError("--architecture must be lstm, dnc or lista, not '\(architecture)'.")
     }
     guard iterations >= 0 else { throw ValidationError("--iterations must be at least 0.") }
     for (name, value) in [("--memory-slots", memorySlots), ("--word-size", wordSize), ("--read-heads", readHeads)] {
@@ -106,6 +108,7 @@ struct TrainCommand: ParsableCommand {
   }
 
   func run() throws {
+    if architecture == "lista" || resumesLISTA { return try runLISTA() }
     if distributed || MPIEnvironment(environment: ProcessInfo.processInfo.environment).isMultiRank {
       return try runDistributed()
     }

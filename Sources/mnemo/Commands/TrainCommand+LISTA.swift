@@ -1,0 +1,178 @@
+import ArgumentParser
+import Distributed
+import Foundation
+import MetaLearning
+import Optimizees
+import Optimizers
+
+/// The options of `mnemo train --architecture lista` that the LSTM and DNC
+/// do not share (docs/lista.md). `--iterations`, `--batch`, `--seed`,
+/// `--validate-every`, `--autosave-seconds`, `--sessions` and `--quiet`
+/// apply as for the other architectures.
+struct LISTAOptions: ParsableArguments {
+  @Option(help: "LISTA: learned layers K (beyond K the last layer repeats).")
+  var listaLayers: Int = 16
+
+  @Flag(help: "LISTA: also learn a momentum (extrapolation) weight per layer (LFISTA).")
+  var listaMomentum = false
+
+  @Option(help: "LISTA: unrolled steps T the objective sums over (default: K).")
+  var listaUnroll: Int?
+
+  @Option(help: "LISTA: objective, relative or log-relative (mean over steps of (f−r)/r, or of its log).")
+  var listaObjective: String = LISTAObjective.logRelative.rawValue
+
+  @Option(help: "LISTA: Adam's learning rate on the raw parameters.")
+  var listaLearningRate: Float = 0.01
+
+  @Option(help: "LISTA: training instances sampled once and cycled through.")
+  var listaPool: Int = 1024
+
+  func validate() throws {
+    guard listaLayers >= 1, listaLayers <= 10_000 else { throw ValidationError("--lista-layers must lie in 1…10000.") }
+    if let listaUnroll, listaUnroll < 1 { throw ValidationError("--lista-unroll must be at least 1.") }
+    guard LISTAObjective(rawValue: listaObjective) != nil else {
+      throw ValidationError(
+        "unknown LISTA objective '\(listaObjective)'; valid: "
+          + LISTAObjective.allCases.map(\.rawValue).joined(separator: ", ") + ".")
+    }
+    guard listaLearningRate > 0, listaLearningRate.isFinite else {
+      throw ValidationError("--lista-learning-rate must be a positive number.")
+    }
+    guard listaPool >= 1 else { throw ValidationError("--lista-pool must be at least 1.") }
+  }
+}
+
+extension TrainCommand {
+  /// Whether `--resume` names a saved LISTA session (which then resumes as
+  /// LISTA whatever --architecture says).
+  var resumesLISTA: Bool {
+    guard resume else { return false }
+    let store = SessionStore(directory: sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory())
+    return (try? store.manifest(session)).map(LISTASession.isLISTA) ?? false
+  }
+
+  /// Trains (or resumes) a LISTA session: the same progress, history,
+  /// autosave and Ctrl-C handling as the LSTM, then a race of 100 steps
+  /// against ISTA and FISTA (kept as the session's race.csv) and the mean
+  /// relative error at K, 100 and 1000 steps on 100 held-out instances.
+  func runLISTA() throws {
+    if distributed || MPIEnvironment(environment: ProcessInfo.processInfo.environment).isMultiRank {
+      throw ValidationError("--architecture lista trains on one process; run it without mpirun/--distributed.")
+    }
+    let store = SessionStore(directory: sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory())
+    var trainer: LISTATrainer
+    var manifest: SessionManifest
+    var history: CSVTable
+    let problemClass: any ProblemClass
+    if resume {
+      let saved = try store.load(session)
+      guard LISTASession.isLISTA(saved.manifest) else {
+        throw ValidationError(
+          "session '\(session)' holds a \(saved.manifest.optimizer["architecture"] ?? "?") optimizer; "
+            + "resume it without --architecture lista.")
+      }
+      manifest = saved.manifest
+      problemClass = try ProblemCatalog.make(
+        manifest.problem.name, options: manifest.problem.options, mnistDirectory: problemOptions.mnist)
+      trainer = try LISTASession.resume(saved, problemClass: problemClass)
+      history = saved.trainingHistory
+    } else {
+      if store.exists(session) {
+        throw ValidationError(
+          "session '\(session)' already exists in \(store.directory.path); use --resume to continue it or pick another name.")
+      }
+      problemClass = try problemOptions.makeClass()
+      guard problemClass is SparseCodingClass else {
+        throw ValidationError(LISTAError.unsupportedProblem(problemClass.name).description)
+      }
+      let configuration = LISTAConfiguration(layers: lista.listaLayers, momentum: lista.listaMomentum)
+      let training = LISTATrainingConfiguration(
+        batch: batch ?? 32, unroll: lista.listaUnroll ?? lista.listaLayers,
+        objective: LISTAObjective(rawValue: lista.listaObjective) ?? .logRelative,
+        learningRate: lista.listaLearningRate, pool: lista.listaPool, seed: seed)
+      if !quiet { printError("sampling \(training.pool) training and \(training.validation) validation instances…") }
+      do {
+        trainer = try LISTATrainer(problemClass: problemClass, configuration: configuration, training: training)
+      } catch {
+        throw ValidationError(error.description)
+      }
+      manifest = LISTASession.manifest(
+        name: session,
+        problem: ProblemRecord(
+          name: problemClass.name, options: try problemOptions.parsedOptions(),
+          configurationKey: problemClass.configurationKey),
+        configuration: configuration, training: training)
+      history = CSVTable(header: ["iteration", "meta_loss", "validation_loss", "seconds"])
+    }
+
+    let interrupted = InterruptFlag()
+    var progress = Progress(label: "train lista \(problemClass.name)", quiet: quiet)
+    let start = Date()
+    var lastSave = Date()
+    var smoothed = Double.nan
+    var raceHistory = (try? store.load(session))?.raceHistory ?? CSVTable(header: [])
+    func save() throws {
+      manifest = try store.save(
+        LISTASession.session(trainer: trainer, manifest: manifest, trainingHistory: history, raceHistory: raceHistory))
+    }
+    if !quiet {
+      let record = trainer.configuration.record.merging(trainer.training.record) { a, _ in a }
+      printError(
+        "session \(session) in \(store.directory.path): "
+          + record.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+          + ", objective \(trainer.training.objective.rawValue)")
+    }
+    if trainer.best == nil { trainer.validate() }
+    for done in 0..<iterations {
+      if interrupted.isSet { break }
+      let report = trainer.step()
+      if report.skipped {
+        if !quiet { printError("\niteration \(report.iteration): non-finite gradient, update skipped") }
+      } else {
+        smoothed = smoothed.isNaN ? report.loss : 0.95 * smoothed + 0.05 * report.loss
+      }
+      if report.iteration % validateEvery == 0 || done == iterations - 1 {
+        let validation = trainer.validate()
+        history.rows.append([
+          String(report.iteration), String(format: "%.6g", smoothed), String(format: "%.6g", validation),
+          String(format: "%.1f", Date().timeIntervalSince(start)),
+        ])
+      }
+      progress.update(done + 1, of: iterations, detail: "it \(report.iteration) loss \(String(format: "%.4g", smoothed))")
+      if Date().timeIntervalSince(lastSave) > autosaveSeconds {
+        try save()
+        lastSave = Date()
+      }
+    }
+    progress.finish()
+    let seconds = Date().timeIntervalSince(start)
+    let parameters = trainer.racingParameters
+    if !quiet {
+      printError(String(format: "trained %d iterations in %.1f s", trainer.iteration, seconds))
+      let layers = (0..<parameters.layers).map { parameters.layer($0) }
+      printError("layer  γ (step·L)  θ (threshold·L/λ)  β")
+      for (k, layer) in layers.enumerated() {
+        printError(String(format: "%5d  %10.4f  %17.4f  %.4f", k, layer.step, layer.threshold, layer.momentum))
+      }
+    }
+    let racers = [
+      Racer(OptimizerConfiguration(kind: .ista, learningRate: nil)),
+      Racer(OptimizerConfiguration(kind: .fista, learningRate: nil)),
+      LISTASession.racer(parameters: parameters),
+    ]
+    var run = RaceRun(
+      problemClass: problemClass, racers: racers,
+      configuration: RaceConfiguration(steps: 100, instances: 100, seed: seed))
+    raceHistory = run.run().csvTable
+    try save()
+    if !quiet {
+      let table = RelativeErrorTable(
+        problemClass: problemClass, racers: racers, checkpoints: [parameters.layers, 100, 1000], instances: 100,
+        seed: seed)
+      printError("mean (f − r)/r on 100 held-out instances (seed \(seed)):\n" + table.markdown)
+      let last = history.rows.last.map { "validation loss \($0[2]) at iteration \($0[0])" } ?? ""
+      printError("saved session \(session) at iteration \(trainer.iteration)\(interrupted.isSet ? " (interrupted)" : ""); \(last)")
+    }
+  }
+}

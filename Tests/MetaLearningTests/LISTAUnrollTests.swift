@@ -1,0 +1,83 @@
+import LinearAlgebra
+import Optimizees
+import Optimizers
+import Testing
+
+@testable import MetaLearning
+
+/// LISTA's hand-written backward pass against central finite differences of
+/// the whole T-step forward, in Double, and the racer against the training
+/// forward.
+@Suite struct LISTAUnrollTests {
+  struct Case: Sendable, CustomTestStringConvertible {
+    var penalty: SparseCodingClass.Penalty
+    var momentum: Bool
+    var objective: LISTAObjective
+    var testDescription: String { "\(penalty.rawValue) momentum=\(momentum) \(objective.rawValue)" }
+  }
+
+  static let cases: [Case] = [
+    Case(penalty: .l1, momentum: false, objective: .logRelative),
+    Case(penalty: .l1, momentum: false, objective: .relative),
+    Case(penalty: .l1, momentum: true, objective: .logRelative),
+    Case(penalty: .group, momentum: true, objective: .relative),
+    Case(penalty: .group, momentum: false, objective: .logRelative),
+    Case(penalty: .l0, momentum: true, objective: .logRelative),
+  ]
+
+  /// Raw parameters away from the ISTA initialisation, so that every map
+  /// (sigmoids, exponentials, the momentum-dependent step bound) has a
+  /// non-trivial derivative.
+  static func raw(_ configuration: LISTAConfiguration, seed: UInt64) -> [Double] {
+    var random = RandomSource(seed: seed, stream: 77)
+    return (0..<configuration.parameterCount).map { _ in Double(random.uniform(-0.6, 0.6)) }
+  }
+
+  /// K = 4 layers unrolled over T = 7 steps, so the repeated last layer (and
+  /// its tied threshold) is in the check too.
+  @Test(arguments: cases) func gradientMatchesFiniteDifferences(_ testCase: Case) throws {
+    let configuration = LISTAConfiguration(layers: 4, momentum: testCase.momentum)
+    let problem = SparseCodingClass(penalty: testCase.penalty).instance(seed: 11)
+    let instance = try #require(LISTAInstance(problem))
+    let raw = Self.raw(configuration, seed: 3)
+    let run = { (point: [Double], gradient: Bool) in
+      LISTAUnroll.run(
+        raw: point, configuration: configuration, instance: instance, steps: 7, objective: testCase.objective,
+        gradient: gradient)
+    }
+    let analytic = run(raw, true).gradient
+    let h = 1e-6
+    var worst = 0.0
+    for i in raw.indices {
+      var above = raw, below = raw
+      above[i] += h
+      below[i] -= h
+      let numeric = (run(above, false).loss - run(below, false).loss) / (2 * h)
+      let scale = max(abs(numeric), abs(analytic[i]), 1e-6)
+      worst = max(worst, abs(numeric - analytic[i]) / scale)
+    }
+    #expect(worst < 1e-5, "max relative error \(worst)")
+    // The check must not pass vacuously.
+    #expect(analytic.contains { abs($0) > 1e-4 })
+  }
+
+  /// The Float racer driven like a race reproduces the Double training
+  /// forward's relative error after T steps (the two share one definition).
+  @Test(arguments: [false, true]) func racerMatchesTrainingForward(_ momentum: Bool) throws {
+    let configuration = LISTAConfiguration(layers: 5, momentum: momentum)
+    let raw = Self.raw(configuration, seed: 9)
+    let parameters = LISTAParameters(configuration: configuration, values: raw.map { Float($0) })
+    let problem = SparseCodingClass(penalty: .l1).instance(seed: 5)
+    let instance = try #require(LISTAInstance(problem))
+    let racer = LISTASession.racer(parameters: parameters)
+    for steps in [3, 12] {
+      let expected = LISTAUnroll.run(
+        raw: parameters.values.map(Double.init), configuration: configuration, instance: instance, steps: steps,
+        objective: .relative, gradient: false
+      ).finalRelativeError
+      let measured = RelativeErrorTable.relativeErrors(
+        racer: racer, problem: problem, checkpoints: [steps], horizon: steps)[0]
+      #expect(abs(measured - expected) <= 1e-3 * expected + 1e-4, "steps \(steps): \(measured) vs \(expected)")
+    }
+  }
+}
