@@ -13,8 +13,8 @@ struct LISTAOptions: ParsableArguments {
   @Option(help: "LISTA: learned layers K (beyond K the last layer repeats).")
   var listaLayers: Int = 16
 
-  @Flag(help: "LISTA: also learn a momentum (extrapolation) weight per layer (LFISTA).")
-  var listaMomentum = false
+  @Flag(inversion: .prefixedNo, help: "LISTA: learn a momentum (extrapolation) weight per layer (LFISTA; default on).")
+  var listaMomentum = true
 
   @Option(help: "LISTA: unrolled steps T the objective sums over (default: K).")
   var listaUnroll: Int?
