@@ -124,6 +124,7 @@ extension TrainCommand {
           + ", objective \(trainer.training.objective.rawValue)")
     }
     if trainer.best == nil { trainer.validate() }
+    let firstIteration = trainer.iteration
     for done in 0..<iterations {
       if interrupted.isSet { break }
       let report = trainer.step()
@@ -149,7 +150,9 @@ extension TrainCommand {
     let seconds = Date().timeIntervalSince(start)
     let parameters = trainer.racingParameters
     if !quiet {
-      printError(String(format: "trained %d iterations in %.1f s", trainer.iteration, seconds))
+      printError(
+        String(format: "trained %d iterations in %.1f s (session at iteration %d)", trainer.iteration - firstIteration,
+          seconds, trainer.iteration))
       let layers = (0..<parameters.layers).map { parameters.layer($0) }
       printError("layer  γ (step·L)  θ (threshold·L/λ)  β")
       for (k, layer) in layers.enumerated() {
