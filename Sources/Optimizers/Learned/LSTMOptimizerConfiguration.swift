@@ -26,10 +26,21 @@ public struct LSTMOptimizerConfiguration: Sendable, Hashable, Codable {
   /// learning-to-learn code (`util.py`): raw gradients and scale 1 on
   /// quadratics; LogAndSign(k = 5) and scale 0.01 on MNIST. Classes the
   /// anchors do not cover get LogAndSign with a scale suited to their
-  /// gradients' size (composite problems: 0.1; logistic: 0.1; rosenbrock:
-  /// 0.01).
+  /// gradients' size (logistic: 0.1; rosenbrock: 0.01).
+  ///
+  /// The sparse classes end every step with a prox that zeroes small
+  /// coordinates, and start at θ₀ = 0: if the freshly initialised optimizer's
+  /// steps (about 0.01·scale) all fall below the threshold, θ stays at 0 and
+  /// the prox's zero Jacobian leaves no meta-gradient. Measured
+  /// (docs/proximal.md): `lasso` and `group-lasso` (thresholds λ/L ≈ 0.001 and
+  /// 0.002) learn with scale 0.3 but not with 0.1; `sparse-l0` (hard
+  /// threshold √(2λ/L) ≈ 0.04) learns with scale 10 but not with 3.
   public static func defaults(forProblem name: String) -> LSTMOptimizerConfiguration {
     switch name {
+    case "lasso", "group-lasso":
+      LSTMOptimizerConfiguration(preprocessing: .logAndSign(k: 5), outputScale: 0.3)
+    case "sparse-l0":
+      LSTMOptimizerConfiguration(preprocessing: .logAndSign(k: 5), outputScale: 10)
     case "quadratic":
       LSTMOptimizerConfiguration(preprocessing: .none, outputScale: 1)
     case "mnist-mlp":
