@@ -124,6 +124,7 @@ private struct RaceLane: Sendable {
       lossSum += loss
       logLossSum += mathLog(max(loss, 1e-30))
       errorSum += max(loss - optima[index], 0)
+      if takeStep { optimizers[index].observe(loss: Float(loss)) }
       guard takeStep else {
         gradientSum += Double(VectorMath.norm(gradient))
         continue

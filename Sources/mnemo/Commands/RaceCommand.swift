@@ -58,11 +58,30 @@ struct RaceCommand: ParsableCommand {
   @Flag(help: "No progress on standard error.")
   var quiet = false
 
+  @Option(
+    name: .customLong("guard"),
+    help: ArgumentHelp(
+      "Also race the session's optimizer with a loss guard that hands over to this rule (e.g. adam@0.0316) when its smoothed loss rises above its best by --guard-tolerance.",
+      valueName: "rule"))
+  var guardRule: String?
+
+  @Option(help: "With --guard: the relative rise of the smoothed loss that trips the guard.")
+  var guardTolerance: Float = 0.5
+
   func validate() throws {
     guard steps >= 1 else { throw ValidationError("--steps must be at least 1.") }
     guard instances >= 1 else { throw ValidationError("--instances must be at least 1.") }
     guard tuneInstances >= 1 else { throw ValidationError("--tune-instances must be at least 1.") }
     guard tolerance > 0, tolerance < 1 else { throw ValidationError("--tolerance must lie in (0, 1).") }
+    guard guardTolerance > 0, guardTolerance.isFinite else { throw ValidationError("--guard-tolerance must be positive.") }
+    if guardRule != nil, session == nil {
+      throw ValidationError("--guard guards a learned optimizer: name one with --session.")
+    }
+    if let guardRule {
+      do { _ = try OptimizerConfiguration.parse(guardRule) } catch {
+        throw ValidationError("--guard: \(error) (expected a rule such as adam@0.0316).")
+      }
+    }
   }
 
   func run() throws {
@@ -89,7 +108,11 @@ struct RaceCommand: ParsableCommand {
       }
     } else if let saved {
       let weights = try MetaTrainer.weights(of: saved)
-      racers.append(MetaTrainer.racer(weights: weights, name: saved.manifest.optimizer["architecture"] ?? "learned"))
+      let learned = MetaTrainer.racer(weights: weights, name: saved.manifest.optimizer["architecture"] ?? "learned")
+      racers.append(learned)
+      if let guardRule {
+        racers.append(learned.guarded(by: try OptimizerConfiguration.parse(guardRule), tolerance: guardTolerance))
+      }
     }
     let configuration = RaceConfiguration(steps: steps, instances: instances, seed: seed)
     var run = RaceRun(problemClass: problemClass, racers: racers, configuration: configuration)
