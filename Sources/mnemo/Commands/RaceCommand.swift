@@ -100,15 +100,18 @@ struct RaceCommand: ParsableCommand {
       problemClass: problemClass, steps: steps, tune: tune,
       tuner: LearningRateTuner(instances: tuneInstances, seed: seed), quiet: quiet,
       sessionRates: saved?.manifest.tunedLearningRates ?? [:])
-    if let saved, LISTASession.isLISTA(saved.manifest) {
-      do {
-        racers.append(try LISTASession.racer(for: problemClass, parameters: try LISTASession.parameters(of: saved)))
-      } catch let error as LISTAError {
-        throw ValidationError(error.description)
+    if let saved {
+      let learned: Racer
+      if LISTASession.isLISTA(saved.manifest) {
+        do {
+          learned = try LISTASession.racer(for: problemClass, parameters: try LISTASession.parameters(of: saved))
+        } catch let error as LISTAError {
+          throw ValidationError(error.description)
+        }
+      } else {
+        let weights = try MetaTrainer.weights(of: saved)
+        learned = MetaTrainer.racer(weights: weights, name: saved.manifest.optimizer["architecture"] ?? "learned")
       }
-    } else if let saved {
-      let weights = try MetaTrainer.weights(of: saved)
-      let learned = MetaTrainer.racer(weights: weights, name: saved.manifest.optimizer["architecture"] ?? "learned")
       racers.append(learned)
       if let guardRule {
         racers.append(learned.guarded(by: try OptimizerConfiguration.parse(guardRule), tolerance: guardTolerance))
