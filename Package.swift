@@ -42,6 +42,9 @@ let package = Package(
     // The background engine: meta-trains and races, publishes snapshots.
     .target(name: "Engine", dependencies: ["LinearAlgebra", "Optimizees", "Optimizers", "MetaLearning"]),
 
+    // The reproducible study report: tables (Markdown, CSV) and SVG plots.
+    .target(name: "Report", dependencies: ["LinearAlgebra", "Optimizees", "Optimizers", "MetaLearning"]),
+
     // Screen.
     .target(name: "Rendering"),
     .target(name: "TerminalUI", dependencies: ["CNcursesw", "Rendering"]),
@@ -54,7 +57,7 @@ let package = Package(
       name: "mnemo",
       dependencies: [
         "LinearAlgebra", "Optimizees", "Optimizers", "MetaLearning", "Engine", "Rendering", "TerminalUI",
-        "Dashboard", "Distributed",
+        "Dashboard", "Distributed", "Report",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -71,6 +74,8 @@ let package = Package(
     .testTarget(name: "EngineTests", dependencies: ["Engine", "MetaLearning", "Optimizees"]),
     .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Engine", "MetaLearning", "Rendering"]),
     .testTarget(name: "EndToEndTests", dependencies: []),
+    .testTarget(
+      name: "ReportTests", dependencies: ["Report", "MetaLearning", "Optimizers", "Optimizees", "LinearAlgebra"]),
   ],
   swiftLanguageModes: [.v6]
 )

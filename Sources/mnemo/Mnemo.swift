@@ -14,7 +14,7 @@ struct Mnemo: ParsableCommand {
       """,
     subcommands: [
       DashboardCommand.self, RaceCommand.self, TrainCommand.self, BenchCommand.self, ProblemsCommand.self,
-      SessionsCommand.self, WatchCommand.self,
+      SessionsCommand.self, WatchCommand.self, ReportCommand.self,
     ],
     defaultSubcommand: DashboardCommand.self)
 

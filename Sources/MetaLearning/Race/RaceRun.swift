@@ -18,6 +18,10 @@ public struct RaceRun: Sendable {
   public let problemKey: String
   /// The mean optimum r over the instances.
   public let meanOptimum: Double
+  /// The held-out instances as sampled (before any step), in index order:
+  /// what per-instance metrics of the final iterates (support recovery,
+  /// test-split loss) are measured against.
+  public let instances: [any Problem]
   private var lanes: [RaceLane]
   /// The index of the next point to record (0 … steps); the run is finished
   /// when it passes `steps`.
@@ -28,9 +32,13 @@ public struct RaceRun: Sendable {
   /// Instances come from the held-out ``LinearAlgebra/SeedStream/evaluation``
   /// stream unless another is named (the tuner uses `.tuning`, so learning
   /// rates are never chosen on the instances they are judged on).
+  ///
+  /// With `keepingFinalParameters`, every trace also keeps each instance's
+  /// last iterate θ_T (``RacerTrace/finalParameters``); the default path
+  /// copies nothing.
   public init(
     problemClass: any ProblemClass, racers: [Racer], configuration: RaceConfiguration,
-    instanceStream: SeedStream = .evaluation
+    instanceStream: SeedStream = .evaluation, keepingFinalParameters: Bool = false
   ) {
     self.configuration = configuration
     problemKey = problemClass.configurationKey
@@ -38,7 +46,12 @@ public struct RaceRun: Sendable {
       problemClass.sample(seed: instanceStream.seed(configuration.seed, index: index))
     }
     meanOptimum = problems.isEmpty ? 0 : problems.map { Double($0.optimum) }.reduce(0, +) / Double(problems.count)
-    lanes = racers.map { RaceLane(racer: $0, problems: problems, divergenceFactor: configuration.divergenceFactor) }
+    instances = problems
+    lanes = racers.map {
+      RaceLane(
+        racer: $0, problems: problems, divergenceFactor: configuration.divergenceFactor,
+        keepsFinalParameters: keepingFinalParameters)
+    }
   }
 
   /// Whether every point has been recorded.
@@ -98,8 +111,10 @@ private struct RaceLane: Sendable {
   var previous: [Float]
   let optima: [Double]
   let divergenceFactor: Double
+  /// Whether to copy θ_T of every instance into the trace at the last point.
+  let keepsFinalParameters: Bool
 
-  init(racer: Racer, problems: [any Problem], divergenceFactor: Double) {
+  init(racer: Racer, problems: [any Problem], divergenceFactor: Double, keepsFinalParameters: Bool) {
     trace = RacerTrace(name: racer.name, learningRate: racer.learningRate, stepLabel: racer.stepLabel)
     self.problems = problems
     optimizers = problems.map { racer.makeOptimizer($0) }
@@ -110,9 +125,13 @@ private struct RaceLane: Sendable {
     previous = gradient
     optima = problems.map { Double($0.optimum) }
     self.divergenceFactor = divergenceFactor
+    self.keepsFinalParameters = keepsFinalParameters
   }
 
   mutating func advance(takeStep: Bool) {
+    // The last point (no step follows) is where θ_T is kept; a diverged
+    // racer keeps the iterate it stopped at.
+    defer { if keepsFinalParameters, !takeStep { trace.finalParameters = parameters } }
     if trace.divergedAt != nil {
       appendNaN(includingUpdate: takeStep)
       return

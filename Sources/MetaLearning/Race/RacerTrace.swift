@@ -25,6 +25,10 @@ public struct RacerTrace: Sendable, Codable, Equatable {
   /// The step at which the racer's mean loss became NaN/∞ or exploded; nil
   /// while it runs normally.
   public var divergedAt: Int?
+  /// θ_T of every instance, in instance order, when the race was asked to
+  /// keep them (``RaceRun/init(problemClass:racers:configuration:instanceStream:keepingFinalParameters:)``);
+  /// nil otherwise. For a diverged racer, the iterate it stopped at.
+  public var finalParameters: [[Float]]?
 
   public init(name: String, learningRate: Float?, stepLabel: String? = nil) {
     self.name = name

@@ -1,0 +1,92 @@
+import Foundation
+import MetaLearning
+import Optimizees
+import Optimizers
+
+/// Trains a ``TrainingRecipe`` into a new session, the way `mnemo train`
+/// does for a fresh LSTM or DNC: the class's default optimizer and
+/// meta-training settings with the recipe's objective, horizon, unroll,
+/// batch and seed; validation every few iterations keeps the best weights
+/// (what races use); the session is saved at the end with its training
+/// history.
+public struct SessionTraining: Sendable {
+  public var recipe: TrainingRecipe
+
+  public init(recipe: TrainingRecipe) {
+    self.recipe = recipe
+  }
+
+  /// The trainer of a fresh session for the recipe.
+  public func makeTrainer(problemClass: any ProblemClass) throws -> MetaTrainer {
+    var training = MetaTrainingConfiguration.defaults(forProblem: problemClass.name)
+    training.horizon = recipe.horizon
+    training.unroll = recipe.unroll
+    if let batch = recipe.batch { training.batch = batch }
+    training.objective = recipe.objective
+    training.seed = recipe.seed
+    let weights: LearnedOptimizerWeights
+    switch recipe.architecture {
+    case "lstm":
+      weights = .lstm(
+        LSTMOptimizerWeights(
+          configuration: LSTMOptimizerConfiguration.defaults(forProblem: problemClass.name), seed: recipe.seed))
+    case "dnc":
+      weights = .dnc(
+        DNCOptimizerWeights(
+          configuration: DNCOptimizerConfiguration.defaults(forProblem: problemClass.name), seed: recipe.seed))
+    default:
+      throw SessionTrainingError.unsupportedArchitecture(recipe.architecture)
+    }
+    return MetaTrainer(problemClass: problemClass, configuration: training, weights: weights)
+  }
+
+  /// Trains, saves and returns the session; `progress` gets (done, total)
+  /// meta-iterations.
+  public func run(
+    problemClass: any ProblemClass, store: SessionStore, progress: (Int, Int) -> Void = { _, _ in }
+  ) throws -> Session {
+    let trainer = try makeTrainer(problemClass: problemClass)
+    var history = CSVTable(header: ["iteration", "meta_loss", "validation_loss", "seconds"])
+    let start = Date()
+    var smoothed = Double.nan
+    for done in 0..<recipe.iterations {
+      let report = trainer.step()
+      if !report.skipped {
+        smoothed = smoothed.isNaN ? report.metaLoss : 0.95 * smoothed + 0.05 * report.metaLoss
+      }
+      if report.iteration % recipe.validateEvery == 0 || done == recipe.iterations - 1 {
+        let validation = trainer.validate(instances: recipe.validationInstances)
+        history.rows.append([
+          String(report.iteration), String(format: "%.6g", smoothed), String(format: "%.6g", validation),
+          String(format: "%.1f", Date().timeIntervalSince(start)),
+        ])
+      }
+      progress(done + 1, recipe.iterations)
+    }
+    let manifest = SessionManifest(
+      name: recipe.session,
+      problem: ProblemRecord(
+        name: problemClass.name, options: recipe.problem.options, configurationKey: problemClass.configurationKey),
+      optimizer: trainer.weights.record, objective: recipe.objective.rawValue, training: trainer.configuration.record,
+      seed: recipe.seed, metaIteration: trainer.iteration,
+      display: ["trained-by": "mnemo report", "recipe": recipe.commandLine])
+    let session = Session(
+      manifest: manifest, weights: trainer.sessionTensors, trainingHistory: history,
+      raceHistory: CSVTable(header: []))
+    let saved = try store.save(session)
+    return Session(
+      manifest: saved, weights: session.weights, trainingHistory: history, raceHistory: session.raceHistory)
+  }
+}
+
+/// Why a recipe could not be trained.
+public enum SessionTrainingError: Error, CustomStringConvertible, Equatable {
+  case unsupportedArchitecture(String)
+
+  public var description: String {
+    switch self {
+    case .unsupportedArchitecture(let name):
+      "no trainer for architecture '\(name)': register one in ContenderRegistry.trainers, or train the session with its own command."
+    }
+  }
+}

@@ -1,0 +1,231 @@
+import MetaLearning
+import Optimizers
+
+/// The whole study as data: sections of experiments, the recipes of the
+/// learned optimizers they race, and the shared settings (seed, tuning,
+/// MNIST subset). ``full(seed:)`` is the study the README reports;
+/// ``quick(seed:)`` is the same study shrunk until it runs in seconds, which
+/// CI uses to exercise every code path and write every file.
+public struct Study: Sendable {
+  /// "full" or "quick".
+  public var name: String
+  /// The run seed of every race, tuning and recipe.
+  public var seed: UInt64
+  public var sections: [StudySection]
+  /// Recipes by session name.
+  public var recipes: [String: TrainingRecipe]
+  /// Instances per candidate learning rate when tuning.
+  public var tuningInstances: Int
+  /// The candidate learning rates.
+  public var tuningGrid: [Float]
+  /// When set, MNIST is cut to its first `train` and `test` examples.
+  public var mnistSubset: (train: Int, test: Int)?
+  /// Test-split examples each MNIST evaluation reads (nil: all).
+  public var testExamples: Int?
+
+  public init(
+    name: String, seed: UInt64, sections: [StudySection], recipes: [TrainingRecipe], tuningInstances: Int,
+    tuningGrid: [Float], mnistSubset: (train: Int, test: Int)? = nil, testExamples: Int? = nil
+  ) {
+    self.name = name
+    self.seed = seed
+    self.sections = sections
+    self.recipes = Dictionary(recipes.map { ($0.session, $0) }, uniquingKeysWith: { first, _ in first })
+    self.tuningInstances = tuningInstances
+    self.tuningGrid = tuningGrid
+    self.mnistSubset = mnistSubset
+    self.testExamples = testExamples
+  }
+
+  /// The section ids, in order.
+  public var sectionIDs: [String] { sections.map(\.id) }
+
+  /// Only the named sections (in study order); unknown names throw, listing
+  /// the valid ones.
+  public func selecting(_ ids: [String]) throws(ReportError) -> Study {
+    let unknown = ids.filter { !sectionIDs.contains($0) }
+    guard unknown.isEmpty else { throw .unknownSection(name: unknown[0], valid: sectionIDs) }
+    var copy = self
+    copy.sections = sections.filter { ids.contains($0.id) }
+    return copy
+  }
+
+  /// The full study of issue #6.
+  public static func full(seed: UInt64 = 0) -> Study {
+    build(name: "full", seed: seed, scale: .full)
+  }
+
+  /// The same study in miniature: a few instances, short horizons, a few
+  /// meta-iterations per learned optimizer, an MNIST subset.
+  public static func quick(seed: UInt64 = 0) -> Study {
+    build(name: "quick", seed: seed, scale: .quick)
+  }
+
+  /// The sizes that distinguish the full study from the quick one.
+  struct Scale {
+    var horizon: Int
+    var longHorizon: Int
+    /// The objective study's long MNIST race (the quick study keeps it short:
+    /// three LSTMs on 16k coordinates dominate its time).
+    var mnistLongHorizon: Int
+    var instances: Int
+    var mnistInstances: Int
+    var variantInstances: Int
+    var stabilitySteps: Int
+    var stabilityInstances: Int
+    var tuningInstances: Int
+    var grid: [Float]
+    /// Meta-iterations of each recipe by problem class (quick: a couple).
+    var iterations: (quadratic: Int, dnc: Int, sparse: Int, mnist: Int)
+    var trainingHorizon: Int
+    var unroll: Int
+    var batch: Int?
+    var validationInstances: Int
+    var mnistSubset: (train: Int, test: Int)?
+    var testExamples: Int?
+
+    static let full = Scale(
+      horizon: 100, longHorizon: 1000, mnistLongHorizon: 1000, instances: 100, mnistInstances: 50, variantInstances: 20,
+      stabilitySteps: 10_000, stabilityInstances: 3, tuningInstances: 20, grid: LearningRateGrid.halfDecades,
+      iterations: (4000, 2500, 2000, 1000), trainingHorizon: 100, unroll: 20, batch: nil, validationInstances: 20,
+      mnistSubset: nil, testExamples: nil)
+
+    static let quick = Scale(
+      horizon: 5, longHorizon: 50, mnistLongHorizon: 10, instances: 3, mnistInstances: 2, variantInstances: 1, stabilitySteps: 40,
+      stabilityInstances: 1, tuningInstances: 2, grid: [1e-3, 1e-2, 1e-1], iterations: (2, 2, 2, 1),
+      trainingHorizon: 5, unroll: 5, batch: 2, validationInstances: 2, mnistSubset: (512, 256), testExamples: 256)
+  }
+
+  static func build(name: String, seed: UInt64, scale: Scale) -> Study {
+    let gradientBaselines: [Contender] = [.baseline(.sgd), .baseline(.momentum), .baseline(.nag), .baseline(.rmsprop), .baseline(.adam)]
+    let h = scale.horizon, long = scale.longHorizon
+    var recipes: [TrainingRecipe] = []
+    func recipe(
+      _ session: String, _ problem: ProblemSpec, architecture: String = "lstm", objective: MetaObjective = .lossSum,
+      iterations: Int
+    ) {
+      recipes.append(
+        TrainingRecipe(
+          session: session, problem: problem, architecture: architecture, objective: objective,
+          iterations: iterations, seed: seed, horizon: scale.trainingHorizon, unroll: scale.unroll,
+          batch: problem.needsMNIST ? nil : scale.batch, validationInstances: scale.validationInstances,
+          validateEvery: max(1, min(100, iterations))))
+    }
+    func iterations(for problem: String) -> Int {
+      switch problem {
+      case "quadratic": scale.iterations.quadratic
+      case "mnist-mlp": scale.iterations.mnist
+      default: scale.iterations.sparse
+      }
+    }
+
+    // 1. Quadratics: the paper's task, LSTM and DNC against the tuned baselines.
+    let quadratic = ProblemSpec("quadratic")
+    recipe("quadratic", quadratic, iterations: scale.iterations.quadratic)
+    recipe("quadratic-dnc", quadratic, architecture: "dnc", iterations: scale.iterations.dnc)
+    let quadraticContenders: [Contender] = [.learned(session: "quadratic"), .learned(session: "quadratic-dnc")] + gradientBaselines
+    let quadraticMetrics: [Metric] = [.meanLoss, .geometricMeanLoss, .convergence]
+    let quadraticSection = StudySection(
+      id: "quadratic", title: "Quadratics",
+      summary: "f(θ) = ‖Wθ − y‖² with W (10×10) and y Gaussian. The learned optimizers (LSTM session `quadratic`, "
+        + "DNC session `quadratic-dnc`) against hand-designed ones tuned for the horizon, at the training "
+        + "horizon and ten times beyond it.",
+      experiments: [h, long].map { steps in
+        Experiment(
+          id: "quadratic-\(steps)", title: "quadratic, \(steps) steps", problem: quadratic, steps: steps,
+          instances: scale.instances, contenders: quadraticContenders, metrics: quadraticMetrics,
+          plot: steps == long ? "quadratic" : nil)
+      })
+
+    // 2. Sparse and group-sparse regression.
+    var sparseExperiments: [Experiment] = []
+    for name in ["lasso", "sparse-l0", "group-lasso"] {
+      let problem = ProblemSpec(name)
+      recipe(name, problem, iterations: scale.iterations.sparse)
+      var contenders: [Contender] = [.learned(session: name)]
+      if name == "lasso" {
+        recipe("lasso-lista", problem, architecture: "lista", iterations: scale.iterations.sparse)
+        contenders.append(.learned(session: "lasso-lista"))
+      }
+      contenders += [.baseline(.ista), .baseline(.fista), .baseline(.adam)]
+      for steps in [h, long] {
+        sparseExperiments.append(
+          Experiment(
+            id: "\(name)-\(steps)", title: "\(name), \(steps) steps", problem: problem, steps: steps,
+            instances: scale.instances, contenders: contenders,
+            metrics: [.meanLoss, .relativeError, .support, .nmse], plot: steps == long ? name : nil))
+      }
+    }
+    let sparseSection = StudySection(
+      id: "sparse", title: "Sparse and group-sparse regression",
+      summary: "Sparse coding ½‖y − DΓ‖² + λΩ(Γ) with D 25×50 (unit-norm columns) and a 10%-sparse true code Γ*: "
+        + "Ω = ℓ1 (`lasso`), ℓ0 (`sparse-l0`) and group ℓ1,2 (`group-lasso`). Every optimizer is followed by "
+        + "the proximal operator of Ω, so every iterate is feasible; ISTA and FISTA step 1/L.",
+      experiments: sparseExperiments)
+
+    // 3. MNIST: the paper's task, its generalisation tests, stability.
+    let mnist = ProblemSpec("mnist-mlp")
+    recipe("mnist-mlp", mnist, iterations: scale.iterations.mnist)
+    let mnistContenders: [Contender] =
+      [.learned(session: "mnist-mlp"), .baseline(.adam), .baseline(.rmsprop), .baseline(.nag), .baseline(.sgd)]
+    var mnistExperiments = [
+      Experiment(
+        id: "mnist-mlp-\(h)", title: "mnist-mlp (784→20→10 sigmoid), \(h) steps", problem: mnist, steps: h,
+        instances: scale.mnistInstances, contenders: mnistContenders, metrics: [.meanLoss, .testLoss],
+        plot: "mnist-mlp"),
+      Experiment(
+        id: "mnist-mlp-steps-\(2 * h)", title: "generalisation: \(2 * h) steps", problem: mnist, steps: 2 * h,
+        instances: scale.variantInstances, contenders: mnistContenders, metrics: [.meanLoss, .testLoss]),
+    ]
+    for (key, value) in [("hidden", "40"), ("layers", "2"), ("activation", "relu")] {
+      mnistExperiments.append(
+        Experiment(
+          id: "mnist-mlp-\(key)-\(value)", title: "generalisation: \(key)=\(value), \(h) steps",
+          problem: ProblemSpec("mnist-mlp", options: [key: value]), steps: h, instances: scale.variantInstances,
+          contenders: mnistContenders, metrics: [.meanLoss, .testLoss]))
+    }
+    mnistExperiments.append(
+      Experiment(
+        id: "mnist-mlp-stability", title: "stability: \(scale.stabilitySteps) steps (rates tuned for \(h))",
+        problem: mnist, steps: scale.stabilitySteps, instances: scale.stabilityInstances, tuningSteps: h,
+        contenders: mnistContenders, metrics: [.meanLoss, .testLoss], plot: "mnist-mlp-stability"))
+    let mnistSection = StudySection(
+      id: "mnist-mlp", title: "MNIST",
+      summary: "The L2L paper's task: an MLP 784→20→10 (sigmoid, softmax cross-entropy, minibatch 128) trained "
+        + "from N(0, 0.01²) weights. Final loss on the test split; the paper's generalisation variants "
+        + "(longer horizon, wider, deeper, ReLU) and a run far beyond the training horizon.",
+      experiments: mnistExperiments)
+
+    // 4. The objective study.
+    var objectiveExperiments: [Experiment] = []
+    for name in ["quadratic", "lasso", "mnist-mlp"] {
+      let problem = ProblemSpec(name)
+      var contenders: [Contender] = []
+      for objective in MetaObjective.allCases {
+        let session = "\(name)-\(objective.rawValue)"
+        recipe(session, problem, objective: objective, iterations: iterations(for: name))
+        contenders.append(.learned(session: session))
+      }
+      contenders.append(.baseline(.adam))
+      let instances = name == "mnist-mlp" ? scale.variantInstances : scale.instances
+      let longer = name == "mnist-mlp" ? scale.mnistLongHorizon : long
+      for steps in [h, longer] {
+        objectiveExperiments.append(
+          Experiment(
+            id: "objectives-\(name)-\(steps)", title: "meta-objectives on \(name), \(steps) steps", problem: problem,
+            steps: steps, instances: instances, tuningSteps: nil, contenders: contenders,
+            metrics: [.meanLoss, .geometricMeanLoss, .convergence], plot: steps == longer ? "objectives-\(name)" : nil))
+      }
+    }
+    let objectiveSection = StudySection(
+      id: "objectives", title: "Meta-objectives: loss-sum, log-loss, rate",
+      summary: "The same LSTM trained with each meta-objective (sessions `<class>-loss-sum`, `<class>-log-loss`, "
+        + "`<class>-rate`), raced at the training horizon and ten times beyond it, with tuned Adam for scale.",
+      experiments: objectiveExperiments)
+
+    return Study(
+      name: name, seed: seed, sections: [quadraticSection, sparseSection, mnistSection, objectiveSection],
+      recipes: recipes, tuningInstances: scale.tuningInstances, tuningGrid: scale.grid,
+      mnistSubset: scale.mnistSubset, testExamples: scale.testExamples)
+  }
+}

@@ -1,0 +1,55 @@
+import MetaLearning
+
+/// How a study's learned optimizer is trained when its session is missing:
+/// enough to reproduce it (`mnemo train --session S --problem P --architecture A
+/// --objective O --iterations N --seed S`).
+public struct TrainingRecipe: Sendable, Hashable {
+  /// The session name it creates.
+  public var session: String
+  public var problem: ProblemSpec
+  /// `lstm`, `dnc`, or any architecture a ``ContenderRegistry`` can train.
+  public var architecture: String
+  public var objective: MetaObjective
+  /// Meta-iterations.
+  public var iterations: Int
+  public var seed: UInt64
+  /// Episode horizon T and truncation K.
+  public var horizon: Int
+  public var unroll: Int
+  /// Problems per meta-batch (nil: the class's default).
+  public var batch: Int?
+  /// Validation instances per check (the best validated weights are what
+  /// the session races).
+  public var validationInstances: Int
+  /// Validate every this many meta-iterations (and at the end).
+  public var validateEvery: Int
+
+  public init(
+    session: String, problem: ProblemSpec, architecture: String = "lstm", objective: MetaObjective = .lossSum,
+    iterations: Int, seed: UInt64 = 0, horizon: Int = 100, unroll: Int = 20, batch: Int? = nil,
+    validationInstances: Int = 20, validateEvery: Int = 100
+  ) {
+    self.session = session
+    self.problem = problem
+    self.architecture = architecture
+    self.objective = objective
+    self.iterations = iterations
+    self.seed = seed
+    self.horizon = horizon
+    self.unroll = unroll
+    self.batch = batch
+    self.validationInstances = validationInstances
+    self.validateEvery = validateEvery
+  }
+
+  /// The equivalent `mnemo train` command line (for the report).
+  public var commandLine: String {
+    var parts = ["mnemo train --session \(session) --problem \(problem.name)"]
+    for (key, value) in problem.options.sorted(by: { $0.key < $1.key }) { parts.append("--option \(key)=\(value)") }
+    parts.append("--architecture \(architecture) --objective \(objective.rawValue) --iterations \(iterations)")
+    parts.append("--horizon \(horizon) --unroll \(unroll)")
+    if let batch { parts.append("--batch \(batch)") }
+    parts.append("--seed \(seed)")
+    return parts.joined(separator: " ")
+  }
+}
