@@ -42,8 +42,9 @@ public struct ContenderRegistry: Sendable {
     loaders[architecture] ?? fallbackLoader
   }
 
-  /// The LSTM and the DNC: loaded through ``MetaLearning/MetaTrainer/weights(of:)``
-  /// (the best validated weights) and trained by ``SessionTraining``.
+  /// The LSTM and the DNC — loaded through ``MetaLearning/MetaTrainer/weights(of:)``
+  /// (the best validated weights) and trained by ``SessionTraining`` — and
+  /// LISTA (``MetaLearning/LISTASession``, trained by ``LISTASessionTraining``).
   public static var standard: ContenderRegistry {
     let load: Loader = { session, name in
       MetaTrainer.racer(weights: try MetaTrainer.weights(of: session), name: name)
@@ -51,8 +52,15 @@ public struct ContenderRegistry: Sendable {
     let train: Trainer = { recipe, problemClass, store, progress in
       try SessionTraining(recipe: recipe).run(problemClass: problemClass, store: store, progress: progress)
     }
-    return ContenderRegistry(
+    var registry = ContenderRegistry(
       loaders: ["lstm": load, "dnc": load], trainers: ["lstm": train, "dnc": train], fallbackLoader: load)
+    registry.loaders[LISTAConfiguration.architecture] = { session, name in
+      LISTASession.racer(parameters: try LISTASession.parameters(of: session), name: name)
+    }
+    registry.trainers[LISTAConfiguration.architecture] = { recipe, problemClass, store, progress in
+      try LISTASessionTraining(recipe: recipe).run(problemClass: problemClass, store: store, progress: progress)
+    }
+    return registry
   }
 
   /// The architecture a session records (`lstm` when it records none, as

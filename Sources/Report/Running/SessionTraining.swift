@@ -22,7 +22,10 @@ public struct SessionTraining: Sendable {
     training.horizon = recipe.horizon
     training.unroll = recipe.unroll
     if let batch = recipe.batch { training.batch = batch }
-    training.objective = recipe.objective
+    guard let objective = MetaObjective(rawValue: recipe.objective) else {
+      throw SessionTrainingError.unknownObjective(recipe.objective)
+    }
+    training.objective = objective
     training.seed = recipe.seed
     let weights: LearnedOptimizerWeights
     switch recipe.architecture {
@@ -67,7 +70,7 @@ public struct SessionTraining: Sendable {
       name: recipe.session,
       problem: ProblemRecord(
         name: problemClass.name, options: recipe.problem.options, configurationKey: problemClass.configurationKey),
-      optimizer: trainer.weights.record, objective: recipe.objective.rawValue, training: trainer.configuration.record,
+      optimizer: trainer.weights.record, objective: recipe.objective, training: trainer.configuration.record,
       seed: recipe.seed, metaIteration: trainer.iteration,
       display: ["trained-by": "mnemo report", "recipe": recipe.commandLine])
     let session = Session(
@@ -82,11 +85,14 @@ public struct SessionTraining: Sendable {
 /// Why a recipe could not be trained.
 public enum SessionTrainingError: Error, CustomStringConvertible, Equatable {
   case unsupportedArchitecture(String)
+  case unknownObjective(String)
 
   public var description: String {
     switch self {
     case .unsupportedArchitecture(let name):
       "no trainer for architecture '\(name)': register one in ContenderRegistry.trainers, or train the session with its own command."
+    case .unknownObjective(let name):
+      "unknown meta-objective '\(name)'; valid: \(MetaObjective.allCases.map(\.rawValue).joined(separator: ", "))."
     }
   }
 }

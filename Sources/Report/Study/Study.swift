@@ -76,24 +76,28 @@ public struct Study: Sendable {
     var tuningInstances: Int
     var grid: [Float]
     /// Meta-iterations of each recipe by problem class (quick: a couple).
-    var iterations: (quadratic: Int, dnc: Int, sparse: Int, mnist: Int)
+    var iterations: (quadratic: Int, dnc: Int, sparse: Int, mnist: Int, lista: Int)
     var trainingHorizon: Int
     var unroll: Int
     var batch: Int?
     var validationInstances: Int
+    /// LISTA's unrolled steps T and validation instances.
+    var listaUnroll: Int
+    var listaValidation: Int
     var mnistSubset: (train: Int, test: Int)?
     var testExamples: Int?
 
     static let full = Scale(
       horizon: 100, longHorizon: 1000, mnistLongHorizon: 1000, instances: 100, mnistInstances: 50, variantInstances: 20,
       stabilitySteps: 10_000, stabilityInstances: 3, tuningInstances: 20, grid: LearningRateGrid.halfDecades,
-      iterations: (4000, 2500, 2000, 1000), trainingHorizon: 100, unroll: 20, batch: nil, validationInstances: 20,
-      mnistSubset: nil, testExamples: nil)
+      iterations: (4000, 2500, 2000, 1000, 3000), trainingHorizon: 100, unroll: 20, batch: nil, validationInstances: 20,
+      listaUnroll: 16, listaValidation: 64, mnistSubset: nil, testExamples: nil)
 
     static let quick = Scale(
       horizon: 5, longHorizon: 50, mnistLongHorizon: 10, instances: 3, mnistInstances: 2, variantInstances: 1, stabilitySteps: 40,
-      stabilityInstances: 1, tuningInstances: 2, grid: [1e-3, 1e-2, 1e-1], iterations: (2, 2, 2, 1),
-      trainingHorizon: 5, unroll: 5, batch: 2, validationInstances: 2, mnistSubset: (512, 256), testExamples: 256)
+      stabilityInstances: 1, tuningInstances: 2, grid: [1e-3, 1e-2, 1e-1], iterations: (2, 2, 2, 1, 2),
+      trainingHorizon: 5, unroll: 5, batch: 2, validationInstances: 2, listaUnroll: 5, listaValidation: 2,
+      mnistSubset: (512, 256), testExamples: 256)
   }
 
   static func build(name: String, seed: UInt64, scale: Scale) -> Study {
@@ -101,14 +105,14 @@ public struct Study: Sendable {
     let h = scale.horizon, long = scale.longHorizon
     var recipes: [TrainingRecipe] = []
     func recipe(
-      _ session: String, _ problem: ProblemSpec, architecture: String = "lstm", objective: MetaObjective = .lossSum,
-      iterations: Int
+      _ session: String, _ problem: ProblemSpec, architecture: String = "lstm", objective: String = "loss-sum",
+      iterations: Int, unroll: Int? = nil, batch: Int? = nil, validationInstances: Int? = nil
     ) {
       recipes.append(
         TrainingRecipe(
           session: session, problem: problem, architecture: architecture, objective: objective,
-          iterations: iterations, seed: seed, horizon: scale.trainingHorizon, unroll: scale.unroll,
-          batch: problem.needsMNIST ? nil : scale.batch, validationInstances: scale.validationInstances,
+          iterations: iterations, seed: seed, horizon: scale.trainingHorizon, unroll: unroll ?? scale.unroll,
+          batch: problem.needsMNIST ? batch : (scale.batch ?? batch), validationInstances: validationInstances ?? scale.validationInstances,
           validateEvery: max(1, min(100, iterations))))
     }
     func iterations(for problem: String) -> Int {
@@ -144,7 +148,12 @@ public struct Study: Sendable {
       recipe(name, problem, iterations: scale.iterations.sparse)
       var contenders: [Contender] = [.learned(session: name)]
       if name == "lasso" {
-        recipe("lasso-lista", problem, architecture: "lista", iterations: scale.iterations.sparse)
+        // LISTA as sessions/lasso-lista was trained: 16 layers with momentum,
+        // T = 16 unrolled steps, batches of 32, the log relative error.
+        recipe(
+          "lasso-lista", problem, architecture: "lista", objective: "log-relative",
+          iterations: scale.iterations.lista, unroll: scale.listaUnroll, batch: 32,
+          validationInstances: scale.listaValidation)
         contenders.append(.learned(session: "lasso-lista"))
       }
       contenders += [.baseline(.ista), .baseline(.fista), .baseline(.adam)]
@@ -203,7 +212,7 @@ public struct Study: Sendable {
       var contenders: [Contender] = []
       for objective in MetaObjective.allCases {
         let session = "\(name)-\(objective.rawValue)"
-        recipe(session, problem, objective: objective, iterations: iterations(for: name))
+        recipe(session, problem, objective: objective.rawValue, iterations: iterations(for: name))
         contenders.append(.learned(session: session))
       }
       contenders.append(.baseline(.adam))

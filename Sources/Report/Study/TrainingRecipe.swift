@@ -9,7 +9,10 @@ public struct TrainingRecipe: Sendable, Hashable {
   public var problem: ProblemSpec
   /// `lstm`, `dnc`, or any architecture a ``ContenderRegistry`` can train.
   public var architecture: String
-  public var objective: MetaObjective
+  /// The training objective's name: a ``MetaLearning/MetaObjective`` for
+  /// the LSTM and DNC (`loss-sum`, `log-loss`, `rate`), a
+  /// ``MetaLearning/LISTAObjective`` for LISTA (`log-relative`, `relative`).
+  public var objective: String
   /// Meta-iterations.
   public var iterations: Int
   public var seed: UInt64
@@ -25,7 +28,7 @@ public struct TrainingRecipe: Sendable, Hashable {
   public var validateEvery: Int
 
   public init(
-    session: String, problem: ProblemSpec, architecture: String = "lstm", objective: MetaObjective = .lossSum,
+    session: String, problem: ProblemSpec, architecture: String = "lstm", objective: String = MetaObjective.lossSum.rawValue,
     iterations: Int, seed: UInt64 = 0, horizon: Int = 100, unroll: Int = 20, batch: Int? = nil,
     validationInstances: Int = 20, validateEvery: Int = 100
   ) {
@@ -46,7 +49,7 @@ public struct TrainingRecipe: Sendable, Hashable {
   public var commandLine: String {
     var parts = ["mnemo train --session \(session) --problem \(problem.name)"]
     for (key, value) in problem.options.sorted(by: { $0.key < $1.key }) { parts.append("--option \(key)=\(value)") }
-    parts.append("--architecture \(architecture) --objective \(objective.rawValue) --iterations \(iterations)")
+    parts.append("--architecture \(architecture) --objective \(objective) --iterations \(iterations)")
     parts.append("--horizon \(horizon) --unroll \(unroll)")
     if let batch { parts.append("--batch \(batch)") }
     parts.append("--seed \(seed)")
