@@ -12,6 +12,19 @@ public enum DNCKernels {
   /// cosine's denominator, and the floor of usage before allocation.
   public static let epsilon = 1e-6
 
+  /// `p` as a `Float` pointer, for the generic kernels' `Float` fast paths
+  /// (called only when `S` is `Float`).
+  @inlinable @inline(__always)
+  static func float<S>(_ p: UnsafePointer<S>) -> UnsafePointer<Float> {
+    UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
+  }
+
+  /// `p` as a mutable `Float` pointer (see ``float(_:)``).
+  @inlinable @inline(__always)
+  static func float<S>(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Float> {
+    UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
+  }
+
   /// Content addressing C(M, k, β) = softmax_i(β · D(k, M_i)) with the
   /// cosine D(k, m) = k·m / (‖k‖_ε‖m‖_ε + ε) and ‖x‖_ε = √(Σx² + ε), so a
   /// zero memory row or key gives D = 0 (uniform weights), never NaN.
@@ -26,6 +39,13 @@ public enum DNCKernels {
     weights: UnsafeMutablePointer<S>, memoryNorms: UnsafeMutablePointer<S>,
     keyNorms: UnsafeMutablePointer<S>, similarity: UnsafeMutablePointer<S>
   ) {
+    if S.self == Float.self {
+      contentWeightsFloat(
+        batch: batch, slots: slots, width: width, keys: keyCount, memory: float(memory), keys: float(keys),
+        strengths: float(strengths), weights: float(weights), memoryNorms: float(memoryNorms),
+        keyNorms: float(keyNorms), similarity: float(similarity))
+      return
+    }
     let eps = S(epsilon)
     for b in 0..<batch {
       let m = memory + b * slots * width
@@ -187,6 +207,95 @@ public enum DNCKernels {
     }
   }
 
+  /// The backward pass of ``contentWeights``: adds the adjoints of the
+  /// memory, keys and strengths (each optional) from the weights c and their
+  /// adjoint c̄, using the norms and similarities the forward pass saved.
+  /// With z̄ = c ⊙ (c̄ − ⟨c̄, c⟩), s the cosine and D_i = n_k n_i + ε:
+  /// β̄ = Σ z̄_i s_i, s̄ = β z̄, k̄ = Σ_i s̄_i (M_i/D_i − s_i n_i k/(D_i n_k)),
+  /// M̄_i = s̄_i (k/D_i − s_i n_k M_i/(D_i n_i)).
+  @inlinable
+  public static func contentWeightsBackward<S: TensorScalar>(
+    batch: Int, slots n: Int, width w: Int, keys k: Int,
+    memory: UnsafePointer<S>, keys: UnsafePointer<S>, strengths: UnsafePointer<S>,
+    weights c: UnsafePointer<S>, weightsAdjoint cBar: UnsafePointer<S>,
+    memoryNorms: UnsafePointer<S>, keyNorms: UnsafePointer<S>, similarity: UnsafePointer<S>,
+    memoryAdjoint memoryBar: UnsafeMutablePointer<S>?, keysAdjoint keysBar: UnsafeMutablePointer<S>?,
+    strengthsAdjoint strengthsBar: UnsafeMutablePointer<S>?
+  ) {
+    if S.self == Float.self {
+      contentWeightsBackwardFloat(
+        batch: batch, slots: n, width: w, keys: k, memory: float(memory), keys: float(keys),
+        strengths: float(strengths), weights: float(c), weightsAdjoint: float(cBar),
+        memoryNorms: float(memoryNorms), keyNorms: float(keyNorms), similarity: float(similarity),
+        memoryAdjoint: memoryBar.map { float($0) }, keysAdjoint: keysBar.map { float($0) },
+        strengthsAdjoint: strengthsBar.map { float($0) })
+      return
+    }
+    let eps = S(epsilon)
+    for b in 0..<batch {
+      for head in 0..<k {
+        let row = b * k + head
+        var inner: S = 0
+        for i in 0..<n { inner += cBar[row * n + i] * c[row * n + i] }
+        let beta = strengths[row]
+        let nk = keyNorms[row]
+        var betaBar: S = 0
+        for i in 0..<n {
+          let zBar = c[row * n + i] * (cBar[row * n + i] - inner)
+          let s = similarity[row * n + i]
+          betaBar += zBar * s
+          let sBar = beta * zBar
+          let ni = memoryNorms[b * n + i]
+          let d = nk * ni + eps
+          let m = (b * n + i) * w
+          // Divisions hoisted out of the W-long loops.
+          let overD = sBar / d
+          if let keysBar {
+            let selfTerm = overD * s * ni / nk
+            for j in 0..<w { keysBar[row * w + j] += overD * memory[m + j] - selfTerm * keys[row * w + j] }
+          }
+          if let memoryBar {
+            let selfTerm = overD * s * nk / ni
+            for j in 0..<w { memoryBar[m + j] += overD * keys[row * w + j] - selfTerm * memory[m + j] }
+          }
+        }
+        strengthsBar?[row] += betaBar
+      }
+    }
+  }
+
+  /// The backward pass of ``mixReadModes``: π̄_m += ⟨ȳ, weighting_m⟩ and
+  /// weightinḡ_m += π_m ȳ per row (each adjoint optional).
+  @inlinable
+  public static func mixReadModesBackward<S: TensorScalar>(
+    rows: Int, slots n: Int, modes: UnsafePointer<S>, backward: UnsafePointer<S>,
+    forward: UnsafePointer<S>, content: UnsafePointer<S>, resultAdjoint yBar: UnsafePointer<S>,
+    modesAdjoint: UnsafeMutablePointer<S>?, backwardAdjoint: UnsafeMutablePointer<S>?,
+    forwardAdjoint: UnsafeMutablePointer<S>?, contentAdjoint: UnsafeMutablePointer<S>?
+  ) {
+    if S.self == Float.self {
+      mixReadModesBackwardFloat(
+        rows: rows, slots: n, modes: float(modes), backward: float(backward), forward: float(forward),
+        content: float(content), resultAdjoint: float(yBar), modesAdjoint: modesAdjoint.map { float($0) },
+        backwardAdjoint: backwardAdjoint.map { float($0) }, forwardAdjoint: forwardAdjoint.map { float($0) },
+        contentAdjoint: contentAdjoint.map { float($0) })
+      return
+    }
+    let weightings = [backward, forward, content]
+    let targets = [backwardAdjoint, forwardAdjoint, contentAdjoint]
+    for mode in 0..<3 {
+      let weighting = weightings[mode]
+      for r in 0..<rows {
+        var total: S = 0
+        for i in 0..<n { total += yBar[r * n + i] * weighting[r * n + i] }
+        modesAdjoint?[3 * r + mode] += total
+        if let target = targets[mode] {
+          for i in 0..<n { target[r * n + i] += modes[3 * r + mode] * yBar[r * n + i] }
+        }
+      }
+    }
+  }
+
   /// Read weights w^r = π_b·b + π_f·f + π_c·c, modes B×K×3 in the order
   /// [backward, forward, content] (DeepMind's), the three weightings B×K×N.
   @inlinable
@@ -194,6 +303,12 @@ public enum DNCKernels {
     rows: Int, slots: Int, modes: UnsafePointer<S>, backward: UnsafePointer<S>,
     forward: UnsafePointer<S>, content: UnsafePointer<S>, result: UnsafeMutablePointer<S>
   ) {
+    if S.self == Float.self {
+      mixReadModesFloat(
+        rows: rows, slots: slots, modes: float(modes), backward: float(backward), forward: float(forward),
+        content: float(content), result: float(result))
+      return
+    }
     for r in 0..<rows {
       let pb = modes[3 * r]
       let pf = modes[3 * r + 1]
@@ -212,6 +327,12 @@ public enum DNCKernels {
     batch: Int, m: Int, n: Int, k: Int, a: UnsafePointer<S>, transposeA: Bool,
     b: UnsafePointer<S>, transposeB: Bool, c: UnsafeMutablePointer<S>, accumulate: Bool = false
   ) {
+    if S.self == Float.self && m * n * k <= 32_768 {
+      batchedMatmulFloat(
+        batch: batch, m: m, n: n, k: k, a: float(a), transposeA: transposeA, b: float(b), transposeB: transposeB,
+        c: float(c), accumulate: accumulate)
+      return
+    }
     // Small products (the DNC's are ≤ 20×16×16 per optimizee) cost less as
     // plain loops than as one BLAS call each.
     if m * n * k <= 32_768 {

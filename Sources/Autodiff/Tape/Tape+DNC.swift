@@ -38,48 +38,14 @@ extension Tape {
         context.inputShape(0)[0], context.inputShape(0)[1], context.inputShape(0)[2],
         context.inputShape(1)[1]
       )
-      let eps = Scalar(DNCKernels.epsilon)
-      let memory = context.input(0)
-      let keys = context.input(1)
-      let strengths = context.input(2)
-      let c = context.output
-      let cBar = context.outputAdjoint
-      let memoryNorms = context.saved.baseAddress!
-      let keyNorms = memoryNorms + b * n
-      let similarity = keyNorms + b * k
-      let memoryBar = context.inputAdjoint(0)
-      let keysBar = context.inputAdjoint(1)
-      let strengthsBar = context.inputAdjoint(2)
-      for batch in 0..<b {
-        for head in 0..<k {
-          let row = batch * k + head
-          var inner: Scalar = 0
-          for i in 0..<n { inner += cBar[row * n + i] * c[row * n + i] }
-          let beta = strengths[row]
-          let nk = keyNorms[row]
-          var betaBar: Scalar = 0
-          for i in 0..<n {
-            let zBar = c[row * n + i] * (cBar[row * n + i] - inner)
-            let s = similarity[row * n + i]
-            betaBar += zBar * s
-            let sBar = beta * zBar
-            let ni = memoryNorms[batch * n + i]
-            let d = nk * ni + eps
-            let m = (batch * n + i) * w
-            // Divisions hoisted out of the W-long loops.
-            let overD = sBar / d
-            if let keysBar {
-              let selfTerm = overD * s * ni / nk
-              for j in 0..<w { keysBar[row * w + j] += overD * memory[m + j] - selfTerm * keys[row * w + j] }
-            }
-            if let memoryBar {
-              let selfTerm = overD * s * nk / ni
-              for j in 0..<w { memoryBar[m + j] += overD * keys[row * w + j] - selfTerm * memory[m + j] }
-            }
-          }
-          strengthsBar?[row] += betaBar
-        }
-      }
+      let saved = context.saved.baseAddress!
+      DNCKernels.contentWeightsBackward(
+        batch: b, slots: n, width: w, keys: k, memory: context.input(0).baseAddress!,
+        keys: context.input(1).baseAddress!, strengths: context.input(2).baseAddress!,
+        weights: context.output.baseAddress!, weightsAdjoint: context.outputAdjoint.baseAddress!,
+        memoryNorms: saved, keyNorms: saved + b * n, similarity: saved + b * n + b * k,
+        memoryAdjoint: context.inputAdjoint(0)?.baseAddress, keysAdjoint: context.inputAdjoint(1)?.baseAddress,
+        strengthsAdjoint: context.inputAdjoint(2)?.baseAddress)
     }
   }
 
@@ -334,6 +300,15 @@ extension Tape {
       let linkBar = context.inputAdjoint(0)
       let pBar = context.inputAdjoint(1)
       let wBar = context.inputAdjoint(2)
+      if Scalar.self == Float.self {
+        DNCKernels.linkBackwardFloat(
+          batch: b, slots: n, link: DNCKernels.float(link.baseAddress!), precedence: DNCKernels.float(p.baseAddress!),
+          weights: DNCKernels.float(w.baseAddress!), resultAdjoint: DNCKernels.float(g.baseAddress!),
+          linkAdjoint: linkBar.map { DNCKernels.float($0.baseAddress!) },
+          precedenceAdjoint: pBar.map { DNCKernels.float($0.baseAddress!) },
+          weightsAdjoint: wBar.map { DNCKernels.float($0.baseAddress!) })
+        return
+      }
       for batch in 0..<b {
         let base = batch * n * n
         for i in 0..<n {
@@ -371,21 +346,12 @@ extension Tape {
     } backward: { context in
       let rows = context.inputShape(1)[0] * context.inputShape(1)[1]
       let n = context.inputShape(1)[2]
-      let modes = context.input(0)
-      let yBar = context.outputAdjoint
-      let modesBar = context.inputAdjoint(0)
-      for mode in 0..<3 {
-        let weighting = context.input(1 + mode)
-        let target = context.inputAdjoint(1 + mode)
-        for r in 0..<rows {
-          var total: Scalar = 0
-          for i in 0..<n { total += yBar[r * n + i] * weighting[r * n + i] }
-          modesBar?[3 * r + mode] += total
-          if let target {
-            for i in 0..<n { target[r * n + i] += modes[3 * r + mode] * yBar[r * n + i] }
-          }
-        }
-      }
+      DNCKernels.mixReadModesBackward(
+        rows: rows, slots: n, modes: context.input(0).baseAddress!, backward: context.input(1).baseAddress!,
+        forward: context.input(2).baseAddress!, content: context.input(3).baseAddress!,
+        resultAdjoint: context.outputAdjoint.baseAddress!, modesAdjoint: context.inputAdjoint(0)?.baseAddress,
+        backwardAdjoint: context.inputAdjoint(1)?.baseAddress, forwardAdjoint: context.inputAdjoint(2)?.baseAddress,
+        contentAdjoint: context.inputAdjoint(3)?.baseAddress)
     }
   }
 

@@ -1,0 +1,88 @@
+import Autodiff
+import Testing
+
+/// One DNC operation built in either precision from the same Double leaves.
+struct DNCPrecisionCase: Sendable, CustomTestStringConvertible {
+  let name: String
+  let leaves: [Tensor<Double>]
+  let float: @Sendable (Tape<Float>, [Variable<Float>]) -> Variable<Float>
+  let double: @Sendable (Tape<Double>, [Variable<Double>]) -> Variable<Double>
+
+  var testDescription: String { name }
+
+  /// The output and every leaf's gradient of a random projection of it.
+  static func run<S: TensorScalar>(
+    _ leaves: [Tensor<Double>], _ build: (Tape<S>, [Variable<S>]) -> Variable<S>
+  ) -> [Tensor<S>] {
+    let tape = Tape<S>()
+    let v = leaves.map { tape.variable(Tensor(shape: $0.shape, scalars: $0.scalars.map { S($0) })) }
+    let y = build(tape, v)
+    tape.backward(from: Fixtures.project(tape, y))
+    return [tape.value(of: y)] + v.map { tape.gradient(of: $0) }
+  }
+}
+
+/// Sizes that exercise the eight-lane rows exactly (W = 8, N = 16, the
+/// quadratic configuration's) and with scalar tails (W = 5, N = 13).
+private func cases(slots n: Int, width w: Int) -> [DNCPrecisionCase] {
+  let (b, k) = (3, 5)
+  let memory: Tensor<Double> = Fixtures.tensor([b, n, w], seed: 41)
+  let keys: Tensor<Double> = Fixtures.tensor([b, k, w], seed: 42)
+  let strengths: Tensor<Double> = Fixtures.uniform(.matrix(b, k), seed: 43, 0.5, 4)
+  let reads: [Tensor<Double>] = (0..<3).map { Fixtures.uniform([b, k, n], seed: 44 + UInt64($0), 0, 1) }
+  let link: Tensor<Double> = Fixtures.uniform([b, n, n], seed: 47, 0, 0.3)
+  let modes: Tensor<Double> = Fixtures.uniform([b, k, 3], seed: 48, 0, 1)
+  let transposedMemory: Tensor<Double> = Fixtures.tensor([b, w, n], seed: 49)
+  let precedence: Tensor<Double> = Fixtures.uniform(.matrix(b, n), seed: 50, 0, 0.3)
+  let writeWeights: Tensor<Double> = Fixtures.uniform(.matrix(b, n), seed: 51, 0, 0.3)
+  let size = "N=\(n) W=\(w)"
+  return [
+    DNCPrecisionCase(
+      name: "content weights, \(size)", leaves: [memory, keys, strengths],
+      float: { t, v in t.dncContentWeights(memory: v[0], keys: v[1], strengths: v[2]) },
+      double: { t, v in t.dncContentWeights(memory: v[0], keys: v[1], strengths: v[2]) }),
+    DNCPrecisionCase(
+      name: "link, \(size)", leaves: [link, precedence, writeWeights],
+      float: { t, v in t.dncLink(link: v[0], precedence: v[1], weights: v[2]) },
+      double: { t, v in t.dncLink(link: v[0], precedence: v[1], weights: v[2]) }),
+    DNCPrecisionCase(
+      name: "read modes, \(size)", leaves: [modes] + reads,
+      float: { t, v in t.dncMixReadModes(modes: v[0], backward: v[1], forward: v[2], content: v[3]) },
+      double: { t, v in t.dncMixReadModes(modes: v[0], backward: v[1], forward: v[2], content: v[3]) }),
+    DNCPrecisionCase(
+      name: "w·Lᵀ, \(size)", leaves: [reads[0], link],
+      float: { t, v in t.dncBatchedMatmul(v[0], v[1], transposeB: true) },
+      double: { t, v in t.dncBatchedMatmul(v[0], v[1], transposeB: true) }),
+    DNCPrecisionCase(
+      name: "w·L, \(size)", leaves: [reads[1], link],
+      float: { t, v in t.dncBatchedMatmul(v[0], v[1]) },
+      double: { t, v in t.dncBatchedMatmul(v[0], v[1]) }),
+    DNCPrecisionCase(
+      name: "w·M, \(size)", leaves: [reads[2], memory],
+      float: { t, v in t.dncBatchedMatmul(v[0], v[1]) },
+      double: { t, v in t.dncBatchedMatmul(v[0], v[1]) }),
+    DNCPrecisionCase(
+      name: "rectangular w·Bᵀ, \(size)", leaves: [reads[2], transposedMemory],
+      float: { t, v in t.dncBatchedMatmul(v[0], v[1], transposeB: true) },
+      double: { t, v in t.dncBatchedMatmul(v[0], v[1], transposeB: true) }),
+  ]
+}
+
+private let precisionCases = cases(slots: 16, width: 8) + cases(slots: 13, width: 5)
+
+/// The `Float` fast paths of ``DNCKernels`` (explicit eight-lane vectors)
+/// against the generic loops in `Double`, which the finite-difference
+/// checks of `DNCOperationTests` validate: outputs and gradients agree to
+/// single-precision rounding, relative to each tensor's scale.
+@Suite("DNC Float kernels against the Double kernels")
+struct DNCFloatKernelTests {
+  @Test(arguments: precisionCases)
+  func floatAgreesWithDouble(_ operation: DNCPrecisionCase) {
+    let float = DNCPrecisionCase.run(operation.leaves, operation.float)
+    let double = DNCPrecisionCase.run(operation.leaves, operation.double)
+    for (index, (f, d)) in zip(float, double).enumerated() {
+      let error = Fixtures.normalizedDifference(f, d)
+      #expect(error < 1e-5, "\(operation.name), \(index == 0 ? "output" : "gradient of leaf \(index - 1)"): \(error)")
+    }
+  }
+}
