@@ -1,4 +1,5 @@
 import ArgumentParser
+import Autodiff
 import Dashboard
 import Engine
 import Foundation
@@ -24,8 +25,24 @@ struct BenchCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Directory holding the MNIST IDX files (for the MLP figure).", valueName: "dir"))
   var mnist: String?
 
+  @Flag(help: "Measure only the two meta-iterations (LSTM and DNC, one after the other) and their ratio.")
+  var metaIterationsOnly = false
+
+  @Flag(
+    help: """
+      Time the meta-iterations in process CPU time (all threads) instead of wall time: steadier when \
+      other work shares the machine.
+      """)
+  var cpuTime = false
+
+  @Option(help: "Threads for the tape's large elementwise kernels (default: online processors, at most 4).")
+  var kernelThreads: Int?
+
   func validate() throws {
     guard repeats >= 3 else { throw ValidationError("--repeats must be at least 3.") }
+    if let kernelThreads, kernelThreads < 1 {
+      throw ValidationError("--kernel-threads must be at least 1.")
+    }
   }
 
   func run() throws {
@@ -34,9 +51,11 @@ struct BenchCommand: ParsableCommand {
       let label = result.label.padding(toLength: 56, withPad: " ", startingAt: 0)
       printError("\(label) \(String(format: "%12.3f", result.value)) \(result.unit)")
     }
+    if let kernelThreads { KernelThreads.count = kernelThreads }
+    let metaClock: BenchClock = cpuTime ? .processCPU : .wall
     printError(
       "mnemo bench: medians of \(repeats) runs after a warm-up (OpenBLAS \(BLAS.kernelName) kernels, "
-        + "\(BLAS.threadCount) threads)")
+        + "\(BLAS.threadCount) threads, \(KernelThreads.count) kernel threads\(cpuTime ? ", meta-iterations in CPU time" : ""))")
 
     // One meta-iteration of the paper's quadratic configuration.
     let quadratic = try ProblemCatalog.make("quadratic")
@@ -44,7 +63,7 @@ struct BenchCommand: ParsableCommand {
       problemClass: quadratic,
       configuration: MetaTrainingConfiguration(horizon: 100, unroll: 20, batch: 128),
       weights: LSTMOptimizerWeights(configuration: LSTMOptimizerConfiguration(), seed: 0))
-    let metaIteration = Self.median(warmUp: 5, repeats: repeats) { trainer.step() }
+    let metaIteration = Self.median(warmUp: 5, repeats: repeats, clock: metaClock) { trainer.step() }
     results.append(BenchResult(
       name: "meta_iteration_quadratic_ms", label: "meta-iteration, quadratic (B=128, n=10, K=20, 2×20)",
       value: metaIteration * 1e3, unit: "ms"))
@@ -55,7 +74,7 @@ struct BenchCommand: ParsableCommand {
       problemClass: quadratic,
       configuration: MetaTrainingConfiguration(horizon: 100, unroll: 20, batch: 128),
       weights: .dnc(DNCOptimizerWeights(configuration: DNCOptimizerConfiguration(), seed: 0)))
-    let dncIteration = Self.median(warmUp: 5, repeats: repeats) { dncTrainer.step() }
+    let dncIteration = Self.median(warmUp: 5, repeats: repeats, clock: metaClock) { dncTrainer.step() }
     results.append(BenchResult(
       name: "meta_iteration_quadratic_dnc_ms",
       label: "meta-iteration, quadratic, DNC (N=16, W=8, R=2, H=20)", value: dncIteration * 1e3, unit: "ms"))
@@ -64,6 +83,11 @@ struct BenchCommand: ParsableCommand {
       name: "meta_iteration_dnc_over_lstm", label: "DNC / LSTM meta-iteration time",
       value: dncIteration / metaIteration, unit: "×"))
     report(results[results.count - 1])
+
+    if metaIterationsOnly {
+      Self.printJSON(results)
+      return
+    }
 
     for n in [10, 16_000] {
       var rng = RandomSource(seed: 1)
@@ -117,22 +141,45 @@ struct BenchCommand: ParsableCommand {
       unit: "MB"))
     report(results[results.count - 1])
 
+    Self.printJSON(results)
+  }
+
+  /// The figures as one JSON object on standard output.
+  static func printJSON(_ results: [BenchResult]) {
     let fields = results.map { "  \"\($0.name)\": \(String(format: "%.6g", $0.value))" }
     print("{\n" + fields.joined(separator: ",\n") + "\n}")
   }
 
-  /// The median wall time in seconds of `body` (averaged over `inner` calls
-  /// per timed run).
-  static func median(warmUp: Int, repeats: Int, inner: Int = 1, _ body: () -> Void) -> Double {
+  /// The median time in seconds of `body` (averaged over `inner` calls per
+  /// timed run), by the wall clock or the process's CPU time.
+  static func median(
+    warmUp: Int, repeats: Int, inner: Int = 1, clock: BenchClock = .wall, _ body: () -> Void
+  ) -> Double {
     for _ in 0..<warmUp { body() }
-    let clock = ContinuousClock()
     var samples: [Double] = []
     for _ in 0..<repeats {
-      let elapsed = clock.measure { for _ in 0..<inner { body() } }
-      samples.append(Double(elapsed.components.attoseconds) * 1e-18 + Double(elapsed.components.seconds))
+      let start = clock.now()
+      for _ in 0..<inner { body() }
+      samples.append(clock.now() - start)
     }
     samples.sort()
     return samples[samples.count / 2] / Double(inner)
+  }
+}
+
+/// What `mnemo bench` times with.
+enum BenchClock {
+  /// Monotonic wall time.
+  case wall
+  /// CPU time of every thread of the process (`CLOCK_PROCESS_CPUTIME_ID`):
+  /// time spent waiting for a busy machine's cores does not count.
+  case processCPU
+
+  /// The clock's reading in seconds.
+  func now() -> Double {
+    var time = timespec()
+    clock_gettime(self == .wall ? CLOCK_MONOTONIC : CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
   }
 }
 
