@@ -85,6 +85,11 @@ import Testing
     let ys = ticks.compactMap { Self.attribute($0, "y1").flatMap(Double.init) }
     let gaps = zip(ys, ys.dropFirst()).map { $0 - $1 }
     #expect(gaps.allSatisfy { abs($0 - gaps[0]) < 0.02 && $0 > 0 })
+    // Minor ticks: 2…9 × 10^k in each of the four decades, 2·10^k a
+    // fraction log10 2 of the way up its decade.
+    let minor = try Self.elements(document, class: "y-minor").compactMap { Self.attribute($0, "y1").flatMap(Double.init) }
+    #expect(minor.count == 4 * 8)
+    #expect(abs((ys[0] - minor[0]) / gaps[0] - log10(2)) < 1e-3)
     let path = try #require(try document.nodes(forXPath: "//*[@class='series']/*[local-name()='path']").first as? XMLElement)
     let d = try #require(Self.attribute(path, "d"))
     let numbers = d.split(whereSeparator: { $0 == " " || $0 == "M" || $0 == "L" }).compactMap { Double($0) }

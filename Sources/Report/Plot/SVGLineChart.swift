@@ -100,6 +100,18 @@ public struct SVGLineChart: Sendable, Equatable {
         "<text class=\"y-label\" x=\"\(f(m.left - 8))\" y=\"\(f(y + 4))\" text-anchor=\"end\">"
           + "10<tspan dy=\"-6\" font-size=\"9\">\(power)</tspan></text>")
     }
+    // Minor ticks at 2…9 × 10^k on the axis line when the decades are few
+    // enough for them to be told apart.
+    if axis.decades <= 6 {
+      for exponent in axis.lower..<axis.upper {
+        for multiple in 2...9 {
+          let y = py(Double(multiple) * pow(10, Double(exponent)))
+          out.append(
+            "<line class=\"y-minor\" x1=\"\(f(m.left - 4))\" y1=\"\(f(y))\" x2=\"\(f(m.left))\" y2=\"\(f(y))\" "
+              + "stroke=\"#333333\"/>")
+        }
+      }
+    }
     out.append("</g>")
 
     // The x axis: nice linear ticks.

@@ -66,10 +66,7 @@ struct ReportDocument {
     lines.append("")
     lines.append("| session | recipe | this run |")
     lines.append("| --- | --- | --- |")
-    let used = Set(study.sections.flatMap { $0.experiments.flatMap(\.contenders) }.compactMap { contender -> String? in
-      if case .learned(let session) = contender { return session }
-      return nil
-    })
+    let used = Set(study.sections.flatMap { $0.experiments.flatMap(\.contenders) }.compactMap(\.session))
     for recipe in study.recipes.values.sorted(by: { $0.session < $1.session }) where used.contains(recipe.session) {
       let state =
         trainedSessions.contains(recipe.session)

@@ -91,7 +91,7 @@ struct Execution {
       for (e, experiment) in section.experiments.enumerated() {
         guard case .success(let problemClass) = problemClass(experiment.problem) else { continue }
         for contender in experiment.contenders {
-          guard case .learned(let session) = contender, learned[session] == nil else { continue }
+          guard let session = contender.session, learned[session] == nil else { continue }
           if settings.sessions.exists(session) {
             learned[session] = .stored
           } else if !settings.allowTraining {
@@ -125,8 +125,7 @@ struct Execution {
              "tune \(experiment.problem.label) for \(steps) steps"))
         }
         let architectures: [String?] = experiment.contenders.map { contender in
-          if case .learned(let session) = contender { return study.recipes[session]?.architecture ?? "lstm" }
-          return nil
+          contender.session.map { study.recipes[$0]?.architecture ?? "lstm" }
         }
         let work = WorkEstimate.race(
           experiment.problem, steps: experiment.steps, instances: experiment.instances, architectures: architectures)
@@ -136,14 +135,12 @@ struct Execution {
     return tasks.map { (task: $0.0, work: $0.1, label: $0.2) }
   }
 
-  /// The baselines whose learning rate is tuned (ISTA and FISTA step 1/L).
+  /// The hand-designed rules whose learning rate is tuned — baselines and
+  /// guards' fallbacks, once each (ISTA and FISTA step 1/L).
   static func tunedKinds(_ experiment: Experiment) -> [OptimizerKind] {
-    experiment.contenders.compactMap { contender in
-      guard case .baseline(let kind) = contender,
-        !OptimizerConfiguration(kind: kind, learningRate: nil).isProximalGradient
-      else { return nil }
-      return kind
-    }
+    var kinds: [OptimizerKind] = []
+    for kind in experiment.contenders.compactMap(\.tunedKind) where !kinds.contains(kind) { kinds.append(kind) }
+    return kinds
   }
 
   // MARK: Execution
@@ -264,31 +261,39 @@ struct Execution {
     let tuningSteps = experiment.tuningSteps ?? experiment.steps
     var racers: [Racer] = []
     var entries: [ContenderEntry] = []
+    /// A hand-designed rule at its tuned rate (1/L for ISTA and FISTA),
+    /// and its step-size text.
+    func tuned(_ kind: OptimizerKind) -> (OptimizerConfiguration, String) {
+      var configuration = OptimizerConfiguration(kind: kind, learningRate: nil)
+      guard !configuration.isProximalGradient else { return (configuration, "1/L") }
+      let tuned = cache.learningRate(problemKey: problemClass.configurationKey, steps: tuningSteps, kind: kind)
+      let rate = tuned ?? configuration.defaultLearningRate
+      configuration.learningRate = rate
+      return (configuration, "\(rate)" + (tuned == nil ? " (default)" : ""))
+    }
     for contender in experiment.contenders {
       switch contender {
       case .baseline(let kind):
-        var configuration = OptimizerConfiguration(kind: kind, learningRate: nil)
-        var stepText = "1/L"
-        if !configuration.isProximalGradient {
-          let tuned = cache.learningRate(
-            problemKey: problemClass.configurationKey, steps: tuningSteps, kind: kind)
-          let rate = tuned ?? configuration.defaultLearningRate
-          configuration.learningRate = rate
-          stepText = "\(rate)" + (tuned == nil ? " (default)" : "")
-        }
+        let (configuration, stepText) = tuned(kind)
         entries.append(ContenderEntry(name: kind.rawValue, stepText: stepText, trace: racers.count))
         racers.append(Racer(configuration))
-      case .learned(let session):
+      case .learned(let session), .guarded(let session, _):
         switch learnedState(session) {
         case .ready(let racer, let description):
-          var named = racer
-          named.name = session
-          entries.append(ContenderEntry(name: session, stepText: "learned (\(description))", trace: racers.count))
-          racers.append(named)
+          var entrant = racer
+          var stepText = "learned (\(description))"
+          if case .guarded(_, let fallback) = contender {
+            let (configuration, fallbackText) = tuned(fallback)
+            entrant = racer.guarded(by: configuration)
+            stepText += ", guard → \(fallback.rawValue)@\(fallbackText)"
+          }
+          entrant.name = contender.name
+          entries.append(ContenderEntry(name: contender.name, stepText: stepText, trace: racers.count))
+          racers.append(entrant)
         case .unavailable(let reason):
-          entries.append(ContenderEntry(name: session, stepText: "learned", trace: nil, status: reason))
+          entries.append(ContenderEntry(name: contender.name, stepText: "learned", trace: nil, status: reason))
         case .stored, .toTrain:
-          entries.append(ContenderEntry(name: session, stepText: "learned", trace: nil, status: "not trained"))
+          entries.append(ContenderEntry(name: contender.name, stepText: "learned", trace: nil, status: "not trained"))
         }
       }
     }

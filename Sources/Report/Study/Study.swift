@@ -137,7 +137,10 @@ public struct Study: Sendable {
       experiments: [h, long].map { steps in
         Experiment(
           id: "quadratic-\(steps)", title: "quadratic, \(steps) steps", problem: quadratic, steps: steps,
-          instances: scale.instances, contenders: quadraticContenders, metrics: quadraticMetrics,
+          instances: scale.instances,
+          contenders: steps == long
+            ? quadraticContenders + [.guarded(session: "quadratic", fallback: .adam)] : quadraticContenders,
+          metrics: quadraticMetrics,
           plot: steps == long ? "quadratic" : nil)
       })
 
@@ -177,6 +180,10 @@ public struct Study: Sendable {
     recipe("mnist-mlp", mnist, iterations: scale.iterations.mnist)
     let mnistContenders: [Contender] =
       [.learned(session: "mnist-mlp"), .baseline(.adam), .baseline(.rmsprop), .baseline(.nag), .baseline(.sgd)]
+    // Far beyond the training horizon, the learned rule also races behind a
+    // loss guard that hands over to tuned Adam: with and without the guard.
+    let stabilityContenders: [Contender] =
+      [.learned(session: "mnist-mlp"), .guarded(session: "mnist-mlp", fallback: .adam)] + mnistContenders.dropFirst()
     var mnistExperiments = [
       Experiment(
         id: "mnist-mlp-\(h)", title: "mnist-mlp (784→20→10 sigmoid), \(h) steps", problem: mnist, steps: h,
@@ -197,7 +204,7 @@ public struct Study: Sendable {
       Experiment(
         id: "mnist-mlp-stability", title: "stability: \(scale.stabilitySteps) steps (rates tuned for \(h))",
         problem: mnist, steps: scale.stabilitySteps, instances: scale.stabilityInstances, tuningSteps: h,
-        contenders: mnistContenders, metrics: [.meanLoss, .testLoss], plot: "mnist-mlp-stability"))
+        contenders: stabilityContenders, metrics: [.meanLoss, .testLoss], plot: "mnist-mlp-stability"))
     let mnistSection = StudySection(
       id: "mnist-mlp", title: "MNIST",
       summary: "The L2L paper's task: an MLP 784→20→10 (sigmoid, softmax cross-entropy, minibatch 128) trained "
