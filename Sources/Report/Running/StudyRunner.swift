@@ -61,6 +61,8 @@ struct Execution {
   var notes: [String] = []
   var files: [String] = []
   var trainedSessions: [String] = []
+  /// The commit, date and machine, taken once when the run starts.
+  let provenance: Provenance
 
   init(study: Study, settings: ReportSettings, output: ReportOutput, meter: ProgressMeter) {
     self.study = study
@@ -72,6 +74,7 @@ struct Execution {
       needed: needsMNIST, directory: settings.mnistDirectory, subset: study.mnistSubset)
     cache = TuningCache(url: settings.tuningCache)
     sections = study.sections.map { SectionOutput(section: $0) }
+    provenance = Provenance.current(directory: settings.repositoryDirectory)
   }
 
   mutating func problemClass(_ spec: ProblemSpec) -> Result<any ProblemClass, ProblemFactory.FactoryError> {
@@ -160,8 +163,13 @@ struct Execution {
     for line in notes { meter.note(line) }
     let tasks = plan()
     meter.plan(totalWork: tasks.map(\.work).reduce(0, +), tasks: tasks.count)
-    var lastSection = -1
-    for planned in tasks {
+    // The index of each section's last race: the section is complete then.
+    var lastRace: [Int: Int] = [:]
+    for (index, planned) in tasks.enumerated() {
+      if case .race(let s, _) = planned.task { lastRace[s] = index }
+    }
+    try writeDocument()
+    for (index, planned) in tasks.enumerated() {
       meter.begin(planned.label, work: planned.work)
       switch planned.task {
       case .train(let recipe, let spec):
@@ -169,12 +177,10 @@ struct Execution {
       case .tune(let spec, let steps, let kinds):
         tune(spec, steps: steps, kinds: kinds)
       case .race(let s, let e):
-        if lastSection >= 0, s != lastSection {
-          sections[lastSection].isComplete = true
-          try writeDocument()
-        }
-        lastSection = s
         try race(section: s, experiment: e)
+        if lastRace[s] == index { sections[s].isComplete = true }
+        // report.md after every race: an interrupted run keeps its tables.
+        try writeDocument()
       }
       meter.end()
     }
@@ -269,7 +275,7 @@ struct Execution {
       let tuned = cache.learningRate(problemKey: problemClass.configurationKey, steps: tuningSteps, kind: kind)
       let rate = tuned ?? configuration.defaultLearningRate
       configuration.learningRate = rate
-      return (configuration, "\(rate)" + (tuned == nil ? " (default)" : ""))
+      return (configuration, Cell.number(Double(rate)) + (tuned == nil ? " (default)" : ""))
     }
     for contender in experiment.contenders {
       switch contender {
@@ -321,7 +327,6 @@ struct Execution {
   }
 
   func writeDocument() throws(ReportError) {
-    let provenance = Provenance.current(directory: settings.repositoryDirectory)
     let document = ReportDocument(
       study: study, settings: settings, provenance: provenance, sections: sections, trainedSessions: trainedSessions)
     try output.write(document.markdown, to: "report.md")

@@ -31,8 +31,11 @@ struct ReportCommand: ParsableCommand {
   @Flag(help: "Do not train missing sessions; mark them 'not trained'.")
   var noTrain = false
 
-  @Option(help: ArgumentHelp("The sessions folder (default: $MNEMO_SESSIONS, else ./sessions).", valueName: "dir"))
-  var sessionsDirectory: String?
+  @Option(
+    help: ArgumentHelp(
+      "The sessions folder (default: $MNEMO_SESSIONS, else ./sessions; --quick uses a temporary one).",
+      valueName: "dir"))
+  var sessions: String?
 
   @Option(help: ArgumentHelp("Directory holding the four MNIST IDX files (raw or .gz).", valueName: "dir"))
   var mnist: String?
@@ -76,7 +79,7 @@ struct ReportCommand: ParsableCommand {
       cache = folder.appendingPathComponent("tuned-learning-rates.json")
     } else {
       sessionStore = SessionStore(
-        directory: sessionsDirectory.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory())
+        directory: self.sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory())
       cache = TuningCache.defaultURL()
     }
     defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
