@@ -127,8 +127,11 @@ struct Execution {
             (.tune(experiment.problem, steps: steps, kinds: kinds), work,
              "tune \(experiment.problem.label) for \(steps) steps"))
         }
-        let architectures: [String?] = experiment.contenders.map { contender in
-          contender.session.map { study.recipes[$0]?.architecture ?? "lstm" }
+        // Contenders that will race: baselines, and sessions stored or to train.
+        let architectures: [String?] = experiment.contenders.compactMap { contender -> String?? in
+          guard let session = contender.session else { return .some(nil) }
+          if case .unavailable = learned[session] { return nil }
+          return .some(study.recipes[session]?.architecture ?? "lstm")
         }
         let work = WorkEstimate.race(
           experiment.problem, steps: experiment.steps, instances: experiment.instances, architectures: architectures)
