@@ -10,7 +10,10 @@ extension Tape {
   /// Content weights softmax_i(β_k · cos_ε(k, M_i)) of K keys per memory.
   ///
   /// memory B×N×W, keys B×K×W, strengths B×K (positive: pass them through
-  /// oneplus first) → B×K×N. Backward, with s the cosine, D_i = n_k n_i + ε and
+  /// oneplus first) → B×K×N. Keys and strengths may come in any shape with
+  /// those element counts (row-major, memory-major): a B·n×R·W slice of
+  /// per-coordinate keys is already B×nR×W, so no reshape (a copy on the
+  /// tape) is needed. Backward, with s the cosine, D_i = n_k n_i + ε and
   /// z̄ = c ⊙ (c̄ − ⟨c̄, c⟩): β̄ = Σ z̄_i s_i, s̄ = β z̄,
   /// k̄ = Σ_i s̄_i (M_i/D_i − s_i n_i k/(D_i n_k)),
   /// M̄_i = s̄_i (k/D_i − s_i n_k M_i/(D_i n_i)).
@@ -19,11 +22,11 @@ extension Tape {
     memory: Variable<Scalar>, keys: Variable<Scalar>, strengths: Variable<Scalar>
   ) -> Variable<Scalar> {
     precondition(
-      memory.shape.rank == 3 && keys.shape.rank == 3 && strengths.shape.rank == 2
-        && keys.shape[0] == memory.shape[0] && keys.shape[2] == memory.shape[2]
-        && strengths.shape[0] == keys.shape[0] && strengths.shape[1] == keys.shape[1],
+      memory.shape.rank == 3 && memory.shape[0] > 0 && strengths.shape.count % memory.shape[0] == 0
+        && keys.shape.count == strengths.shape.count * memory.shape[2],
       "Tape.dncContentWeights: memory \(memory.shape), keys \(keys.shape), strengths \(strengths.shape)")
-    let (b, n, w, k) = (memory.shape[0], memory.shape[1], memory.shape[2], keys.shape[1])
+    let (b, n, w) = (memory.shape[0], memory.shape[1], memory.shape[2])
+    let k = strengths.shape.count / b
     return custom(
       inputs: [memory, keys, strengths], shape: [b, k, n], savedCount: b * n + b * k + b * k * n
     ) { context in
@@ -34,10 +37,8 @@ extension Tape {
         weights: context.output.baseAddress!, memoryNorms: saved, keyNorms: saved + b * n,
         similarity: saved + b * n + b * k)
     } backward: { context in
-      let (b, n, w, k) = (
-        context.inputShape(0)[0], context.inputShape(0)[1], context.inputShape(0)[2],
-        context.inputShape(1)[1]
-      )
+      let (b, n, w) = (context.inputShape(0)[0], context.inputShape(0)[1], context.inputShape(0)[2])
+      let k = context.inputShape(2).count / b
       let saved = context.saved.baseAddress!
       DNCKernels.contentWeightsBackward(
         batch: b, slots: n, width: w, keys: k, memory: context.input(0).baseAddress!,
@@ -327,7 +328,8 @@ extension Tape {
   }
 
   /// Read weights from the modes (B×K×3, order [backward, forward, content],
-  /// already a softmax) and the three weightings (B×K×N).
+  /// already a softmax; any shape with B·K·3 elements, such as the
+  /// B·K×3 softmax itself) and the three weightings (B×K×N).
   @inlinable
   public func dncMixReadModes(
     modes: Variable<Scalar>, backward: Variable<Scalar>, forward: Variable<Scalar>,
@@ -335,7 +337,7 @@ extension Tape {
   ) -> Variable<Scalar> {
     precondition(
       backward.shape.rank == 3 && forward.shape == backward.shape && content.shape == backward.shape
-        && modes.shape == [backward.shape[0], backward.shape[1], 3],
+        && modes.shape.count == backward.shape[0] * backward.shape[1] * 3,
       "Tape.dncMixReadModes: modes \(modes.shape), weightings \(backward.shape)")
     let rows = backward.shape[0] * backward.shape[1]
     let n = backward.shape[2]
@@ -358,9 +360,13 @@ extension Tape {
   /// op(A_b)·op(B_b) for each b of two batches of matrices (rank 3): the
   /// directional reads f = w Lᵀ, b = w L and the read words r = w M.
   /// Backward as for ``matmul``, one GEMM per batch element and operand.
+  ///
+  /// `shape` (default batch×m×n) may name any shape of batch·m·n elements
+  /// for the row-major result, e.g. the read words as B·n×R·W rows, which
+  /// saves a reshape (a copy on the tape).
   @inlinable
   public func dncBatchedMatmul(
-    _ a: Variable<Scalar>, _ b: Variable<Scalar>, transposeB: Bool = false
+    _ a: Variable<Scalar>, _ b: Variable<Scalar>, transposeB: Bool = false, shape: Shape? = nil
   ) -> Variable<Scalar> {
     precondition(
       a.shape.rank == 3 && b.shape.rank == 3 && a.shape[0] == b.shape[0]
@@ -368,7 +374,11 @@ extension Tape {
       "Tape.dncBatchedMatmul: \(a.shape) · \(b.shape)\(transposeB ? "ᵀ" : "")")
     let (batch, m, k) = (a.shape[0], a.shape[1], a.shape[2])
     let n = transposeB ? b.shape[1] : b.shape[2]
-    let y = custom(inputs: [a, b], shape: [batch, m, n], savedCount: 1) { c in
+    let outputShape = shape ?? [batch, m, n]
+    precondition(
+      outputShape.count == batch * m * n,
+      "Tape.dncBatchedMatmul: result shape \(outputShape) for a \(batch)×\(m)×\(n) product")
+    let y = custom(inputs: [a, b], shape: outputShape, savedCount: 1) { c in
       // The flag travels in `saved` (a square B cannot tell it by shape).
       c.saved[0] = transposeB ? 1 : 0
       DNCKernels.batchedMatmul(

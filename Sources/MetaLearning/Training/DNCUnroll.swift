@@ -61,7 +61,6 @@ enum DNCCellGraph<Scalar: TensorScalar> {
   ) -> Variable<Scalar> {
     let (h, n, w, r) = (c.hiddenSize, c.memorySlots, c.wordSize, c.readHeads)
     let rows = batch * dimension
-    let heads = dimension * r
     let one = t.constant(Scalar(1))
     func oneplus(_ x: Variable<Scalar>) -> Variable<Scalar> { t.add(t.softplus(x), one) }
     func columns(_ x: Variable<Scalar>, _ lower: Int, _ count: Int) -> Variable<Scalar> {
@@ -76,15 +75,17 @@ enum DNCCellGraph<Scalar: TensorScalar> {
 
     // Per-coordinate read interface.
     let readInterface = t.add(t.matmul(controller.hidden, phi[3]), phi[4])
-    let readKeys = t.reshape(columns(readInterface, 0, r * w), to: [batch, heads, w])
-    let readStrengths = t.reshape(oneplus(columns(readInterface, r * w, r)), to: .matrix(batch, heads))
+    // Rows × R·W keys, rows × R strengths and rows·R × 3 modes are already
+    // laid out B × n·R × … (the DNC operations take them without a reshape).
+    let readKeys = columns(readInterface, 0, r * w)
+    let readStrengths = oneplus(columns(readInterface, r * w, r))
     let modeLogits = t.reshape(columns(readInterface, r * w + r, 3 * r), to: .matrix(rows * r, 3))
-    let modes = t.reshape(t.softmax(modeLogits), to: [batch, heads, 3])
+    let modes = t.softmax(modeLogits)
 
     // Pooled write interface.
     let pooled = t.mean(t.reshape(controller.hidden, to: [batch, dimension, h]), axis: 1)
     let writeInterface = t.add(t.matmul(pooled, phi[5]), phi[6])
-    let writeKey = t.reshape(columns(writeInterface, 0, w), to: [batch, 1, w])
+    let writeKey = columns(writeInterface, 0, w)
     let writeStrength = oneplus(columns(writeInterface, w, 1))
     let erase = t.sigmoid(columns(writeInterface, w + 1, w))
     let writeVector = columns(writeInterface, 2 * w + 1, w)
@@ -113,7 +114,7 @@ enum DNCCellGraph<Scalar: TensorScalar> {
     let backward = t.dncBatchedMatmul(s.readWeights, s.link)
     let content = t.dncContentWeights(memory: s.memory, keys: readKeys, strengths: readStrengths)
     s.readWeights = t.dncMixReadModes(modes: modes, backward: backward, forward: forward, content: content)
-    s.readWords = t.reshape(t.dncBatchedMatmul(s.readWeights, s.memory), to: .matrix(rows, r * w))
+    s.readWords = t.dncBatchedMatmul(s.readWeights, s.memory, shape: .matrix(rows, r * w))
 
     let head = t.add(t.matmul(t.concatenate([controller.hidden, s.readWords]), phi[7]), phi[8])
     return t.scale(head, by: Scalar(c.outputScale))
