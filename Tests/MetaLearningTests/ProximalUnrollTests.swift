@@ -144,6 +144,44 @@ struct DoubleComposite: BatchLossOracle {
     #expect(base.gradient.contains { $0 != 0 })
   }
 
+  /// The same check for the DNC optimizer, whose unroll ends its steps with
+  /// the same prox (usage stop-gradient lifted, as in ``DNCUnrollTests``).
+  @Test(arguments: penalties)
+  func dncUnrollGradientMatchesFiniteDifferences(penalty: Regularizer) {
+    let configuration = DNCOptimizerConfiguration(
+      hiddenSize: 4, memorySlots: 3, wordSize: 2, readHeads: 1, preprocessing: .logAndSign(k: 5), outputScale: 0.3)
+    var weights = DNCOptimizerWeights(configuration: configuration, seed: 3).values.map(Double.init)
+    var rng = RandomSource(seed: 9)
+    for i in DNCOptimizerWeights.tensorLayout(configuration)[7].range { weights[i] = Double(rng.gaussian()) * 0.5 }
+    var oracle = DoubleComposite(batch: 2, dimension: 6, rows: 4, regularizer: penalty, seed: 1)
+    let theta = (0..<12).map { _ in Double(rng.gaussian()) * 0.5 }
+    let initial = DNCUnrollState(initialTheta: theta, configuration: configuration, oracle: &oracle)
+    let tape = Tape<Double>()
+    var state = initial
+    let base = DNCUnroll<Double>.run(
+      tape: tape, configuration: configuration, weights: weights, objective: .lossSum, steps: 3,
+      state: &state, oracle: &oracle, recordFeatures: true, stopUsageGradient: false)
+    #expect(state.base.theta.contains(0) && state.base.theta.contains { $0 != 0 }, "θ = \(state.base.theta)")
+    var worst = 0.0
+    for i in weights.indices {
+      var plus = weights, minus = weights
+      let h = 1e-6
+      plus[i] += h
+      minus[i] -= h
+      func metaLoss(_ w: [Double]) -> Double {
+        var s = initial
+        return DNCUnroll<Double>.run(
+          tape: tape, configuration: configuration, weights: w, objective: .lossSum, steps: 3,
+          state: &s, oracle: &oracle, replayFeatures: base.features, stopUsageGradient: false
+        ).metaLoss
+      }
+      let numeric = (metaLoss(plus) - metaLoss(minus)) / (2 * h)
+      let error = abs(numeric - base.gradient[i]) / max(1e-4, abs(numeric) + abs(base.gradient[i]))
+      worst = max(worst, error)
+    }
+    #expect(worst < 1e-4, "worst relative error \(worst)")
+  }
+
   /// The tape's prox (through ``ProximalMap``) and the race's
   /// ``Regularizer/applyProximal(_:step:)`` give the same iterates.
   @Test(arguments: penalties, [Float(0.05), 0.5])
