@@ -322,7 +322,8 @@ struct EngineWorker {
   ) -> MemoryView
   {
     var problem = problemClass.sample(seed: SeedStream.evaluation.seed(seed, index: 0))
-    var optimizer = DNCOptimizer(weights: weights, dimension: problem.dimension)
+    var optimizer = DNCOptimizer(
+      weights: weights, dimension: problem.dimension, proximalStep: problem.smoothLipschitz.map { 1 / $0 })
     var theta = problem.initialParameters
     var gradient = [Float](repeating: 0, count: problem.dimension)
     for _ in 0..<steps {
@@ -344,7 +345,8 @@ struct EngineWorker {
     -> MemoryView
   {
     var problem = problemClass.sample(seed: SeedStream.evaluation.seed(seed, index: 0))
-    var optimizer = LSTMOptimizer(weights: weights, dimension: problem.dimension)
+    var optimizer = LSTMOptimizer(
+      weights: weights, dimension: problem.dimension, proximalStep: problem.smoothLipschitz.map { 1 / $0 })
     var theta = problem.initialParameters
     var gradient = [Float](repeating: 0, count: problem.dimension)
     for _ in 0..<steps {

@@ -27,16 +27,25 @@ public struct SessionTraining: Sendable {
     }
     training.objective = objective
     training.seed = recipe.seed
+    var preprocessing: GradientPreprocessing?
+    if let text = recipe.preprocessing {
+      guard let parsed = GradientPreprocessing(parsing: text) else {
+        throw SessionTrainingError.invalidPreprocessing(text)
+      }
+      preprocessing = parsed
+    }
     let weights: LearnedOptimizerWeights
     switch recipe.architecture {
     case "lstm":
-      weights = .lstm(
-        LSTMOptimizerWeights(
-          configuration: LSTMOptimizerConfiguration.defaults(forProblem: problemClass.name), seed: recipe.seed))
+      var configuration = LSTMOptimizerConfiguration.defaults(forProblem: problemClass.name)
+      if let preprocessing { configuration.preprocessing = preprocessing }
+      if let scale = recipe.outputScale { configuration.outputScale = scale }
+      weights = .lstm(LSTMOptimizerWeights(configuration: configuration, seed: recipe.seed))
     case "dnc":
-      weights = .dnc(
-        DNCOptimizerWeights(
-          configuration: DNCOptimizerConfiguration.defaults(forProblem: problemClass.name), seed: recipe.seed))
+      var configuration = DNCOptimizerConfiguration.defaults(forProblem: problemClass.name)
+      if let preprocessing { configuration.preprocessing = preprocessing }
+      if let scale = recipe.outputScale { configuration.outputScale = scale }
+      weights = .dnc(DNCOptimizerWeights(configuration: configuration, seed: recipe.seed))
     default:
       throw SessionTrainingError.unsupportedArchitecture(recipe.architecture)
     }
@@ -86,6 +95,7 @@ public struct SessionTraining: Sendable {
 public enum SessionTrainingError: Error, CustomStringConvertible, Equatable {
   case unsupportedArchitecture(String)
   case unknownObjective(String)
+  case invalidPreprocessing(String)
 
   public var description: String {
     switch self {
@@ -93,6 +103,8 @@ public enum SessionTrainingError: Error, CustomStringConvertible, Equatable {
       "no trainer for architecture '\(name)': register one in ContenderRegistry.trainers, or train the session with its own command."
     case .unknownObjective(let name):
       "unknown meta-objective '\(name)'; valid: \(MetaObjective.allCases.map(\.rawValue).joined(separator: ", "))."
+    case .invalidPreprocessing(let text):
+      "invalid gradient preprocessing '\(text)' in a recipe; expected none, log-sign[:k] or rnnprop[:b1:b2]."
     }
   }
 }

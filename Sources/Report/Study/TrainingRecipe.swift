@@ -21,6 +21,11 @@ public struct TrainingRecipe: Sendable, Hashable {
   public var unroll: Int
   /// Problems per meta-batch (nil: the class's default).
   public var batch: Int?
+  /// The gradient preprocessing (`rnnprop`, `log-sign:5`, …; nil: the
+  /// class's default).
+  public var preprocessing: String?
+  /// The learned update's output scale (nil: the class's default).
+  public var outputScale: Float?
   /// Validation instances per check (the best validated weights are what
   /// the session races).
   public var validationInstances: Int
@@ -30,7 +35,7 @@ public struct TrainingRecipe: Sendable, Hashable {
   public init(
     session: String, problem: ProblemSpec, architecture: String = "lstm", objective: String = MetaObjective.lossSum.rawValue,
     iterations: Int, seed: UInt64 = 0, horizon: Int = 100, unroll: Int = 20, batch: Int? = nil,
-    validationInstances: Int = 20, validateEvery: Int = 100
+    preprocessing: String? = nil, outputScale: Float? = nil, validationInstances: Int = 20, validateEvery: Int = 100
   ) {
     self.session = session
     self.problem = problem
@@ -41,6 +46,8 @@ public struct TrainingRecipe: Sendable, Hashable {
     self.horizon = horizon
     self.unroll = unroll
     self.batch = batch
+    self.preprocessing = preprocessing
+    self.outputScale = outputScale
     self.validationInstances = validationInstances
     self.validateEvery = validateEvery
   }
@@ -52,6 +59,8 @@ public struct TrainingRecipe: Sendable, Hashable {
     parts.append("--architecture \(architecture) --objective \(objective) --iterations \(iterations)")
     parts.append("--horizon \(horizon) --unroll \(unroll)")
     if let batch { parts.append("--batch \(batch)") }
+    if let preprocessing { parts.append("--preprocessing \(preprocessing)") }
+    if let outputScale { parts.append("--output-scale \(outputScale)") }
     parts.append("--seed \(seed)")
     return parts.joined(separator: " ")
   }
