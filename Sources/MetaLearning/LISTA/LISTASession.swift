@@ -83,10 +83,7 @@ public enum LISTASession {
     var manifest = manifest
     manifest.metaIteration = trainer.iteration
     var tensors = tensors(of: trainer.parameters)
-    let count = trainer.adam.firstMoment.count
-    tensors.entries.append(.init(name: "meta-adam.m", shape: [count], values: trainer.adam.firstMoment))
-    tensors.entries.append(.init(name: "meta-adam.v", shape: [count], values: trainer.adam.secondMoment))
-    tensors.entries.append(.init(name: "meta-adam.steps", shape: [1], values: [Float(trainer.adam.steps)]))
+    tensors.entries += trainer.adam.sessionEntries
     if let best = trainer.best {
       tensors.entries += Self.tensors(of: best.parameters, prefix: bestPrefix).entries
       tensors.entries.append(.init(name: "best.validation-loss", shape: [1], values: [Float(best.validationLoss)]))
@@ -129,14 +126,7 @@ public enum LISTASession {
     }
     let current = try parameters(configuration: configuration, tensors: session.weights, path: path)
     var adam = MetaAdam(count: configuration.parameterCount, learningRate: training.learningRate)
-    if let m = session.weights["meta-adam.m"], let v = session.weights["meta-adam.v"],
-      let steps = session.weights["meta-adam.steps"]?.values.first,
-      m.values.count == adam.firstMoment.count, v.values.count == adam.secondMoment.count
-    {
-      adam.firstMoment = m.values
-      adam.secondMoment = v.values
-      adam.steps = Int(steps)
-    }
+    adam.restore(from: session.weights)
     var best: (parameters: LISTAParameters, validationLoss: Double)?
     if let loss = session.weights["best.validation-loss"]?.values.first {
       let parameters = try parameters(

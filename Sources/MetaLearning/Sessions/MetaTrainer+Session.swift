@@ -97,10 +97,7 @@ extension MetaTrainer {
   /// φ and the meta-optimizer's moments, for a session's weights file.
   public var sessionTensors: NamedTensors {
     var tensors = weights.namedTensors()
-    let count = metaOptimizer.firstMoment.count
-    tensors.entries.append(.init(name: "meta-adam.m", shape: [count], values: metaOptimizer.firstMoment))
-    tensors.entries.append(.init(name: "meta-adam.v", shape: [count], values: metaOptimizer.secondMoment))
-    tensors.entries.append(.init(name: "meta-adam.steps", shape: [1], values: [Float(metaOptimizer.steps)]))
+    tensors.entries += metaOptimizer.sessionEntries
     if let best {
       tensors.entries += best.weights.namedTensors(prefix: Self.bestPrefix).entries
       tensors.entries.append(.init(name: "best.validation-loss", shape: [1], values: [Float(best.validationLoss)]))
@@ -134,14 +131,7 @@ extension MetaTrainer {
     let weights = try LearnedOptimizerWeights(
       record: manifest.optimizer, tensors: session.weights, path: path)
     var adam = MetaAdam(count: weights.values.count, learningRate: training.learningRate)
-    if let m = session.weights["meta-adam.m"], let v = session.weights["meta-adam.v"],
-      let steps = session.weights["meta-adam.steps"]?.values.first,
-      m.values.count == adam.firstMoment.count, v.values.count == adam.secondMoment.count
-    {
-      adam.firstMoment = m.values
-      adam.secondMoment = v.values
-      adam.steps = Int(steps)
-    }
+    adam.restore(from: session.weights)
     var best: (weights: LearnedOptimizerWeights, validationLoss: Double)?
     if let loss = session.weights["best.validation-loss"]?.values.first {
       let weights = try LearnedOptimizerWeights(
