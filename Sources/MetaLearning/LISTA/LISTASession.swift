@@ -178,22 +178,20 @@ public enum LISTASession {
   }
 
   /// Trains a LISTA from the ISTA initialisation for `iterations`
-  /// iterations, validating every `validateEvery` iterations and after the
-  /// last; `progress` receives each iteration's report and, on validation
-  /// iterations, the validation loss.
+  /// iterations in the ``MetaTrainingLoop`` every learned optimizer uses:
+  /// validating first (the ISTA start is the best so far), then every
+  /// `validateEvery` iterations and after the last; `progress` receives
+  /// each iteration's state, with the training history so far.
   public static func train(
     problemClass: any ProblemClass, configuration: LISTAConfiguration, training: LISTATrainingConfiguration,
     iterations: Int, validateEvery: Int = 50,
-    progress: (LISTATrainer.Report, Double?) -> Void = { _, _ in }
+    progress: (MetaTrainingLoop.Progress) -> Void = { _ in }
   ) throws(LISTAError) -> LISTATrainer {
     var trainer = try LISTATrainer(problemClass: problemClass, configuration: configuration, training: training)
     trainer.validate()
-    for done in 0..<iterations {
-      let report = trainer.step()
-      let validation =
-        report.iteration % max(validateEvery, 1) == 0 || done == iterations - 1 ? trainer.validate() : nil
-      progress(report, validation)
-    }
+    var loop = MetaTrainingLoop(iterations: iterations, validateEvery: validateEvery)
+    loop.run(
+      step: { MetaTrainingLoop.Step(trainer.step()) }, validate: { trainer.validate() }, progress: progress)
     return trainer
   }
 }

@@ -31,17 +31,13 @@ public struct LISTASessionTraining: Sendable {
       pool: max(1, min(1024, batch * max(recipe.iterations, 1))), validation: recipe.validationInstances,
       seed: recipe.seed)
     let configuration = LISTAConfiguration()
-    var history = CSVTable(header: ["iteration", "loss", "validation_loss"])
-    var done = 0
+    var history = CSVTable(header: MetaTrainingLoop.historyHeader)
     let trainer = try LISTASession.train(
       problemClass: problemClass, configuration: configuration, training: training, iterations: recipe.iterations,
       validateEvery: recipe.validateEvery
-    ) { report, validation in
-      done += 1
-      if let validation {
-        history.rows.append([String(report.iteration), String(report.loss), String(validation)])
-      }
-      progress(done, recipe.iterations)
+    ) { state in
+      history = state.history
+      progress(state.done, state.iterations)
     }
     let manifest = LISTASession.manifest(
       name: recipe.session,

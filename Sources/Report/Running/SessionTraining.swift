@@ -58,23 +58,12 @@ public struct SessionTraining: Sendable {
     problemClass: any ProblemClass, store: SessionStore, progress: (Int, Int) -> Void = { _, _ in }
   ) throws -> Session {
     let trainer = try makeTrainer(problemClass: problemClass)
-    var history = CSVTable(header: ["iteration", "meta_loss", "validation_loss", "seconds"])
-    let start = Date()
-    var smoothed = Double.nan
-    for done in 0..<recipe.iterations {
-      let report = trainer.step()
-      if !report.skipped {
-        smoothed = smoothed.isNaN ? report.metaLoss : 0.95 * smoothed + 0.05 * report.metaLoss
-      }
-      if report.iteration % recipe.validateEvery == 0 || done == recipe.iterations - 1 {
-        let validation = trainer.validate(instances: recipe.validationInstances)
-        history.rows.append([
-          String(report.iteration), String(format: "%.6g", smoothed), String(format: "%.6g", validation),
-          String(format: "%.1f", Date().timeIntervalSince(start)),
-        ])
-      }
-      progress(done + 1, recipe.iterations)
-    }
+    var loop = MetaTrainingLoop(iterations: recipe.iterations, validateEvery: recipe.validateEvery)
+    loop.run(
+      step: { MetaTrainingLoop.Step(trainer.step()) },
+      validate: { trainer.validate(instances: recipe.validationInstances) },
+      progress: { state in progress(state.done, state.iterations) })
+    let history = loop.history
     let manifest = SessionManifest(
       name: recipe.session,
       problem: ProblemRecord(

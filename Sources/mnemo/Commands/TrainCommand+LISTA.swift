@@ -63,7 +63,7 @@ extension TrainCommand {
     let store = SessionStore(directory: sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory())
     var trainer: LISTATrainer
     var manifest: SessionManifest
-    var history: CSVTable
+    let initialHistory: CSVTable
     let problemClass: any ProblemClass
     if resume {
       let saved = try store.load(session)
@@ -76,7 +76,7 @@ extension TrainCommand {
       problemClass = try ProblemCatalog.make(
         manifest.problem.name, options: manifest.problem.options, mnistDirectory: problemOptions.mnist)
       trainer = try LISTASession.resume(saved, problemClass: problemClass)
-      history = saved.trainingHistory
+      initialHistory = saved.trainingHistory
     } else {
       if store.exists(session) {
         throw ValidationError(
@@ -103,16 +103,15 @@ extension TrainCommand {
           name: problemClass.name, options: try problemOptions.parsedOptions(),
           configurationKey: problemClass.configurationKey),
         configuration: configuration, training: training)
-      history = CSVTable(header: ["iteration", "meta_loss", "validation_loss", "seconds"])
+      initialHistory = CSVTable(header: MetaTrainingLoop.historyHeader)
     }
 
     let interrupted = InterruptFlag()
     var progress = Progress(label: "train lista \(problemClass.name)", quiet: quiet)
     let start = Date()
     var lastSave = Date()
-    var smoothed = Double.nan
     var raceHistory = (try? store.load(session))?.raceHistory ?? CSVTable(header: [])
-    func save() throws {
+    func save(_ history: CSVTable) throws {
       manifest = try store.save(
         LISTASession.session(trainer: trainer, manifest: manifest, trainingHistory: history, raceHistory: raceHistory))
     }
@@ -125,27 +124,23 @@ extension TrainCommand {
     }
     if trainer.best == nil { trainer.validate() }
     let firstIteration = trainer.iteration
-    for done in 0..<iterations {
-      if interrupted.isSet { break }
-      let report = trainer.step()
-      if report.skipped {
-        if !quiet { printError("\niteration \(report.iteration): non-finite gradient, update skipped") }
-      } else {
-        smoothed = smoothed.isNaN ? report.loss : 0.95 * smoothed + 0.05 * report.loss
-      }
-      if report.iteration % validateEvery == 0 || done == iterations - 1 {
-        let validation = trainer.validate()
-        history.rows.append([
-          String(report.iteration), String(format: "%.6g", smoothed), String(format: "%.6g", validation),
-          String(format: "%.1f", Date().timeIntervalSince(start)),
-        ])
-      }
-      progress.update(done + 1, of: iterations, detail: "it \(report.iteration) loss \(String(format: "%.4g", smoothed))")
+    var loop = MetaTrainingLoop(iterations: iterations, validateEvery: validateEvery, history: initialHistory)
+    try loop.run(
+      step: {
+        let report = trainer.step()
+        if report.skipped, !quiet { printError("\niteration \(report.iteration): non-finite gradient, update skipped") }
+        return MetaTrainingLoop.Step(report)
+      },
+      validate: { trainer.validate() }, isInterrupted: { interrupted.isSet }
+    ) { state in
+      progress.update(
+        state.done, of: state.iterations, detail: "it \(state.iteration) loss \(String(format: "%.4g", state.smoothedLoss))")
       if Date().timeIntervalSince(lastSave) > autosaveSeconds {
-        try save()
+        try save(state.history)
         lastSave = Date()
       }
     }
+    let history = loop.history
     progress.finish()
     let seconds = Date().timeIntervalSince(start)
     let parameters = trainer.racingParameters
@@ -168,7 +163,7 @@ extension TrainCommand {
       problemClass: problemClass, racers: racers,
       configuration: RaceConfiguration(steps: 100, instances: 100, seed: seed))
     raceHistory = run.run().csvTable
-    try save()
+    try save(history)
     if !quiet {
       let table = RelativeErrorTable(
         problemClass: problemClass, racers: racers, checkpoints: [parameters.layers, 100, 1000], instances: 100,

@@ -116,16 +116,13 @@ struct TrainCommand: ParsableCommand {
     let prepared = try prepare(store: store, tuneBaselines: true)
     let trainer = prepared.trainer
     var manifest = prepared.manifest
-    var history = prepared.history
     let problemClass = prepared.problemClass
 
     let interrupted = InterruptFlag()
     var progress = Progress(label: "train \(problemClass.name)", quiet: quiet)
-    let start = Date()
     var lastSave = Date()
-    var smoothed = Double.nan
     var raceHistory = (try? store.load(session))?.raceHistory ?? CSVTable(header: [])
-    func save() throws {
+    func save(_ history: CSVTable) throws {
       manifest.metaIteration = trainer.iteration
       manifest = try store.save(
         Session(manifest: manifest, weights: trainer.sessionTensors, trainingHistory: history, raceHistory: raceHistory))
@@ -133,30 +130,28 @@ struct TrainCommand: ParsableCommand {
     if !quiet {
       printError("session \(session) in \(store.directory.path): \(trainer.weights.record.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")), objective \(trainer.configuration.objective.rawValue)")
     }
-    for done in 0..<iterations {
-      if interrupted.isSet { break }
-      let report = trainer.step()
-      if report.skipped {
-        if !quiet { printError("\niteration \(report.iteration): non-finite meta-gradient, update skipped, episode restarted") }
-      } else {
-        smoothed = smoothed.isNaN ? report.metaLoss : 0.95 * smoothed + 0.05 * report.metaLoss
-      }
-      if report.iteration % validateEvery == 0 || done == iterations - 1 {
-        let validation = trainer.validate()
-        history.rows.append([
-          String(report.iteration), String(format: "%.6g", smoothed), String(format: "%.6g", validation),
-          String(format: "%.1f", Date().timeIntervalSince(start)),
-        ])
-      }
-      progress.update(done + 1, of: iterations, detail: "it \(report.iteration) meta-loss \(String(format: "%.4g", smoothed))")
+    var loop = MetaTrainingLoop(iterations: iterations, validateEvery: validateEvery, history: prepared.history)
+    try loop.run(
+      step: {
+        let report = trainer.step()
+        if report.skipped, !quiet {
+          printError("\niteration \(report.iteration): non-finite meta-gradient, update skipped, episode restarted")
+        }
+        return MetaTrainingLoop.Step(report)
+      },
+      validate: { trainer.validate() }, isInterrupted: { interrupted.isSet }
+    ) { state in
+      progress.update(
+        state.done, of: state.iterations, detail: "it \(state.iteration) meta-loss \(String(format: "%.4g", state.smoothedLoss))")
       if Date().timeIntervalSince(lastSave) > autosaveSeconds {
-        try save()
+        try save(state.history)
         lastSave = Date()
       }
     }
+    let history = loop.history
     progress.finish()
     raceHistory = finalRace(trainer: trainer, problemClass: problemClass, rates: manifest.tunedLearningRates)
-    try save()
+    try save(history)
     if !quiet {
       let last = history.rows.last.map { "validation loss \($0[2]) at iteration \($0[0])" } ?? ""
       printError("saved session \(session) at iteration \(trainer.iteration)\(interrupted.isSet ? " (interrupted)" : ""); \(last)")
@@ -225,7 +220,7 @@ struct TrainCommand: ParsableCommand {
           name: problemClass.name, options: try problemOptions.parsedOptions(),
           configurationKey: problemClass.configurationKey),
         optimizer: weights.record, objective: training.objective.rawValue, training: training.record, seed: seed)
-      history = CSVTable(header: ["iteration", "meta_loss", "validation_loss", "seconds"])
+      history = CSVTable(header: MetaTrainingLoop.historyHeader)
       if tuneBaselines {
         manifest.tunedLearningRates = try tunedBaselineRates(problemClass: problemClass, steps: training.horizon)
       }
