@@ -11,7 +11,7 @@ import Testing
     _ configuration: DNCOptimizerConfiguration, oracle: inout DoubleQuadratics
   ) -> DNCUnrollState<Double> {
     var rng = RandomSource(seed: 5)
-    let theta = (0..<(oracle.batch * oracle.dimension)).map { _ in Double(rng.gaussian()) * 0.1 }
+    let theta = UnrollGradientCheck.randomTheta(count: oracle.batch * oracle.dimension, scale: 0.1, rng: &rng)
     return DNCUnrollState(initialTheta: theta, configuration: configuration, oracle: &oracle)
   }
 
@@ -34,35 +34,13 @@ import Testing
     for i in head { values[i] = Double(rng.gaussian()) * 0.5 }
     var oracle = DoubleQuadratics(batch: 2, dimension: 3, seed: 1)
     let initial = Self.start(configuration, oracle: &oracle)
-    let tape = Tape<Double>()
-    var state = initial
-    let steps = 4
-    let base = DNCUnroll<Double>.run(
-      tape: tape, configuration: configuration, weights: values, objective: objective, steps: steps,
-      state: &state, oracle: &oracle, recordFeatures: true, stopUsageGradient: false)
-    func metaLoss(_ w: [Double]) -> Double {
-      var s = initial
-      return DNCUnroll<Double>.run(
-        tape: tape, configuration: configuration, weights: w, objective: objective, steps: steps,
-        state: &s, oracle: &oracle, replayFeatures: base.features, stopUsageGradient: false
-      ).metaLoss
-    }
-    var worst = 0.0
-    for i in values.indices {
-      var plus = values
-      var minus = values
-      let h = 1e-6
-      plus[i] += h
-      minus[i] -= h
-      let numeric = (metaLoss(plus) - metaLoss(minus)) / (2 * h)
-      let error = abs(numeric - base.gradient[i]) / max(1e-4, abs(numeric) + abs(base.gradient[i]))
-      worst = max(worst, error)
-    }
-    #expect(worst < 1e-4, "worst relative error \(worst)")
-    print("DNC unroll \(objective) \(preprocessing): worst relative error \(worst)")
+    let (check, state) = UnrollGradientCheck.dnc(
+      configuration: configuration, weights: values, objective: objective, steps: 4, initial: initial, oracle: &oracle)
+    #expect(check.worst < 1e-4, "worst relative error \(check.worst)")
+    print("DNC unroll \(objective) \(preprocessing): worst relative error \(check.worst)")
     // Every interface layer receives gradient (the memory is in the loop).
     for slot in DNCOptimizerWeights.tensorLayout(configuration) {
-      #expect(base.gradient[slot.range].contains { $0 != 0 }, "\(slot.name) has no gradient")
+      #expect(check.gradient[slot.range].contains { $0 != 0 }, "\(slot.name) has no gradient")
     }
     #expect(state.memory.memory.contains { $0 != 0 })
   }

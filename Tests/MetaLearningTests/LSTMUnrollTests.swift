@@ -6,48 +6,10 @@ import Testing
 
 @testable import MetaLearning
 
-/// B quadratics f_b(θ) = ‖W_b θ − y_b‖² in Double, for gradient checks of the
-/// whole unroll.
-struct DoubleQuadratics: BatchLossOracle {
-  typealias Scalar = Double
-  let batch: Int
-  let dimension: Int
-  let matrices: [[Double]]
-  let targets: [[Double]]
-
-  init(batch: Int, dimension: Int, seed: UInt64) {
-    self.batch = batch
-    self.dimension = dimension
-    var rng = RandomSource(seed: seed)
-    matrices = (0..<batch).map { _ in (0..<(dimension * dimension)).map { _ in Double(rng.gaussian()) * 0.5 } }
-    targets = (0..<batch).map { _ in (0..<dimension).map { _ in Double(rng.gaussian()) } }
-  }
-
-  func optimum(_ b: Int) -> Double { 0 }
-
-  mutating func evaluate(
-    _ b: Int, theta: UnsafeBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>
-  ) -> Double {
-    let n = dimension
-    var residual = [Double](repeating: 0, count: n)
-    for i in 0..<n {
-      var sum = -targets[b][i]
-      for j in 0..<n { sum += matrices[b][i * n + j] * theta[j] }
-      residual[i] = sum
-    }
-    for j in 0..<n {
-      var sum = 0.0
-      for i in 0..<n { sum += matrices[b][i * n + j] * residual[i] }
-      gradient[j] = 2 * sum
-    }
-    return residual.reduce(0) { $0 + $1 * $1 }
-  }
-}
-
 @Suite struct LSTMUnrollTests {
   static func start(_ configuration: LSTMOptimizerConfiguration, oracle: inout DoubleQuadratics) -> UnrollState<Double> {
     var rng = RandomSource(seed: 5)
-    let theta = (0..<(oracle.batch * oracle.dimension)).map { _ in Double(rng.gaussian()) * 0.1 }
+    let theta = UnrollGradientCheck.randomTheta(count: oracle.batch * oracle.dimension, scale: 0.1, rng: &rng)
     return UnrollState(initialTheta: theta, configuration: configuration, oracle: &oracle)
   }
 
@@ -60,30 +22,10 @@ struct DoubleQuadratics: BatchLossOracle {
     let weights = LSTMOptimizerWeights(configuration: configuration, seed: 3).values.map(Double.init)
     var oracle = DoubleQuadratics(batch: 2, dimension: 3, seed: 1)
     let initial = Self.start(configuration, oracle: &oracle)
-    let tape = Tape<Double>()
-    var state = initial
-    let base = LSTMUnroll<Double>.run(
-      tape: tape, configuration: configuration, weights: weights, objective: objective, steps: 4,
-      state: &state, oracle: &oracle, recordFeatures: true)
-    func metaLoss(_ w: [Double]) -> Double {
-      var s = initial
-      return LSTMUnroll<Double>.run(
-        tape: tape, configuration: configuration, weights: w, objective: objective, steps: 4,
-        state: &s, oracle: &oracle, replayFeatures: base.features
-      ).metaLoss
-    }
-    var worst = 0.0
-    for i in weights.indices {
-      var plus = weights, minus = weights
-      let h = 1e-6
-      plus[i] += h
-      minus[i] -= h
-      let numeric = (metaLoss(plus) - metaLoss(minus)) / (2 * h)
-      let error = abs(numeric - base.gradient[i]) / max(1e-4, abs(numeric) + abs(base.gradient[i]))
-      worst = max(worst, error)
-    }
-    #expect(worst < 1e-4, "worst relative error \(worst)")
-    #expect(base.gradient.contains { $0 != 0 })
+    let check = UnrollGradientCheck.lstm(
+      configuration: configuration, weights: weights, objective: objective, steps: 4, initial: initial, oracle: &oracle)
+    #expect(check.worst < 1e-4, "worst relative error \(check.worst)")
+    #expect(check.gradient.contains { $0 != 0 })
   }
 
   /// The race's tape-free step and the tape's unroll compute the same iterates.

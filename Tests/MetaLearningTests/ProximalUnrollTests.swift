@@ -6,98 +6,6 @@ import Testing
 
 @testable import MetaLearning
 
-/// B composite problems f_b(θ) = ½‖A_b θ − y_b‖² + Ω(θ) in Double, Ω one of
-/// the three sparsity penalties, with the prox and ∂Ω written out here
-/// independently of the library, for gradient checks of whole unrolls.
-struct DoubleComposite: BatchLossOracle {
-  typealias Scalar = Double
-  let batch: Int
-  let dimension: Int
-  let rows: Int
-  let regularizer: Regularizer
-  let matrices: [[Double]]
-  let targets: [[Double]]
-  /// ‖A_b‖_F², an upper bound of the Lipschitz constant ‖A_b‖₂² of ∇s_b.
-  let lipschitz: [Double]
-
-  init(batch: Int, dimension: Int, rows: Int, regularizer: Regularizer, seed: UInt64) {
-    self.batch = batch
-    self.dimension = dimension
-    self.rows = rows
-    self.regularizer = regularizer
-    var rng = RandomSource(seed: seed)
-    let matrices = (0..<batch).map { _ in (0..<(rows * dimension)).map { _ in Double(rng.gaussian()) * 0.5 } }
-    self.matrices = matrices
-    targets = (0..<batch).map { _ in (0..<rows).map { _ in Double(rng.gaussian()) } }
-    lipschitz = matrices.map { $0.reduce(0) { $0 + $1 * $1 } }
-  }
-
-  func optimum(_ b: Int) -> Double { 0 }
-
-  var lambda: Double {
-    switch regularizer {
-    case .none: 0
-    case .l1(let l), .l0(let l), .groupL2(let l, _): Double(l)
-    }
-  }
-
-  func penalty(_ theta: UnsafeBufferPointer<Double>) -> Double {
-    switch regularizer {
-    case .none: return 0
-    case .l1: return lambda * theta.reduce(0) { $0 + abs($1) }
-    case .l0: return lambda * Double(theta.count { $0 != 0 })
-    case .groupL2(_, let size):
-      return stride(from: 0, to: theta.count, by: size).reduce(0.0) { sum, start in
-        sum + lambda * theta[start..<min(start + size, theta.count)].reduce(0) { $0 + $1 * $1 }.squareRoot()
-      }
-    }
-  }
-
-  mutating func evaluate(
-    _ b: Int, theta: UnsafeBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>
-  ) -> Double {
-    let (m, n) = (rows, dimension)
-    var residual = [Double](repeating: 0, count: m)
-    for i in 0..<m {
-      var sum = -targets[b][i]
-      for j in 0..<n { sum += matrices[b][i * n + j] * theta[j] }
-      residual[i] = sum
-    }
-    for j in 0..<n {
-      var sum = 0.0
-      for i in 0..<m { sum += matrices[b][i * n + j] * residual[i] }
-      gradient[j] = sum
-    }
-    return 0.5 * residual.reduce(0) { $0 + $1 * $1 } + penalty(theta)
-  }
-
-  func proximal(_ b: Int, defaultStep: Double) -> ProximalMap? {
-    let tau = 1 / lipschitz[b]
-    switch regularizer {
-    case .none: return nil
-    case .l1: return ProximalMap(kind: .softThreshold, threshold: tau * lambda)
-    case .l0: return ProximalMap(kind: .hardThreshold, threshold: (2 * tau * lambda).squareRoot())
-    case .groupL2(_, let size): return ProximalMap(kind: .blockSoftThreshold(blockSize: size), threshold: tau * lambda)
-    }
-  }
-
-  func addPenaltyGradient(
-    _ b: Int, theta: UnsafeBufferPointer<Double>, into gradient: UnsafeMutableBufferPointer<Double>
-  ) {
-    switch regularizer {
-    case .none, .l0: return
-    case .l1:
-      for i in 0..<theta.count where theta[i] != 0 { gradient[i] += theta[i] > 0 ? lambda : -lambda }
-    case .groupL2(_, let size):
-      for start in stride(from: 0, to: theta.count, by: size) {
-        let group = start..<min(start + size, theta.count)
-        let norm = group.reduce(0.0) { $0 + theta[$1] * theta[$1] }.squareRoot()
-        if norm > 0 { for i in group { gradient[i] += lambda * theta[i] / norm } }
-      }
-    }
-  }
-}
-
 @Suite struct ProximalUnrollTests {
   /// The penalties of the checks, with λ large enough that the prox zeroes
   /// some coordinates (groups) and keeps others.
@@ -115,33 +23,13 @@ struct DoubleComposite: BatchLossOracle {
     let weights = LSTMOptimizerWeights(configuration: configuration, seed: 3).values.map(Double.init)
     var oracle = DoubleComposite(batch: 2, dimension: 6, rows: 4, regularizer: penalty, seed: 1)
     var rng = RandomSource(seed: 5)
-    let theta = (0..<12).map { _ in Double(rng.gaussian()) * 0.5 }
+    let theta = UnrollGradientCheck.randomTheta(count: 12, scale: 0.5, rng: &rng)
     let initial = UnrollState(initialTheta: theta, configuration: configuration, oracle: &oracle)
-    let tape = Tape<Double>()
-    var state = initial
-    let base = LSTMUnroll<Double>.run(
-      tape: tape, configuration: configuration, weights: weights, objective: objective, steps: 4,
-      state: &state, oracle: &oracle, recordFeatures: true)
-    #expect(state.theta.contains(0) && state.theta.contains { $0 != 0 }, "θ = \(state.theta)")
-    func metaLoss(_ w: [Double]) -> Double {
-      var s = initial
-      return LSTMUnroll<Double>.run(
-        tape: tape, configuration: configuration, weights: w, objective: objective, steps: 4,
-        state: &s, oracle: &oracle, replayFeatures: base.features
-      ).metaLoss
-    }
-    var worst = 0.0
-    for i in weights.indices {
-      var plus = weights, minus = weights
-      let h = 1e-6
-      plus[i] += h
-      minus[i] -= h
-      let numeric = (metaLoss(plus) - metaLoss(minus)) / (2 * h)
-      let error = abs(numeric - base.gradient[i]) / max(1e-4, abs(numeric) + abs(base.gradient[i]))
-      worst = max(worst, error)
-    }
-    #expect(worst < 1e-4, "worst relative error \(worst)")
-    #expect(base.gradient.contains { $0 != 0 })
+    let check = UnrollGradientCheck.lstm(
+      configuration: configuration, weights: weights, objective: objective, steps: 4, initial: initial, oracle: &oracle)
+    #expect(check.theta.contains(0) && check.theta.contains { $0 != 0 }, "θ = \(check.theta)")
+    #expect(check.worst < 1e-4, "worst relative error \(check.worst)")
+    #expect(check.gradient.contains { $0 != 0 })
   }
 
   /// The same check for the DNC optimizer, whose unroll ends its steps with
@@ -154,32 +42,12 @@ struct DoubleComposite: BatchLossOracle {
     var rng = RandomSource(seed: 9)
     for i in DNCOptimizerWeights.tensorLayout(configuration)[7].range { weights[i] = Double(rng.gaussian()) * 0.5 }
     var oracle = DoubleComposite(batch: 2, dimension: 6, rows: 4, regularizer: penalty, seed: 1)
-    let theta = (0..<12).map { _ in Double(rng.gaussian()) * 0.5 }
+    let theta = UnrollGradientCheck.randomTheta(count: 12, scale: 0.5, rng: &rng)
     let initial = DNCUnrollState(initialTheta: theta, configuration: configuration, oracle: &oracle)
-    let tape = Tape<Double>()
-    var state = initial
-    let base = DNCUnroll<Double>.run(
-      tape: tape, configuration: configuration, weights: weights, objective: .lossSum, steps: 3,
-      state: &state, oracle: &oracle, recordFeatures: true, stopUsageGradient: false)
-    #expect(state.base.theta.contains(0) && state.base.theta.contains { $0 != 0 }, "θ = \(state.base.theta)")
-    var worst = 0.0
-    for i in weights.indices {
-      var plus = weights, minus = weights
-      let h = 1e-6
-      plus[i] += h
-      minus[i] -= h
-      func metaLoss(_ w: [Double]) -> Double {
-        var s = initial
-        return DNCUnroll<Double>.run(
-          tape: tape, configuration: configuration, weights: w, objective: .lossSum, steps: 3,
-          state: &s, oracle: &oracle, replayFeatures: base.features, stopUsageGradient: false
-        ).metaLoss
-      }
-      let numeric = (metaLoss(plus) - metaLoss(minus)) / (2 * h)
-      let error = abs(numeric - base.gradient[i]) / max(1e-4, abs(numeric) + abs(base.gradient[i]))
-      worst = max(worst, error)
-    }
-    #expect(worst < 1e-4, "worst relative error \(worst)")
+    let (check, _) = UnrollGradientCheck.dnc(
+      configuration: configuration, weights: weights, objective: .lossSum, steps: 3, initial: initial, oracle: &oracle)
+    #expect(check.theta.contains(0) && check.theta.contains { $0 != 0 }, "θ = \(check.theta)")
+    #expect(check.worst < 1e-4, "worst relative error \(check.worst)")
   }
 
   /// The tape's prox (through ``ProximalMap``) and the race's
