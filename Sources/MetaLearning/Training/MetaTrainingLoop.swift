@@ -81,10 +81,12 @@ public struct MetaTrainingLoop: Sendable {
 
   /// Runs the loop: before each iteration `isInterrupted` may stop it;
   /// `progress` gets every iteration's state and may throw (a failed
-  /// autosave), which ends the loop.
+  /// autosave), which ends the loop. (`progress` has no default: a
+  /// defaulted closure would make every call of this `rethrows` method
+  /// count as throwing.)
   public mutating func run(
     step: () -> Step, validate: () -> Double, isInterrupted: () -> Bool = { false },
-    progress: (Progress) throws -> Void = { _ in }
+    progress: (Progress) throws -> Void
   ) rethrows {
     let start = Date()
     for done in 0..<iterations {
