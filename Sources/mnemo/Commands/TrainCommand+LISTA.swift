@@ -107,9 +107,7 @@ extension TrainCommand {
     }
 
     let interrupted = InterruptFlag()
-    var progress = Progress(label: "train lista \(problemClass.name)", quiet: quiet)
     let start = Date()
-    var lastSave = Date()
     var raceHistory = (try? store.load(session))?.raceHistory ?? CSVTable(header: [])
     func save(_ history: CSVTable) throws {
       manifest = try store.save(
@@ -124,24 +122,14 @@ extension TrainCommand {
     }
     if trainer.best == nil { trainer.validate() }
     let firstIteration = trainer.iteration
-    var loop = MetaTrainingLoop(iterations: iterations, validateEvery: validateEvery, history: initialHistory)
-    try loop.run(
+    let history = try runTrainingLoop(
+      label: "train lista \(problemClass.name)", lossName: "loss", history: initialHistory, interrupted: interrupted,
       step: {
         let report = trainer.step()
         if report.skipped, !quiet { printError("\niteration \(report.iteration): non-finite gradient, update skipped") }
         return MetaTrainingLoop.Step(report)
       },
-      validate: { trainer.validate() }, isInterrupted: { interrupted.isSet }
-    ) { state in
-      progress.update(
-        state.done, of: state.iterations, detail: "it \(state.iteration) loss \(String(format: "%.4g", state.smoothedLoss))")
-      if Date().timeIntervalSince(lastSave) > autosaveSeconds {
-        try save(state.history)
-        lastSave = Date()
-      }
-    }
-    let history = loop.history
-    progress.finish()
+      validate: { trainer.validate() }, save: save)
     let seconds = Date().timeIntervalSince(start)
     let parameters = trainer.racingParameters
     if !quiet {

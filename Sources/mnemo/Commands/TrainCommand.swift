@@ -119,8 +119,6 @@ struct TrainCommand: ParsableCommand {
     let problemClass = prepared.problemClass
 
     let interrupted = InterruptFlag()
-    var progress = Progress(label: "train \(problemClass.name)", quiet: quiet)
-    var lastSave = Date()
     var raceHistory = (try? store.load(session))?.raceHistory ?? CSVTable(header: [])
     func save(_ history: CSVTable) throws {
       manifest.metaIteration = trainer.iteration
@@ -130,8 +128,8 @@ struct TrainCommand: ParsableCommand {
     if !quiet {
       printError("session \(session) in \(store.directory.path): \(trainer.weights.record.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")), objective \(trainer.configuration.objective.rawValue)")
     }
-    var loop = MetaTrainingLoop(iterations: iterations, validateEvery: validateEvery, history: prepared.history)
-    try loop.run(
+    let history = try runTrainingLoop(
+      label: "train \(problemClass.name)", lossName: "meta-loss", history: prepared.history, interrupted: interrupted,
       step: {
         let report = trainer.step()
         if report.skipped, !quiet {
@@ -139,17 +137,7 @@ struct TrainCommand: ParsableCommand {
         }
         return MetaTrainingLoop.Step(report)
       },
-      validate: { trainer.validate() }, isInterrupted: { interrupted.isSet }
-    ) { state in
-      progress.update(
-        state.done, of: state.iterations, detail: "it \(state.iteration) meta-loss \(String(format: "%.4g", state.smoothedLoss))")
-      if Date().timeIntervalSince(lastSave) > autosaveSeconds {
-        try save(state.history)
-        lastSave = Date()
-      }
-    }
-    let history = loop.history
-    progress.finish()
+      validate: { trainer.validate() }, save: save)
     raceHistory = finalRace(trainer: trainer, problemClass: problemClass, rates: manifest.tunedLearningRates)
     try save(history)
     if !quiet {
