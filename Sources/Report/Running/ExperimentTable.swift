@@ -57,22 +57,12 @@ struct ExperimentTable {
     return ReportTable(id: experiment.id, title: experiment.title, header: header, rows: rows, notes: notes)
   }
 
-  /// Means over instances of the final-iterate measures.
-  struct FinalMeasures {
-    var relativeError: Double?
-    var precision: Double?
-    var recall: Double?
-    var f1: Double?
-    var nmse: Double?
-    var testLoss: Double?
-    var testAccuracy: Double?
-  }
-
   /// Each instance measured at its θ_T (in parallel: MNIST test-split
-  /// passes dominate), then averaged.
-  func finalMeasures(_ parameters: [[Float]]) -> FinalMeasures {
+  /// passes dominate), then each measure averaged over the instances that
+  /// have it (nil where none does).
+  func finalMeasures(_ parameters: [[Float]]) -> InstanceMeasures {
     let count = min(parameters.count, instances.count)
-    guard count > 0 else { return FinalMeasures() }
+    guard count > 0 else { return InstanceMeasures() }
     let metrics = experiment.metrics
     var perInstance = [InstanceMeasures](repeating: InstanceMeasures(), count: count)
     let instances = self.instances
@@ -90,7 +80,7 @@ struct ExperimentTable {
       let present = values.compactMap { $0 }
       return present.isEmpty ? nil : present.reduce(0, +) / Double(present.count)
     }
-    return FinalMeasures(
+    return InstanceMeasures(
       relativeError: mean(perInstance.map(\.relativeError)), precision: mean(perInstance.map(\.precision)),
       recall: mean(perInstance.map(\.recall)), f1: mean(perInstance.map(\.f1)), nmse: mean(perInstance.map(\.nmse)),
       testLoss: mean(perInstance.map(\.testLoss)), testAccuracy: mean(perInstance.map(\.testAccuracy)))
@@ -112,7 +102,8 @@ struct ExperimentTable {
   }
 }
 
-/// The final-iterate measures of one instance (nil where not applicable).
+/// The final-iterate measures of one instance (nil where not applicable),
+/// or their means over a race's instances.
 struct InstanceMeasures: Sendable {
   var relativeError: Double?
   var precision: Double?
