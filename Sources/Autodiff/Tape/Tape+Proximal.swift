@@ -29,19 +29,12 @@ extension Tape {
 
   /// `sign(x)·max(|x| − t_b, 0)` per segment b.
   public func softThreshold(_ x: Variable<Scalar>, thresholds: Variable<Scalar>) -> Variable<Scalar> {
-    let segment = Self.segmentLength(x, thresholds, operation: "softThreshold")
+    _ = Self.segmentLength(x, thresholds, operation: "softThreshold")  // checks the shapes
     return custom(inputs: [x, thresholds], shape: x.shape) { context in
-      let input = context.input(0)
-      let t = context.input(1)
-      let output = context.output
-      for b in 0..<t.count {
-        let threshold = t[b]
-        precondition(threshold >= 0, "Tape.softThreshold: threshold \(threshold) of segment \(b) is negative")
-        for i in (b * segment)..<((b + 1) * segment) {
-          let v = input[i]
-          let shrunk = Swift.abs(v) - threshold
-          output[i] = shrunk > 0 ? (v > 0 ? shrunk : -shrunk) : 0
-        }
+      Self.mapSegments(context.input(0), thresholds: context.input(1), into: context.output, operation: "softThreshold") {
+        v, threshold in
+        let shrunk = Swift.abs(v) - threshold
+        return shrunk > 0 ? (v > 0 ? shrunk : -shrunk) : 0
       }
     } backward: { context in
       // y ≠ 0 exactly where |x| > t, and then sign(y) = sign(x).
@@ -65,17 +58,10 @@ extension Tape {
 
   /// `x·[|x| > t_b]` per segment b.
   public func hardThreshold(_ x: Variable<Scalar>, thresholds: Variable<Scalar>) -> Variable<Scalar> {
-    let segment = Self.segmentLength(x, thresholds, operation: "hardThreshold")
+    _ = Self.segmentLength(x, thresholds, operation: "hardThreshold")  // checks the shapes
     return custom(inputs: [x, thresholds], shape: x.shape) { context in
-      let input = context.input(0)
-      let t = context.input(1)
-      let output = context.output
-      for b in 0..<t.count {
-        let threshold = t[b]
-        precondition(threshold >= 0, "Tape.hardThreshold: threshold \(threshold) of segment \(b) is negative")
-        for i in (b * segment)..<((b + 1) * segment) {
-          output[i] = Swift.abs(input[i]) > threshold ? input[i] : 0
-        }
+      Self.mapSegments(context.input(0), thresholds: context.input(1), into: context.output, operation: "hardThreshold") {
+        v, threshold in Swift.abs(v) > threshold ? v : 0
       }
     } backward: { context in
       // The threshold's derivative is zero almost everywhere: nothing to add.
@@ -155,6 +141,22 @@ extension Tape {
           start = stop
         }
       }
+    }
+  }
+
+  /// The forward pass of the elementwise thresholds: `output[i] =
+  /// map(input[i], t_b)` for every element i of segment b, after checking
+  /// t_b ≥ 0 (`operation` names the map in the failure).
+  @inline(__always)
+  private static func mapSegments(
+    _ input: UnsafeBufferPointer<Scalar>, thresholds t: UnsafeBufferPointer<Scalar>,
+    into output: UnsafeMutableBufferPointer<Scalar>, operation: String, _ map: (Scalar, Scalar) -> Scalar
+  ) {
+    let segment = input.count / t.count
+    for b in 0..<t.count {
+      let threshold = t[b]
+      precondition(threshold >= 0, "Tape.\(operation): threshold \(threshold) of segment \(b) is negative")
+      for i in (b * segment)..<((b + 1) * segment) { output[i] = map(input[i], threshold) }
     }
   }
 
