@@ -58,14 +58,8 @@ public struct FISTA: Optimizer {
   public func gradientPoint(parameters: [Float], into point: inout [Float]) {
     precondition(parameters.count == dimension)
     if point.count != dimension { point = parameters }
-    let beta = extrapolationWeight
-    point.withUnsafeMutableBufferPointer { y in
-      parameters.withUnsafeBufferPointer { x in
-        previousIterate.withUnsafeBufferPointer { previous in
-          for i in 0..<y.count { y[i] = x[i] + beta * (x[i] - previous[i]) }
-        }
-      }
-    }
+    ExtrapolatedGradientStep.point(
+      parameters: parameters, previous: previousIterate, beta: extrapolationWeight, into: &point)
   }
 
   /// Given ∇s(y), sets `parameters` to `y − η∇s(y)` (the caller's prox
@@ -74,18 +68,8 @@ public struct FISTA: Optimizer {
     precondition(parameters.count == dimension && gradient.count == dimension)
     let eta = learningRate
     let beta = extrapolationWeight
-    parameters.withUnsafeMutableBufferPointer { x in
-      previousIterate.withUnsafeMutableBufferPointer { previous in
-        gradient.withUnsafeBufferPointer { g in
-          for i in 0..<x.count {
-            let current = x[i]
-            let y = current + beta * (current - previous[i])
-            previous[i] = current
-            x[i] = y - eta * g[i]
-          }
-        }
-      }
-    }
+    ExtrapolatedGradientStep.step(
+      parameters: &parameters, previous: &previousIterate, gradient: gradient, beta: beta, eta: eta)
     let t = momentumSequence
     let next = (1 + (1 + 4 * t * t).squareRoot()) / 2
     extrapolationWeight = Float((t - 1) / next)

@@ -65,14 +65,8 @@ public struct LISTAOptimizer: Optimizer {
   public func gradientPoint(parameters: [Float], into point: inout [Float]) {
     precondition(parameters.count == dimension)
     if point.count != dimension { point = parameters }
-    let beta = momenta[layer]
-    point.withUnsafeMutableBufferPointer { z in
-      parameters.withUnsafeBufferPointer { x in
-        previousIterate.withUnsafeBufferPointer { previous in
-          for i in 0..<z.count { z[i] = x[i] + beta * (x[i] - previous[i]) }
-        }
-      }
-    }
+    ExtrapolatedGradientStep.point(
+      parameters: parameters, previous: previousIterate, beta: momenta[layer], into: &point)
   }
 
   /// Given ∇s(z), leaves z − (γ_k/L)∇s(z) in `parameters` (the caller's prox
@@ -82,18 +76,8 @@ public struct LISTAOptimizer: Optimizer {
     let k = layer
     let eta = stepSizes[k]
     let beta = momenta[k]
-    parameters.withUnsafeMutableBufferPointer { x in
-      previousIterate.withUnsafeMutableBufferPointer { previous in
-        gradient.withUnsafeBufferPointer { g in
-          for i in 0..<x.count {
-            let current = x[i]
-            let z = current + beta * (current - previous[i])
-            previous[i] = current
-            x[i] = z - eta * g[i]
-          }
-        }
-      }
-    }
+    ExtrapolatedGradientStep.step(
+      parameters: &parameters, previous: &previousIterate, gradient: gradient, beta: beta, eta: eta)
     proximalStep = proximalSteps[k]
     stepsTaken += 1
   }
