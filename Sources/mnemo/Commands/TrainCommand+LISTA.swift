@@ -73,15 +73,11 @@ extension TrainCommand {
             + "resume it without --architecture lista.")
       }
       manifest = saved.manifest
-      problemClass = try ProblemCatalog.make(
-        manifest.problem.name, options: manifest.problem.options, mnistDirectory: problemOptions.mnist)
+      problemClass = try savedProblemClass(saved)
       trainer = try LISTASession.resume(saved, problemClass: problemClass)
       initialHistory = saved.trainingHistory
     } else {
-      if store.exists(session) {
-        throw ValidationError(
-          "session '\(session)' already exists in \(store.directory.path); use --resume to continue it or pick another name.")
-      }
+      try requireNewSession(in: store)
       problemClass = try problemOptions.makeClass()
       guard problemClass is SparseCodingClass else {
         throw ValidationError(LISTAError.unsupportedProblem(problemClass.name).description)

@@ -164,15 +164,11 @@ struct TrainCommand: ParsableCommand {
     if resume {
       let saved = try store.load(session)
       manifest = saved.manifest
-      problemClass = try ProblemCatalog.make(
-        manifest.problem.name, options: manifest.problem.options, mnistDirectory: problemOptions.mnist)
+      problemClass = try savedProblemClass(saved)
       trainer = try MetaTrainer.resume(saved, problemClass: problemClass)
       history = saved.trainingHistory
     } else {
-      if store.exists(session) {
-        throw ValidationError(
-          "session '\(session)' already exists in \(store.directory.path); use --resume to continue it or pick another name.")
-      }
+      try requireNewSession(in: store)
       problemClass = try problemOptions.makeClass()
       var optimizer = LSTMOptimizerConfiguration.defaults(forProblem: problemClass.name)
       if let layers { optimizer.layers = layers }
