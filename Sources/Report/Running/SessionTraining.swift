@@ -22,6 +22,7 @@ public struct SessionTraining: Sendable {
     training.horizon = recipe.horizon
     training.unroll = recipe.unroll
     if let batch = recipe.batch { training.batch = batch }
+    if let rate = recipe.metaLearningRate { training.learningRate = rate }
     guard let objective = MetaObjective(rawValue: recipe.objective) else {
       throw SessionTrainingError.unknownObjective(recipe.objective)
     }

@@ -26,6 +26,8 @@ public struct TrainingRecipe: Sendable, Hashable {
   public var preprocessing: String?
   /// The learned update's output scale (nil: the class's default).
   public var outputScale: Float?
+  /// Adam's learning rate on φ (nil: the class's default).
+  public var metaLearningRate: Float?
   /// Validation instances per check (the best validated weights are what
   /// the session races).
   public var validationInstances: Int
@@ -35,7 +37,8 @@ public struct TrainingRecipe: Sendable, Hashable {
   public init(
     session: String, problem: ProblemSpec, architecture: String = "lstm", objective: String = MetaObjective.lossSum.rawValue,
     iterations: Int, seed: UInt64 = 0, horizon: Int = 100, unroll: Int = 20, batch: Int? = nil,
-    preprocessing: String? = nil, outputScale: Float? = nil, validationInstances: Int = 20, validateEvery: Int = 100
+    preprocessing: String? = nil, outputScale: Float? = nil, metaLearningRate: Float? = nil,
+    validationInstances: Int = 20, validateEvery: Int = 100
   ) {
     self.session = session
     self.problem = problem
@@ -48,6 +51,7 @@ public struct TrainingRecipe: Sendable, Hashable {
     self.batch = batch
     self.preprocessing = preprocessing
     self.outputScale = outputScale
+    self.metaLearningRate = metaLearningRate
     self.validationInstances = validationInstances
     self.validateEvery = validateEvery
   }
@@ -61,6 +65,7 @@ public struct TrainingRecipe: Sendable, Hashable {
     if let batch { parts.append("--batch \(batch)") }
     if let preprocessing { parts.append("--preprocessing \(preprocessing)") }
     if let outputScale { parts.append("--output-scale \(outputScale)") }
+    if let metaLearningRate { parts.append("--meta-learning-rate \(metaLearningRate)") }
     parts.append("--seed \(seed)")
     return parts.joined(separator: " ")
   }

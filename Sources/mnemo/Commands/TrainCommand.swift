@@ -43,8 +43,8 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Steps per truncated unroll K.")
   var unroll: Int = 20
 
-  @Option(help: "Adam's learning rate on the optimizer's weights.")
-  var metaLearningRate: Float = 1e-3
+  @Option(help: "Adam's learning rate on the optimizer's weights (default per problem class: 3e-3 on the sparse classes, else 1e-3).")
+  var metaLearningRate: Float?
 
   @Option(help: "Random problem scaling e^U(-a,a) (0: off).")
   var randomScaling: Float = 0
@@ -98,6 +98,9 @@ struct TrainCommand: ParsableCommand {
     guard MetaObjective(rawValue: objective) != nil else {
       throw ValidationError(
         "unknown objective '\(objective)'; valid: \(MetaObjective.allCases.map(\.rawValue).joined(separator: ", ")).")
+    }
+    if let metaLearningRate, !(metaLearningRate > 0 && metaLearningRate.isFinite) {
+      throw ValidationError("--meta-learning-rate must be a positive number, got \(metaLearningRate).")
     }
     guard horizon >= 1, unroll >= 1, validateEvery >= 1, checkEvery >= 1 else {
       throw ValidationError("--horizon, --unroll, --validate-every and --check-every must be at least 1.")
@@ -179,7 +182,7 @@ struct TrainCommand: ParsableCommand {
       training.horizon = horizon
       training.unroll = unroll
       if let batch { training.batch = batch }
-      training.learningRate = metaLearningRate
+      if let metaLearningRate { training.learningRate = metaLearningRate }
       training.randomScaling = randomScaling
       training.objective = MetaObjective(rawValue: objective) ?? .lossSum
       training.seed = seed
