@@ -315,6 +315,18 @@ struct EngineWorker {
     }
   }
 
+  /// Runs `optimizer` for `steps` proximal-gradient steps from the
+  /// problem's θ₀, so its recurrent state is what a race would leave.
+  static func run(_ optimizer: inout some Optimizer, on problem: inout any Problem, steps: Int) {
+    var theta = problem.initialParameters
+    var gradient = [Float](repeating: 0, count: problem.dimension)
+    for _ in 0..<steps {
+      _ = problem.objective(at: theta, gradient: &gradient)
+      optimizer.step(parameters: &theta, gradient: gradient)
+      problem.regularizer.applyProximal(&theta, step: optimizer.proximalStep)
+    }
+  }
+
   /// The DNC's memory and weightings after a run on the first held-out
   /// instance.
   static func dncMemory(
@@ -324,13 +336,7 @@ struct EngineWorker {
     var problem = problemClass.sample(seed: SeedStream.evaluation.seed(seed, index: 0))
     var optimizer = DNCOptimizer(
       weights: weights, dimension: problem.dimension, proximalStep: problem.smoothLipschitz.map { 1 / $0 })
-    var theta = problem.initialParameters
-    var gradient = [Float](repeating: 0, count: problem.dimension)
-    for _ in 0..<steps {
-      _ = problem.objective(at: theta, gradient: &gradient)
-      optimizer.step(parameters: &theta, gradient: gradient)
-      problem.regularizer.applyProximal(&theta, step: optimizer.proximalStep)
-    }
+    run(&optimizer, on: &problem, steps: steps)
     let view = optimizer.memoryView
     return .dnc(
       DNCMemoryView(
@@ -347,13 +353,7 @@ struct EngineWorker {
     var problem = problemClass.sample(seed: SeedStream.evaluation.seed(seed, index: 0))
     var optimizer = LSTMOptimizer(
       weights: weights, dimension: problem.dimension, proximalStep: problem.smoothLipschitz.map { 1 / $0 })
-    var theta = problem.initialParameters
-    var gradient = [Float](repeating: 0, count: problem.dimension)
-    for _ in 0..<steps {
-      _ = problem.objective(at: theta, gradient: &gradient)
-      optimizer.step(parameters: &theta, gradient: gradient)
-      problem.regularizer.applyProximal(&theta, step: optimizer.proximalStep)
-    }
+    run(&optimizer, on: &problem, steps: steps)
     let shown = min(problem.dimension, 64)
     let h = weights.configuration.hiddenSize
     let layers = (0..<weights.configuration.layers).map { Array(optimizer.hiddenState(layer: $0).prefix(shown * h)) }
