@@ -19,24 +19,17 @@ public struct DNCOptimizerWeights: Sendable, Equatable {
   {
     let h = configuration.hiddenSize
     let words = configuration.readHeads * configuration.wordSize
-    var slots: [LSTMOptimizerWeights.TensorSlot] = []
-    var offset = 0
-    func add(_ name: String, _ shape: [Int]) {
-      let count = shape.reduce(1, *)
-      slots.append(
-        LSTMOptimizerWeights.TensorSlot(name: name, shape: shape, range: offset..<(offset + count)))
-      offset += count
-    }
-    add("controller.input", [configuration.controllerInputSize, 4 * h])
-    add("controller.hidden", [h, 4 * h])
-    add("controller.bias", [4 * h])
-    add("read.weight", [h, configuration.readInterfaceSize])
-    add("read.bias", [configuration.readInterfaceSize])
-    add("write.weight", [h, configuration.writeInterfaceSize])
-    add("write.bias", [configuration.writeInterfaceSize])
-    add("head.weight", [h + words, 1])
-    add("head.bias", [1])
-    return slots
+    var layout = WeightLayout()
+    layout.add("controller.input", [configuration.controllerInputSize, 4 * h])
+    layout.add("controller.hidden", [h, 4 * h])
+    layout.add("controller.bias", [4 * h])
+    layout.add("read.weight", [h, configuration.readInterfaceSize])
+    layout.add("read.bias", [configuration.readInterfaceSize])
+    layout.add("write.weight", [h, configuration.writeInterfaceSize])
+    layout.add("write.bias", [configuration.writeInterfaceSize])
+    layout.add("head.weight", [h + words, 1])
+    layout.add("head.bias", [1])
+    return layout.slots
   }
 
   /// The number of parameters.
@@ -59,20 +52,14 @@ public struct DNCOptimizerWeights: Sendable, Equatable {
   /// head uniform ±0.1/√H with bias 0 so the first updates are small.
   public init(configuration: DNCOptimizerConfiguration, seed: UInt64) {
     self.configuration = configuration
-    var rng = RandomSource(seed: seed, stream: SeedStream.initialisation.rawValue)
     let h = configuration.hiddenSize
     let bound = 1 / Float(h).squareRoot()
-    var values = [Float](repeating: 0, count: Self.parameterCount(configuration))
-    for slot in Self.tensorLayout(configuration) {
+    let values = WeightLayout.initialValues(Self.tensorLayout(configuration), seed: seed) { slot in
       switch slot.name {
-      case "controller.bias":
-        for j in LSTMCell.columns(of: .forget, hiddenSize: h) { values[slot.range.lowerBound + j] = 1 }
-      case "read.bias", "write.bias", "head.bias":
-        break
-      case "head.weight":
-        for i in slot.range { values[i] = rng.uniform(-0.1 * bound, 0.1 * bound) }
-      default:
-        for i in slot.range { values[i] = rng.uniform(-bound, bound) }
+      case "controller.bias": .forgetGateBias(hiddenSize: h)
+      case "read.bias", "write.bias", "head.bias": .zero
+      case "head.weight": .uniform(bound: 0.1 * bound)
+      default: .uniform(bound: bound)
       }
     }
     self.values = values

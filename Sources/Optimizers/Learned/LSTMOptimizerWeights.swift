@@ -25,22 +25,16 @@ public struct LSTMOptimizerWeights: Sendable, Equatable {
   /// `head.weight` (H×1) and `head.bias` (1).
   public static func tensorLayout(_ configuration: LSTMOptimizerConfiguration) -> [TensorSlot] {
     let h = configuration.hiddenSize
-    var slots: [TensorSlot] = []
-    var offset = 0
-    func add(_ name: String, _ shape: [Int]) {
-      let count = shape.reduce(1, *)
-      slots.append(TensorSlot(name: name, shape: shape, range: offset..<(offset + count)))
-      offset += count
-    }
+    var layout = WeightLayout()
     for layer in 0..<configuration.layers {
       let input = layer == 0 ? configuration.inputSize : h
-      add("layer\(layer).input", [input, 4 * h])
-      add("layer\(layer).hidden", [h, 4 * h])
-      add("layer\(layer).bias", [4 * h])
+      layout.add("layer\(layer).input", [input, 4 * h])
+      layout.add("layer\(layer).hidden", [h, 4 * h])
+      layout.add("layer\(layer).bias", [4 * h])
     }
-    add("head.weight", [h, 1])
-    add("head.bias", [1])
-    return slots
+    layout.add("head.weight", [h, 1])
+    layout.add("head.bias", [1])
+    return layout.slots
   }
 
   /// The number of parameters.
@@ -64,21 +58,14 @@ public struct LSTMOptimizerWeights: Sendable, Equatable {
   /// the first updates are small.
   public init(configuration: LSTMOptimizerConfiguration, seed: UInt64) {
     self.configuration = configuration
-    var rng = RandomSource(seed: seed, stream: SeedStream.initialisation.rawValue)
     let h = configuration.hiddenSize
     let bound = 1 / Float(h).squareRoot()
-    var values = [Float](repeating: 0, count: Self.parameterCount(configuration))
-    for slot in Self.tensorLayout(configuration) {
+    let values = WeightLayout.initialValues(Self.tensorLayout(configuration), seed: seed) { slot in
       switch slot.name {
-      case let name where name.hasSuffix(".bias") && name.hasPrefix("layer"):
-        let forget = LSTMCell.columns(of: .forget, hiddenSize: h)
-        for j in forget { values[slot.range.lowerBound + j] = 1 }
-      case "head.bias":
-        break
-      case "head.weight":
-        for i in slot.range { values[i] = rng.uniform(-0.1 * bound, 0.1 * bound) }
-      default:
-        for i in slot.range { values[i] = rng.uniform(-bound, bound) }
+      case let name where name.hasSuffix(".bias") && name.hasPrefix("layer"): .forgetGateBias(hiddenSize: h)
+      case "head.bias": .zero
+      case "head.weight": .uniform(bound: 0.1 * bound)
+      default: .uniform(bound: bound)
       }
     }
     self.values = values
