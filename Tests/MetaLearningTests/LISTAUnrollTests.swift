@@ -75,9 +75,31 @@ import Testing
         raw: parameters.values.map(Double.init), configuration: configuration, instance: instance, steps: steps,
         objective: .relative, gradient: false
       ).finalRelativeError
-      let measured = RelativeErrorTable.relativeErrors(
-        racer: racer, problem: problem, checkpoints: [steps], horizon: steps)[0]
+      let measured = Self.relativeError(of: racer, on: problem, steps: steps)
       #expect(abs(measured - expected) <= 1e-3 * expected + 1e-4, "steps \(steps): \(measured) vs \(expected)")
     }
+  }
+
+  /// (f(θ_T) − r)/r after `steps` race steps of `racer` (gradient point,
+  /// step, prox — the race's protocol) on one problem.
+  static func relativeError(of racer: Racer, on problem: SparseCodingProblem, steps: Int) -> Double {
+    var problem = problem
+    var optimizer = racer.makeOptimizer(problem)
+    var theta = problem.initialParameters
+    var gradient = [Float](repeating: 0, count: problem.dimension)
+    var point = gradient
+    for _ in 0..<steps {
+      _ = problem.objective(at: theta, gradient: &gradient)
+      if optimizer.usesLookahead {
+        optimizer.gradientPoint(parameters: theta, into: &point)
+        _ = point.withUnsafeBufferPointer { p in
+          gradient.withUnsafeMutableBufferPointer { g in problem.smoothLoss(at: p, gradient: g) }
+        }
+      }
+      optimizer.step(parameters: &theta, gradient: gradient)
+      problem.regularizer.applyProximal(&theta, step: optimizer.proximalStep)
+    }
+    let loss = Double(problem.objective(at: theta, gradient: &gradient))
+    return (loss - Double(problem.optimum)) / Double(problem.optimum)
   }
 }

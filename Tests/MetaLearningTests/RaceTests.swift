@@ -117,6 +117,26 @@ struct SeparableQuadratics: ProblemClass {
     let relative = result.traces.map { $0.meanError[300] / result.meanOptimum }
     #expect(relative[1] < relative[0])
   }
+
+  /// The trace's mean relative error is the mean of per-instance ratios: with
+  /// one instance it is the error over r; with r = 0 it is undefined.
+  @Test func meanRelativeErrorIsTheMeanOfRatios() throws {
+    let lasso = try ProblemCatalog.make("lasso")
+    var one = RaceRun(
+      problemClass: lasso, racers: [.init(OptimizerConfiguration(kind: .ista))],
+      configuration: RaceConfiguration(steps: 10, instances: 1))
+    let single = one.run()
+    let trace = single.traces[0]
+    #expect(trace.meanRelativeError.count == 11)
+    for t in 0...10 {
+      let expected = trace.meanError[t] / single.meanOptimum
+      #expect(abs(trace.meanRelativeError[t] - expected) <= 1e-9 * max(1, expected), "t = \(t)")
+    }
+    var smooth = RaceRun(
+      problemClass: SeparableQuadratics(), racers: [.init(OptimizerConfiguration(kind: .sgd, learningRate: 0.1))],
+      configuration: RaceConfiguration(steps: 3, instances: 2))
+    #expect(smooth.run().traces[0].meanRelativeError.isEmpty)
+  }
 }
 
 @Suite struct TuningTests {

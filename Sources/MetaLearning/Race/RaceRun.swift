@@ -110,6 +110,8 @@ private struct RaceLane: Sendable {
   var point: [Float]
   var previous: [Float]
   let optima: [Double]
+  /// Whether every r > 0, so (f − r)/r is defined.
+  let optimaArePositive: Bool
   let divergenceFactor: Double
   /// Whether to copy θ_T of every instance into the trace at the last point.
   let keepsFinalParameters: Bool
@@ -124,6 +126,7 @@ private struct RaceLane: Sendable {
     point = gradient
     previous = gradient
     optima = problems.map { Double($0.optimum) }
+    optimaArePositive = optima.allSatisfy { $0 > 0 }
     self.divergenceFactor = divergenceFactor
     self.keepsFinalParameters = keepsFinalParameters
   }
@@ -137,12 +140,13 @@ private struct RaceLane: Sendable {
       return
     }
     let count = Double(problems.count)
-    var lossSum = 0.0, logLossSum = 0.0, errorSum = 0.0, gradientSum = 0.0, updateSum = 0.0
+    var lossSum = 0.0, logLossSum = 0.0, errorSum = 0.0, relativeSum = 0.0, gradientSum = 0.0, updateSum = 0.0
     for index in problems.indices {
       let loss = Double(problems[index].objective(at: parameters[index], gradient: &gradient))
       lossSum += loss
       logLossSum += mathLog(max(loss, 1e-30))
       errorSum += max(loss - optima[index], 0)
+      relativeSum += (loss - optima[index]) / optima[index]
       if takeStep { optimizers[index].observe(loss: Float(loss)) }
       guard takeStep else {
         gradientSum += Double(VectorMath.norm(gradient))
@@ -169,6 +173,7 @@ private struct RaceLane: Sendable {
     trace.meanLoss.append(meanLoss)
     trace.geometricMeanLoss.append(mathExp(logLossSum / count))
     trace.meanError.append(errorSum / count)
+    if optimaArePositive { trace.meanRelativeError.append(relativeSum / count) }
     trace.gradientNorm.append(gradientSum / count)
     if takeStep { trace.updateNorm.append(updateSum / count) }
     let initial = trace.meanLoss[0]
@@ -181,6 +186,7 @@ private struct RaceLane: Sendable {
     trace.meanLoss.append(.nan)
     trace.geometricMeanLoss.append(.nan)
     trace.meanError.append(.nan)
+    if optimaArePositive { trace.meanRelativeError.append(.nan) }
     trace.gradientNorm.append(.nan)
     if includingUpdate { trace.updateNorm.append(.nan) }
   }

@@ -18,6 +18,11 @@ public struct RacerTrace: Sendable, Codable, Equatable {
   /// Mean over instances of the error e_t = f(θ_t) − r (floored at 0), the
   /// sequence the convergence-rate estimators read.
   public var meanError: [Double] = []
+  /// Mean over instances of the relative error (f(θ_t) − r)/r — the mean
+  /// of ratios that sparse-coding papers report, which ``meanError`` over
+  /// the mean r is not. Empty when some instance has r ≤ 0 (a smooth
+  /// problem with optimum 0), where the ratio is undefined.
+  public var meanRelativeError: [Double] = []
   /// Mean over instances of ‖∇s‖ at the point the optimizer evaluated it.
   public var gradientNorm: [Double] = []
   /// Mean over instances of ‖θ_{t+1} − θ_t‖ (after the prox).

@@ -127,8 +127,7 @@ struct RaceCommand: ParsableCommand {
     case .table:
       print(report.table(), terminator: "")
       if relativeErrors {
-        let table = RelativeErrorTable(
-          problemClass: problemClass, racers: racers, checkpoints: [steps], instances: instances, seed: seed)
+        let table = RelativeErrorTable(result: result, checkpoints: [steps])
         print("mean relative error (f − r)/r over the instances:\n" + table.markdown, terminator: "")
       }
     case .csv: print(report.csv(), terminator: "")

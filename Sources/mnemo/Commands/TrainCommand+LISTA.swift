@@ -149,9 +149,10 @@ extension TrainCommand {
     raceHistory = run.run().csvTable
     try save(history)
     if !quiet {
-      let table = RelativeErrorTable(
-        problemClass: problemClass, racers: racers, checkpoints: [parameters.layers, 100, 1000], instances: 100,
-        seed: seed)
+      var long = RaceRun(
+        problemClass: problemClass, racers: racers,
+        configuration: RaceConfiguration(steps: 1000, instances: 100, seed: seed))
+      let table = RelativeErrorTable(result: long.run(), checkpoints: [parameters.layers, 100, 1000])
       printError("mean (f − r)/r on 100 held-out instances (seed \(seed)):\n" + table.markdown)
       let last = history.rows.last.map { "validation loss \($0[2]) at iteration \($0[0])" } ?? ""
       printError("saved session \(session) at iteration \(trainer.iteration)\(interrupted.isSet ? " (interrupted)" : ""); \(last)")
