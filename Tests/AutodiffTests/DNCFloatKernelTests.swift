@@ -50,6 +50,20 @@ private func cases(slots n: Int, width w: Int) -> [DNCPrecisionCase] {
       float: { t, v in t.dncMixReadModes(modes: v[0], backward: v[1], forward: v[2], content: v[3]) },
       double: { t, v in t.dncMixReadModes(modes: v[0], backward: v[1], forward: v[2], content: v[3]) }),
     DNCPrecisionCase(
+      name: "fused read weights, \(size)", leaves: [reads[0], link, modes, reads[2]],
+      float: { t, v in t.dncReadWeights(previous: v[0], link: v[1], modes: v[2], content: v[3]) },
+      double: { t, v in t.dncReadWeights(previous: v[0], link: v[1], modes: v[2], content: v[3]) }),
+    // Constant previous weights and modes: the Float backward skips g·L.
+    DNCPrecisionCase(
+      name: "fused read weights, constant previous and modes, \(size)", leaves: [link, reads[2]],
+      float: { t, v in
+        t.dncReadWeights(
+          previous: t.constant(reads[0].converted()), link: v[0], modes: t.constant(modes.converted()), content: v[1])
+      },
+      double: { t, v in
+        t.dncReadWeights(previous: t.constant(reads[0]), link: v[0], modes: t.constant(modes), content: v[1])
+      }),
+    DNCPrecisionCase(
       name: "w·Lᵀ, \(size)", leaves: [reads[0], link],
       float: { t, v in t.dncBatchedMatmul(v[0], v[1], transposeB: true) },
       double: { t, v in t.dncBatchedMatmul(v[0], v[1], transposeB: true) }),
@@ -66,6 +80,13 @@ private func cases(slots n: Int, width w: Int) -> [DNCPrecisionCase] {
       float: { t, v in t.dncBatchedMatmul(v[0], v[1], transposeB: true) },
       double: { t, v in t.dncBatchedMatmul(v[0], v[1], transposeB: true) }),
   ]
+}
+
+extension Tensor<Double> {
+  /// The same values in another precision.
+  fileprivate func converted<S: TensorScalar>() -> Tensor<S> {
+    Tensor<S>(shape: shape, scalars: scalars.map { S($0) })
+  }
 }
 
 private let precisionCases = cases(slots: 16, width: 8) + cases(slots: 13, width: 5)

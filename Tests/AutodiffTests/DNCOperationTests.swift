@@ -31,6 +31,9 @@ private let headWeightings: [Tensor<Double>] = (0..<3).map {
   Fixtures.uniform([batch, heads, slots], seed: 23 + UInt64($0), 0, 1)
 }
 
+private let zeroLink = Tensor<Double>(shape: [batch, slots, slots], repeating: 0)
+private let zeroReads = Tensor<Double>(shape: [batch, heads, slots], repeating: 0)
+
 private let dncCases: [OperationCase] = [
   .projected("content weights", [memory, keys, strengths]) { t, v in
     t.dncContentWeights(memory: v[0], keys: v[1], strengths: v[2])
@@ -68,6 +71,20 @@ private let dncCases: [OperationCase] = [
   },
   .projected("read modes", [modes] + headWeightings) { t, v in
     t.dncMixReadModes(modes: v[0], backward: v[1], forward: v[2], content: v[3])
+  },
+  .projected("fused read weights", [headWeightings[0], link, modes, headWeightings[2]]) { t, v in
+    t.dncReadWeights(previous: v[0], link: v[1], modes: v[2], content: v[3])
+  },
+  .projected("fused read weights, zero link", [headWeightings[0], zeroLink, modes, headWeightings[2]]) { t, v in
+    t.dncReadWeights(previous: v[0], link: v[1], modes: v[2], content: v[3])
+  },
+  .projected("fused read weights, zero previous weighting", [zeroReads, link, modes, headWeightings[2]]) {
+    t, v in t.dncReadWeights(previous: v[0], link: v[1], modes: v[2], content: v[3])
+  },
+  // A constant previous weighting and constant modes (the first step's):
+  // the backward pass skips the products with L and still fills L̄ and c̄.
+  .projected("fused read weights, constant previous weighting and modes", [link, headWeightings[2]]) { t, v in
+    t.dncReadWeights(previous: t.constant(headWeightings[0]), link: v[0], modes: t.constant(modes), content: v[1])
   },
   .projected("forward read w·Lᵀ (square, transposed)", [headWeightings[0], link]) { t, v in
     t.dncBatchedMatmul(v[0], v[1], transposeB: true)
@@ -151,6 +168,37 @@ struct DNCOperationTests {
   func operationGradient(_ operation: OperationCase) {
     let result = GradientChecker.check(operation.leaves, building: operation.build)
     #expect(result.maxRelativeError < 1e-6, "\(operation.name): \(result)")
+  }
+
+  /// The fused read weights are the composition they replace, two
+  /// batched products and the mode mix, in value and in all four gradients
+  /// (modes given as the B·K×3 softmax shape), under a random upstream
+  /// adjoint; B, K, N = 3, 5, 7 leave tails in every eight-lane row.
+  @Test func fusedReadWeightsEqualTheComposition() {
+    let (b, k, n) = (3, 5, 7)
+    let leaves: [Tensor<Double>] = [
+      Fixtures.uniform([b, k, n], seed: 60, 0, 1), Fixtures.tensor([b, n, n], seed: 61),
+      Fixtures.uniform(.matrix(b * k, 3), seed: 62, 0, 1), Fixtures.uniform([b, k, n], seed: 63, 0, 1),
+    ]
+    func run(fused: Bool) -> [Tensor<Double>] {
+      let tape = Tape<Double>()
+      let v = leaves.map { tape.variable($0) }
+      let y =
+        fused
+        ? tape.dncReadWeights(previous: v[0], link: v[1], modes: v[2], content: v[3])
+        : tape.dncMixReadModes(
+          modes: v[2], backward: tape.dncBatchedMatmul(v[0], v[1]),
+          forward: tape.dncBatchedMatmul(v[0], v[1], transposeB: true), content: v[3])
+      tape.backward(from: Fixtures.project(tape, y, seed: 64))
+      return [tape.value(of: y)] + v.map { tape.gradient(of: $0) }
+    }
+    let (fused, composed) = (run(fused: true), run(fused: false))
+    for (index, (f, c)) in zip(fused, composed).enumerated() {
+      #expect(f.shape == c.shape)
+      #expect(f.scalars.contains { $0 != 0 }, "tensor \(index) is all zero: the comparison would be empty")
+      let error = Fixtures.normalizedDifference(f, c)
+      #expect(error < 1e-12, "\(index == 0 ? "value" : "gradient of leaf \(index - 1)"): \(error)")
+    }
   }
 
   @Test("whole memory access over several steps from a zero memory", arguments: [1, 3])

@@ -1,6 +1,6 @@
 /// Explicitly vectorised `Float` versions of the DNC kernels that dominate a
-/// DNC meta-iteration (the per-optimizee products w·Lᵀ, w·L, w·M and the
-/// content addressing, forward and backward).
+/// DNC meta-iteration (the per-optimizee products w·Lᵀ, w·L, w·M, the fused
+/// read weights and the content addressing, forward and backward).
 ///
 /// Why they exist: the generic loops run over rows of W = 8 or N = 16
 /// elements, too short for the compiler's vectoriser once it has paid for
@@ -370,6 +370,134 @@ extension DNCKernels {
       if let backwardAdjoint { axpy(n, modes[3 * r], y, backwardAdjoint + offset) }
       if let forwardAdjoint { axpy(n, modes[3 * r + 1], y, forwardAdjoint + offset) }
       if let contentAdjoint { axpy(n, modes[3 * r + 2], y, contentAdjoint + offset) }
+    }
+  }
+
+  // MARK: Fused read weights
+
+  /// t = Lᵀ for one N×N block (row j of t is column j of L), so that products
+  /// with Lᵀ are sums of contiguous rows too.
+  @inline(__always)
+  static func transpose(_ n: Int, _ l: UnsafePointer<Float>, into t: UnsafeMutablePointer<Float>) {
+    for i in 0..<n {
+      for j in 0..<n { t[j &* n &+ i] = l[i &* n &+ j] }
+    }
+  }
+
+  /// ``readWeights`` in `Float`, one memory at a time so its N×N link block,
+  /// its transpose and the K×N rows stay in L1. Per row,
+  /// ŵ_k = π_c c_k + (π_b w_k)·L + (π_f w_k)·Lᵀ: the scaled previous row
+  /// (N elements on the stack) multiplies L and the stacked Lᵀ in two
+  /// register-resident row accumulations (``accumulateRow``).
+  public static func readWeightsFloat(
+    batch: Int, heads k: Int, slots n: Int, previous: UnsafePointer<Float>, link: UnsafePointer<Float>,
+    modes: UnsafePointer<Float>, content: UnsafePointer<Float>, result: UnsafeMutablePointer<Float>
+  ) {
+    guard n > 0 else { return }
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: n * n + 2 * n) { scratch in
+      let transposed = scratch.baseAddress!
+      let scaledBackward = transposed + n * n
+      let scaledForward = scaledBackward + n
+      for b in 0..<batch {
+        let l = link + b * n * n
+        transpose(n, l, into: transposed)
+        for head in 0..<k {
+          let row = b * k + head
+          let offset = row * n
+          let (w, c, y) = (previous + offset, content + offset, result + offset)
+          let (pb, pf, pc) = (modes[3 * row], modes[3 * row + 1], modes[3 * row + 2])
+          let (vb, vf, vc) = (SIMD8<Float>(repeating: pb), SIMD8<Float>(repeating: pf), SIMD8<Float>(repeating: pc))
+          var j = 0
+          while j &+ 8 <= n {
+            let x = load8(w + j)
+            store8(vb * x, scaledBackward + j)
+            store8(vf * x, scaledForward + j)
+            store8(vc * load8(c + j), y + j)
+            j &+= 8
+          }
+          while j < n {
+            scaledBackward[j] = pb * w[j]
+            scaledForward[j] = pf * w[j]
+            y[j] = pc * c[j]
+            j &+= 1
+          }
+          accumulateRow(k: n, n: n, a: scaledBackward, stride: 1, b: l, c: y)
+          accumulateRow(k: n, n: n, a: scaledForward, stride: 1, b: transposed, c: y)
+        }
+      }
+    }
+  }
+
+  /// ``readWeightsBackward`` in `Float`, one memory at a time. Per row the
+  /// two products of the adjoint, h_b = g_k·Lᵀ and h_f = g_k·L, go to N-long
+  /// stack rows; they give both the modes' adjoints (⟨w_k, h⟩) and w̄_k, so
+  /// the directional weightings are never formed. For L̄ the rows
+  /// G_b = π_b g and G_f = π_f g of the memory are stacked in two K×N
+  /// blocks, then L̄_i· += Σ_k w_ki G_b,k· + Σ_k G_f,ki w_k· row by row.
+  public static func readWeightsBackwardFloat(
+    batch: Int, heads k: Int, slots n: Int, previous: UnsafePointer<Float>, link: UnsafePointer<Float>,
+    modes: UnsafePointer<Float>, content: UnsafePointer<Float>, resultAdjoint yBar: UnsafePointer<Float>,
+    previousAdjoint: UnsafeMutablePointer<Float>?, linkAdjoint: UnsafeMutablePointer<Float>?,
+    modesAdjoint: UnsafeMutablePointer<Float>?, contentAdjoint: UnsafeMutablePointer<Float>?
+  ) {
+    guard n > 0 else { return }
+    let needsDirections = previousAdjoint != nil || modesAdjoint != nil
+    let blocks = linkAdjoint == nil ? 0 : 2 * k * n
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: n * n + 2 * n + blocks) { scratch in
+      let transposed = scratch.baseAddress!
+      let hb = transposed + n * n
+      let hf = hb + n
+      let scaledBackward = hf + n
+      let scaledForward = scaledBackward + k * n
+      for b in 0..<batch {
+        let l = link + b * n * n
+        if needsDirections { transpose(n, l, into: transposed) }
+        for head in 0..<k {
+          let row = b * k + head
+          let offset = row * n
+          let (w, c, g) = (previous + offset, content + offset, yBar + offset)
+          let (pb, pf, pc) = (modes[3 * row], modes[3 * row + 1], modes[3 * row + 2])
+          if needsDirections {
+            // h_b,i = Σ_j g_j Lᵀ_ji = Σ_j L_ij g_j; h_f,i = Σ_j g_j L_ji.
+            hb.update(repeating: 0, count: n)
+            hf.update(repeating: 0, count: n)
+            accumulateRow(k: n, n: n, a: g, stride: 1, b: transposed, c: hb)
+            accumulateRow(k: n, n: n, a: g, stride: 1, b: l, c: hf)
+            if let modesAdjoint {
+              modesAdjoint[3 * row] += dot(n, w, hb)
+              modesAdjoint[3 * row + 1] += dot(n, w, hf)
+            }
+            if let previousAdjoint { axpby(n, pb, hb, pf, hf, previousAdjoint + offset) }
+          }
+          if let modesAdjoint { modesAdjoint[3 * row + 2] += dot(n, g, c) }
+          if let contentAdjoint { axpy(n, pc, g, contentAdjoint + offset) }
+          if linkAdjoint != nil {
+            let (vb, vf) = (SIMD8<Float>(repeating: pb), SIMD8<Float>(repeating: pf))
+            let (gb, gf) = (scaledBackward + head * n, scaledForward + head * n)
+            var j = 0
+            while j &+ 8 <= n {
+              let x = load8(g + j)
+              store8(vb * x, gb + j)
+              store8(vf * x, gf + j)
+              j &+= 8
+            }
+            while j < n {
+              gb[j] = pb * g[j]
+              gf[j] = pf * g[j]
+              j &+= 1
+            }
+          }
+        }
+        if let linkAdjoint {
+          let w = previous + b * k * n
+          for i in 0..<n {
+            let target = linkAdjoint + (b * n + i) * n
+            // (wᵀ G_b)_i· = Σ_k w_ki G_b,k·; (G_fᵀ w)_i· = Σ_k G_f,ki w_k·.
+            accumulateRow(k: k, n: n, a: w + i, stride: n, b: scaledBackward, c: target)
+            accumulateRow(k: k, n: n, a: scaledForward + i, stride: n, b: w, c: target)
+          }
+        }
+      }
     }
   }
 }

@@ -320,6 +320,109 @@ public enum DNCKernels {
     }
   }
 
+  /// Read weights straight from the previous read weights and the links,
+  /// ŵ_k = π_{k,b}·(w_k L) + π_{k,f}·(w_k Lᵀ) + π_{k,c}·c_k for every row k
+  /// (one head of one coordinate): previous weights w and content weights c
+  /// B×K×N, link L B×N×N, modes B×K×3 in the order [backward, forward,
+  /// content]. The same function as two ``batchedMatmul`` calls and
+  /// ``mixReadModes``, without the directional weightings w·L and w·Lᵀ as
+  /// buffers of their own (the Double loops sum in the same order, so the
+  /// result is the same to the last bit).
+  @inlinable
+  public static func readWeights<S: TensorScalar>(
+    batch: Int, heads k: Int, slots n: Int, previous: UnsafePointer<S>, link: UnsafePointer<S>,
+    modes: UnsafePointer<S>, content: UnsafePointer<S>, result: UnsafeMutablePointer<S>
+  ) {
+    if S.self == Float.self {
+      readWeightsFloat(
+        batch: batch, heads: k, slots: n, previous: float(previous), link: float(link), modes: float(modes),
+        content: float(content), result: float(result))
+      return
+    }
+    for b in 0..<batch {
+      let l = link + b * n * n
+      for head in 0..<k {
+        let row = b * k + head
+        let (w, c, y) = (previous + row * n, content + row * n, result + row * n)
+        let (pb, pf, pc) = (modes[3 * row], modes[3 * row + 1], modes[3 * row + 2])
+        for j in 0..<n {
+          // (w L)_j = Σ_i w_i L_ij and (w Lᵀ)_j = Σ_i w_i L_ji.
+          var backward: S = 0
+          var forward: S = 0
+          for i in 0..<n {
+            backward += w[i] * l[i * n + j]
+            forward += w[i] * l[j * n + i]
+          }
+          y[j] = pb * backward + pf * forward + pc * c[j]
+        }
+      }
+    }
+  }
+
+  /// The backward pass of ``readWeights`` (derivation at
+  /// `Tape.dncReadWeights`): with g = ∂/∂ŵ, h_b = g_k Lᵀ and h_f = g_k L per
+  /// row, π̄_{k,b} += ⟨w_k, h_b⟩, π̄_{k,f} += ⟨w_k, h_f⟩, π̄_{k,c} += ⟨g_k, c_k⟩,
+  /// w̄_k += π_{k,b} h_b + π_{k,f} h_f, c̄_k += π_{k,c} g_k and
+  /// L̄_ij += Σ_k π_{k,b} w_ki g_kj + π_{k,f} g_ki w_kj (each adjoint optional).
+  @inlinable
+  public static func readWeightsBackward<S: TensorScalar>(
+    batch: Int, heads k: Int, slots n: Int, previous: UnsafePointer<S>, link: UnsafePointer<S>,
+    modes: UnsafePointer<S>, content: UnsafePointer<S>, resultAdjoint yBar: UnsafePointer<S>,
+    previousAdjoint: UnsafeMutablePointer<S>?, linkAdjoint: UnsafeMutablePointer<S>?,
+    modesAdjoint: UnsafeMutablePointer<S>?, contentAdjoint: UnsafeMutablePointer<S>?
+  ) {
+    if S.self == Float.self {
+      readWeightsBackwardFloat(
+        batch: batch, heads: k, slots: n, previous: float(previous), link: float(link), modes: float(modes),
+        content: float(content), resultAdjoint: float(yBar), previousAdjoint: previousAdjoint.map { float($0) },
+        linkAdjoint: linkAdjoint.map { float($0) }, modesAdjoint: modesAdjoint.map { float($0) },
+        contentAdjoint: contentAdjoint.map { float($0) })
+      return
+    }
+    let needsDirections = previousAdjoint != nil || modesAdjoint != nil
+    for b in 0..<batch {
+      let l = link + b * n * n
+      for head in 0..<k {
+        let row = b * k + head
+        let (w, c, g) = (previous + row * n, content + row * n, yBar + row * n)
+        let (pb, pf, pc) = (modes[3 * row], modes[3 * row + 1], modes[3 * row + 2])
+        if needsDirections {
+          var backwardBar: S = 0
+          var forwardBar: S = 0
+          for i in 0..<n {
+            // h_b,i = Σ_j L_ij g_j and h_f,i = Σ_j L_ji g_j.
+            var hb: S = 0
+            var hf: S = 0
+            for j in 0..<n {
+              hb += l[i * n + j] * g[j]
+              hf += l[j * n + i] * g[j]
+            }
+            backwardBar += w[i] * hb
+            forwardBar += w[i] * hf
+            previousAdjoint?[row * n + i] += pb * hb + pf * hf
+          }
+          modesAdjoint?[3 * row] += backwardBar
+          modesAdjoint?[3 * row + 1] += forwardBar
+        }
+        if let modesAdjoint {
+          var contentBar: S = 0
+          for i in 0..<n { contentBar += g[i] * c[i] }
+          modesAdjoint[3 * row + 2] += contentBar
+        }
+        if let contentAdjoint {
+          for i in 0..<n { contentAdjoint[row * n + i] += pc * g[i] }
+        }
+        if let linkAdjoint {
+          let target = linkAdjoint + b * n * n
+          for i in 0..<n {
+            let (backwardScale, forwardScale) = (pb * w[i], pf * g[i])
+            for j in 0..<n { target[i * n + j] += backwardScale * g[j] + forwardScale * w[j] }
+          }
+        }
+      }
+    }
+  }
+
   /// C_b = op(A_b)·op(B_b) for every b of a batch of row-major matrices:
   /// A_b m×k (or k×m transposed), B_b k×n (or n×k), C_b m×n; one GEMM each.
   @inlinable

@@ -357,6 +357,62 @@ extension Tape {
     }
   }
 
+  /// The new read weights in one operation,
+  /// ŵ_k = π_{k,b}·(w_k L) + π_{k,f}·(w_k Lᵀ) + π_{k,c}·c_k for every row k:
+  /// previous read weights w B×K×N, link L B×N×N, modes π in any shape of
+  /// B·K·3 elements (order [backward, forward, content], already a
+  /// softmax) and content weights c B×K×N → B×K×N.
+  ///
+  /// Why: it is exactly ``dncBatchedMatmul(_:_:transposeB:shape:)`` twice
+  /// (b = w·L, f = w·Lᵀ) followed by ``dncMixReadModes``, but that
+  /// composition keeps b and f on the tape with their adjoints, four B×K×N
+  /// buffers per step that are only ever mixed. Here nothing is saved beyond
+  /// the output: the backward pass needs no directional weighting, only the
+  /// products of the adjoint with L, recomputed memory by memory in a few
+  /// N-long rows (and, for L̄, two K×N blocks) of stack scratch that stay in
+  /// L1, so the tape holds one B×K×N value and adjoint instead of three.
+  ///
+  /// Backward, with g = ∂ℓ/∂ŵ and dℓ = Σ_k ⟨g_k, dŵ_k⟩:
+  /// - the modes enter linearly: π̄_{k,b} = ⟨g_k, w_k L⟩, π̄_{k,f} = ⟨g_k, w_k Lᵀ⟩,
+  ///   π̄_{k,c} = ⟨g_k, c_k⟩. Moving L to the other side,
+  ///   ⟨g_k, w_k L⟩ = Σ_ij w_ki L_ij g_kj = ⟨w_k, h_b⟩ with h_b = g_k Lᵀ, and
+  ///   likewise ⟨g_k, w_k Lᵀ⟩ = ⟨w_k, h_f⟩ with h_f = g_k L;
+  /// - w enters through w_k L and w_k Lᵀ: w̄_k += π_{k,b} h_b + π_{k,f} h_f,
+  ///   i.e. w̄ += G_b Lᵀ + G_f L with G_b = diag(π_b) g, G_f = diag(π_f) g — the
+  ///   same h_b and h_f, so the backward pass never forms w·L or w·Lᵀ;
+  /// - c̄_k += π_{k,c} g_k;
+  /// - L: ⟨g_k, π_{k,b} w_k dL⟩ = Σ_ij π_{k,b} w_ki g_kj dL_ij and
+  ///   ⟨g_k, π_{k,f} w_k dLᵀ⟩ = Σ_ij π_{k,f} g_ki w_kj dL_ij, so
+  ///   L̄ += wᵀ G_b + G_fᵀ w (summed over the K rows of the memory).
+  ///
+  /// Only the adjoints that exist are added to (a constant previous
+  /// weighting, as at the first step, costs no w̄).
+  @inlinable
+  public func dncReadWeights(
+    previous: Variable<Scalar>, link: Variable<Scalar>, modes: Variable<Scalar>, content: Variable<Scalar>
+  ) -> Variable<Scalar> {
+    precondition(
+      previous.shape.rank == 3 && content.shape == previous.shape
+        && link.shape == [previous.shape[0], previous.shape[2], previous.shape[2]]
+        && modes.shape.count == previous.shape[0] * previous.shape[1] * 3,
+      "Tape.dncReadWeights: previous \(previous.shape), link \(link.shape), modes \(modes.shape), "
+        + "content \(content.shape)")
+    let (b, k, n) = (previous.shape[0], previous.shape[1], previous.shape[2])
+    return custom(inputs: [previous, link, modes, content], shape: previous.shape) { c in
+      DNCKernels.readWeights(
+        batch: b, heads: k, slots: n, previous: c.input(0).baseAddress!, link: c.input(1).baseAddress!,
+        modes: c.input(2).baseAddress!, content: c.input(3).baseAddress!, result: c.output.baseAddress!)
+    } backward: { context in
+      let (b, k, n) = (context.inputShape(0)[0], context.inputShape(0)[1], context.inputShape(0)[2])
+      DNCKernels.readWeightsBackward(
+        batch: b, heads: k, slots: n, previous: context.input(0).baseAddress!, link: context.input(1).baseAddress!,
+        modes: context.input(2).baseAddress!, content: context.input(3).baseAddress!,
+        resultAdjoint: context.outputAdjoint.baseAddress!, previousAdjoint: context.inputAdjoint(0)?.baseAddress,
+        linkAdjoint: context.inputAdjoint(1)?.baseAddress, modesAdjoint: context.inputAdjoint(2)?.baseAddress,
+        contentAdjoint: context.inputAdjoint(3)?.baseAddress)
+    }
+  }
+
   /// op(A_b)·op(B_b) for each b of two batches of matrices (rank 3): the
   /// directional reads f = w Lᵀ, b = w L and the read words r = w M.
   /// Backward as for ``matmul``, one GEMM per batch element and operand.
