@@ -143,6 +143,72 @@ extension DNCKernels {
     }
   }
 
+  /// ``accumulateRow(k:n:a:stride:b:c:)`` for two rows of A at once:
+  /// c0 += a0·B and c1 += a1·B.
+  ///
+  /// Why: one row's sums form only two (or one) dependency chains of vector
+  /// additions, so the loop waits on the adder's latency instead of
+  /// filling its throughput. Two rows double the independent chains and
+  /// share every load of B.
+  @inline(__always)
+  static func accumulateRowPair(
+    k: Int, n: Int, a0: UnsafePointer<Float>, a1: UnsafePointer<Float>, stride: Int,
+    b: UnsafePointer<Float>, c0: UnsafeMutablePointer<Float>, c1: UnsafeMutablePointer<Float>
+  ) {
+    var j = 0
+    while j &+ 16 <= n {
+      var low0 = load8(c0 + j)
+      var high0 = load8(c0 + (j &+ 8))
+      var low1 = load8(c1 + j)
+      var high1 = load8(c1 + (j &+ 8))
+      var p = 0
+      while p < k {
+        let x0 = SIMD8<Float>(repeating: a0[p &* stride])
+        let x1 = SIMD8<Float>(repeating: a1[p &* stride])
+        let row = b + (p &* n &+ j)
+        let (bLow, bHigh) = (load8(row), load8(row + 8))
+        low0 += x0 * bLow
+        high0 += x0 * bHigh
+        low1 += x1 * bLow
+        high1 += x1 * bHigh
+        p &+= 1
+      }
+      store8(low0, c0 + j)
+      store8(high0, c0 + (j &+ 8))
+      store8(low1, c1 + j)
+      store8(high1, c1 + (j &+ 8))
+      j &+= 16
+    }
+    if j &+ 8 <= n {
+      var lanes0 = load8(c0 + j)
+      var lanes1 = load8(c1 + j)
+      var p = 0
+      while p < k {
+        let row = load8(b + (p &* n &+ j))
+        lanes0 += SIMD8<Float>(repeating: a0[p &* stride]) * row
+        lanes1 += SIMD8<Float>(repeating: a1[p &* stride]) * row
+        p &+= 1
+      }
+      store8(lanes0, c0 + j)
+      store8(lanes1, c1 + j)
+      j &+= 8
+    }
+    while j < n {
+      var total0 = c0[j]
+      var total1 = c1[j]
+      var p = 0
+      while p < k {
+        let x = b[p &* n &+ j]
+        total0 += a0[p &* stride] * x
+        total1 += a1[p &* stride] * x
+        p &+= 1
+      }
+      c0[j] = total0
+      c1[j] = total1
+      j &+= 1
+    }
+  }
+
   /// ``batchedMatmul(batch:m:n:k:a:transposeA:b:transposeB:c:accumulate:)``
   /// in `Float`: every row of C is a register-resident sum of scaled rows of
   /// B (``accumulateRow``). A transposed B is first transposed back into a
@@ -165,13 +231,17 @@ extension DNCKernels {
           }
           bb = UnsafePointer(transposed)
         }
-        for i in 0..<m {
-          if transposeA {
-            accumulateRow(k: k, n: n, a: aa + i, stride: m, b: bb, c: cc + i * n)
-          } else {
-            accumulateRow(k: k, n: n, a: aa + i * k, stride: 1, b: bb, c: cc + i * n)
-          }
+        // Rows of op(A): row i starts at aa + i (a column, stride m) when A
+        // is transposed, else at aa + i·k (stride 1). Two rows at a time.
+        let (rowStep, stride) = transposeA ? (1, m) : (k, 1)
+        var i = 0
+        while i &+ 2 <= m {
+          accumulateRowPair(
+            k: k, n: n, a0: aa + i &* rowStep, a1: aa + (i &+ 1) &* rowStep, stride: stride, b: bb,
+            c0: cc + i &* n, c1: cc + (i &+ 1) &* n)
+          i &+= 2
         }
+        if i < m { accumulateRow(k: k, n: n, a: aa + i &* rowStep, stride: stride, b: bb, c: cc + i &* n) }
       }
     }
   }

@@ -18,7 +18,8 @@ enum Operation<S: TensorScalar> {
   case leaf
   case unary(UnaryOperation<S>, input: Int)
   case binary(BinaryOperation, BroadcastPlan, left: Int, right: Int)
-  case matmul(left: Int, right: Int, transposeLeft: Bool, transposeRight: Bool)
+  /// op(left)·op(right), plus `bias` added to every row when present.
+  case matmul(left: Int, right: Int, transposeLeft: Bool, transposeRight: Bool, bias: Int?)
   case softmax(input: Int)
   /// The scaled sum of all elements.
   case sum(input: Int, scale: S)
@@ -37,6 +38,11 @@ enum Operation<S: TensorScalar> {
   /// The hidden state h′ of the LSTM cell whose c′ node is `cell`.
   case lstmHidden(cell: Int)
   case custom(CustomRecord<S>)
+  /// The elements of node `base` under another shape: value and adjoint
+  /// are `base`'s own storage, so a view copies nothing and adds nothing to
+  /// the backward pass (its consumers accumulate straight into `base`'s
+  /// adjoint). `base` is never itself a view.
+  case view(base: Int)
 }
 
 /// What the LSTM cell's backward pass needs from its forward pass.

@@ -23,9 +23,12 @@ extension Tape {
           .binaryBackward(op, plan, side: .right, a: value(left), b: value(right), dy: dy, target: db))
       }
 
-    case .matmul(let left, let right, let transposeLeft, let transposeRight):
+    case .matmul(let left, let right, let transposeLeft, let transposeRight, let bias):
       matmulBackward(
         i, left: left, right: right, transposeLeft: transposeLeft, transposeRight: transposeRight)
+      if let bias, let db = accumulationTarget(bias) {
+        Scalar.run(.addColumnSums(x: dy, rows: shape[0], columns: shape[1], y: db))
+      }
 
     case .softmax(let input):
       guard let dx = accumulationTarget(input) else { return }
@@ -89,6 +92,10 @@ extension Tape {
       // Make sure the cell node runs its backward pass, which reads this
       // node's adjoint directly.
       _ = accumulationTarget(cell)
+
+    case .view:
+      // Never reached: a view's adjoint is its base's (see accumulationTarget).
+      break
 
     case .custom(let record):
       var anyInput = false

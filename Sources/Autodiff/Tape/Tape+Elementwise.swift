@@ -62,11 +62,17 @@ extension Tape {
   }
 
   /// The same elements under another shape with the same number of elements.
+  ///
+  /// A view, not a copy: the result shares `x`'s storage (row-major order
+  /// is unchanged by a reshape), and its gradient lands directly in `x`'s
+  /// adjoint. Reshaping costs no memory traffic, which matters on the large
+  /// per-step tensors of an unrolled optimizer.
   public func reshape(_ x: Variable<Scalar>, to shape: Shape) -> Variable<Scalar> {
+    check(x)
     precondition(
       shape.count == x.shape.count,
       "Tape.reshape: cannot reshape \(x.shape) (\(x.shape.count) elements) to \(shape)")
-    return unary(.identity, x, shape: shape)
+    return appendView(of: x, shape: shape)
   }
 
   func unary(

@@ -9,6 +9,30 @@ extension Tape {
     _ a: Variable<Scalar>, _ b: Variable<Scalar>,
     transposeA: Bool = false, transposeB: Bool = false
   ) -> Variable<Scalar> {
+    product(a, b, transposeA: transposeA, transposeB: transposeB, bias: nil)
+  }
+
+  /// The affine map x·W + b, every row of the product shifted by the bias
+  /// b (n elements, a vector or 1×n): a linear layer as one node.
+  ///
+  /// Recording the product and the sum as one node keeps one m×n tensor
+  /// (and its adjoint) on the tape instead of two. The bias is written into
+  /// the output first and the GEMM accumulates onto it (β = 1); backward is
+  /// the product's, plus b̄ += the column sums of C̄.
+  public func affine(
+    _ x: Variable<Scalar>, _ weights: Variable<Scalar>, bias: Variable<Scalar>
+  ) -> Variable<Scalar> {
+    check(bias)
+    precondition(
+      bias.shape.count == weights.shape.lastDimension && bias.shape.lastDimension == bias.shape.count,
+      "Tape.affine: bias \(bias.shape) must be a vector (or 1×n) of the weights' \(weights.shape) columns")
+    return product(x, weights, transposeA: false, transposeB: false, bias: bias)
+  }
+
+  private func product(
+    _ a: Variable<Scalar>, _ b: Variable<Scalar>, transposeA: Bool, transposeB: Bool,
+    bias: Variable<Scalar>?
+  ) -> Variable<Scalar> {
     check(a)
     check(b)
     precondition(
@@ -23,15 +47,22 @@ extension Tape {
     let y = appendNode(
       shape: .matrix(m, n),
       operation: .matmul(
-        left: a.index, right: b.index, transposeLeft: transposeA, transposeRight: transposeB),
-      requiresGradient: requiresGradient(a) || requiresGradient(b))
-    if k == 0 {
+        left: a.index, right: b.index, transposeLeft: transposeA, transposeRight: transposeB,
+        bias: bias?.index),
+      requiresGradient: requiresGradient(a) || requiresGradient(b) || bias.map(requiresGradient) == true)
+    if let bias {
+      Scalar.run(
+        .copyBlock(
+          source: value(bias.index), sourceStride: 0, destination: value(y.index), destinationStride: n,
+          rows: m, columns: n, accumulate: false))
+    } else if k == 0 {
       Scalar.run(.fill(y: value(y.index), count: m * n, value: 0))
-    } else {
+    }
+    if k > 0 {
       Scalar._gemm(
         transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
         alpha: 1, a: value(a.index), lda: a.shape[1], b: value(b.index), ldb: b.shape[1],
-        beta: 0, c: value(y.index), ldc: n)
+        beta: bias == nil ? 0 : 1, c: value(y.index), ldc: n)
     }
     return y
   }

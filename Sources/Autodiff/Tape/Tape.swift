@@ -123,12 +123,13 @@ public final class Tape<Scalar: TensorScalar> {
   ) throws(E) -> R {
     check(v)
     let count = v.shape.count
-    guard let adjoint = nodes[v.index].adjoint else {
+    let index = storageIndex(v.index)
+    guard let adjoint = nodes[index].adjoint else {
       // A constant: no storage of its own to lend.
       let zeros = [Scalar](repeating: 0, count: count)
       return try zeros.withUnsafeBufferPointer { (buffer) throws(E) -> R in try body(buffer) }
     }
-    if !nodes[v.index].adjointLive { Scalar.run(.fill(y: adjoint, count: count, value: 0)) }
+    if !nodes[index].adjointLive { Scalar.run(.fill(y: adjoint, count: count, value: 0)) }
     return try body(UnsafeBufferPointer(start: adjoint, count: count))
   }
 
@@ -178,6 +179,23 @@ public final class Tape<Scalar: TensorScalar> {
     return Variable(shape: shape, index: nodes.count - 1, tape: ObjectIdentifier(self), epoch: epoch)
   }
 
+  /// A node sharing `x`'s value and adjoint storage under `shape` (same
+  /// element count): see ``Operation/view(base:)``.
+  func appendView(of x: Variable<Scalar>, shape: Shape) -> Variable<Scalar> {
+    let base = storageIndex(x.index)
+    nodes.append(
+      Node(shape: shape, value: nodes[base].value, adjoint: nodes[base].adjoint, operation: .view(base: base)))
+    return Variable(shape: shape, index: nodes.count - 1, tape: ObjectIdentifier(self), epoch: epoch)
+  }
+
+  /// The node that owns node `index`'s storage: its base when it is a view,
+  /// else itself.
+  @inline(__always)
+  func storageIndex(_ index: Int) -> Int {
+    if case .view(let base) = nodes[index].operation { return base }
+    return index
+  }
+
   /// Whether `v` needs an adjoint (it depends on a differentiable leaf).
   @inline(__always)
   func requiresGradient(_ v: Variable<Scalar>) -> Bool { nodes[v.index].requiresGradient }
@@ -187,7 +205,8 @@ public final class Tape<Scalar: TensorScalar> {
 
   /// The adjoint buffer of node `index` ready for `+=`, zeroed on its first
   /// use in this backward pass; nil when the node needs no gradient.
-  func accumulationTarget(_ index: Int) -> UnsafeMutablePointer<Scalar>? {
+  func accumulationTarget(_ node: Int) -> UnsafeMutablePointer<Scalar>? {
+    let index = storageIndex(node)
     guard let adjoint = nodes[index].adjoint else { return nil }
     if !nodes[index].adjointLive {
       Scalar.run(.fill(y: adjoint, count: nodes[index].shape.count, value: 0))

@@ -42,6 +42,46 @@ struct DNCGraphState<Scalar: TensorScalar> {
   }
 }
 
+/// The DNC optimizer's weights φ on a tape, cut once per unroll into the
+/// blocks one step uses.
+///
+/// The read interface's weight matrix H×R(W+4) is split by columns into its
+/// key, strength and mode blocks, and the head's (H+RW)×1 column into its
+/// hidden and read-word rows, so that each step computes every part with
+/// its own affine map instead of materialising the whole interface (or the
+/// concatenation [h; r]) and slicing it: the per-coordinate tensors are the
+/// large ones on the tape, and the cut weights are tiny. The function is
+/// unchanged; gradients reach φ through the slices.
+struct DNCGraphWeights<Scalar: TensorScalar> {
+  var controllerInput, controllerHidden, controllerBias: Variable<Scalar>
+  var readKeys, readKeysBias, readStrengths, readStrengthsBias, readModes, readModesBias: Variable<Scalar>
+  var write, writeBias: Variable<Scalar>
+  var headHidden, headReads, headBias: Variable<Scalar>
+
+  /// The blocks of `phi` (tensors in ``DNCOptimizerWeights/tensorLayout(_:)`` order).
+  init(tape t: Tape<Scalar>, phi: [Variable<Scalar>], configuration c: DNCOptimizerConfiguration) {
+    let (h, w, r) = (c.hiddenSize, c.wordSize, c.readHeads)
+    controllerInput = phi[0]
+    controllerHidden = phi[1]
+    controllerBias = phi[2]
+    let keys = 0..<(r * w)
+    let strengths = keys.upperBound..<(keys.upperBound + r)
+    let modes = strengths.upperBound..<(strengths.upperBound + 3 * r)
+    readKeys = t.slice(phi[3], columns: keys)
+    readKeysBias = t.slice(phi[4], columns: keys)
+    readStrengths = t.slice(phi[3], columns: strengths)
+    readStrengthsBias = t.slice(phi[4], columns: strengths)
+    readModes = t.slice(phi[3], columns: modes)
+    readModesBias = t.slice(phi[4], columns: modes)
+    write = phi[5]
+    writeBias = phi[6]
+    let head = t.reshape(phi[7], to: .matrix(1, h + r * w))
+    headHidden = t.reshape(t.slice(head, columns: 0..<h), to: .matrix(h, 1))
+    headReads = t.reshape(t.slice(head, columns: h..<(h + r * w)), to: .matrix(r * w, 1))
+    headBias = phi[8]
+  }
+}
+
 /// One step of the shared-memory coordinatewise DNC optimizer (design "S")
 /// recorded on a tape, for B optimizees of n coordinates (rows = B·n).
 ///
@@ -55,7 +95,7 @@ struct DNCGraphState<Scalar: TensorScalar> {
 enum DNCCellGraph<Scalar: TensorScalar> {
   /// Records the step; returns Δθ (rows × 1) and advances `state`.
   static func step(
-    tape t: Tape<Scalar>, phi: [Variable<Scalar>], configuration c: DNCOptimizerConfiguration,
+    tape t: Tape<Scalar>, weights φ: DNCGraphWeights<Scalar>, configuration c: DNCOptimizerConfiguration,
     batch: Int, dimension: Int, features: Variable<Scalar>, state s: inout DNCGraphState<Scalar>,
     stopUsageGradient: Bool = true
   ) -> Variable<Scalar> {
@@ -69,22 +109,22 @@ enum DNCCellGraph<Scalar: TensorScalar> {
 
     let controller = t.lstmCell(
       input: t.concatenate([features, s.readWords]), hidden: s.hidden, cell: s.cell,
-      inputWeights: phi[0], hiddenWeights: phi[1], bias: phi[2])
+      inputWeights: φ.controllerInput, hiddenWeights: φ.controllerHidden, bias: φ.controllerBias)
     s.hidden = controller.hidden
     s.cell = controller.cell
 
-    // Per-coordinate read interface.
-    let readInterface = t.add(t.matmul(controller.hidden, phi[3]), phi[4])
-    // Rows × R·W keys, rows × R strengths and rows·R × 3 modes are already
-    // laid out B × n·R × … (the DNC operations take them without a reshape).
-    let readKeys = columns(readInterface, 0, r * w)
-    let readStrengths = oneplus(columns(readInterface, r * w, r))
-    let modeLogits = t.reshape(columns(readInterface, r * w + r, 3 * r), to: .matrix(rows * r, 3))
+    // Per-coordinate read interface, one affine map per part. Rows × R·W
+    // keys, rows × R strengths and rows·R × 3 modes are already laid out
+    // B × n·R × … (the DNC operations take them as they are).
+    let readKeys = t.affine(controller.hidden, φ.readKeys, bias: φ.readKeysBias)
+    let readStrengths = oneplus(t.affine(controller.hidden, φ.readStrengths, bias: φ.readStrengthsBias))
+    let modeLogits = t.reshape(
+      t.affine(controller.hidden, φ.readModes, bias: φ.readModesBias), to: .matrix(rows * r, 3))
     let modes = t.softmax(modeLogits)
 
-    // Pooled write interface.
+    // Pooled write interface (B rows: small).
     let pooled = t.mean(t.reshape(controller.hidden, to: [batch, dimension, h]), axis: 1)
-    let writeInterface = t.add(t.matmul(pooled, phi[5]), phi[6])
+    let writeInterface = t.affine(pooled, φ.write, bias: φ.writeBias)
     let writeKey = columns(writeInterface, 0, w)
     let writeStrength = oneplus(columns(writeInterface, w, 1))
     let erase = t.sigmoid(columns(writeInterface, w + 1, w))
@@ -109,14 +149,15 @@ enum DNCCellGraph<Scalar: TensorScalar> {
     s.writeWeights = writeWeights
 
     // Reads: directional through the new links from the previous read
-    // weights, content on the new memory.
-    let forward = t.dncBatchedMatmul(s.readWeights, s.link, transposeB: true)
-    let backward = t.dncBatchedMatmul(s.readWeights, s.link)
+    // weights (fused with the mode mix, so w·L and w·Lᵀ never reach the
+    // tape), content on the new memory.
     let content = t.dncContentWeights(memory: s.memory, keys: readKeys, strengths: readStrengths)
-    s.readWeights = t.dncMixReadModes(modes: modes, backward: backward, forward: forward, content: content)
+    s.readWeights = t.dncReadWeights(previous: s.readWeights, link: s.link, modes: modes, content: content)
     s.readWords = t.dncBatchedMatmul(s.readWeights, s.memory, shape: .matrix(rows, r * w))
 
-    let head = t.add(t.matmul(t.concatenate([controller.hidden, s.readWords]), phi[7]), phi[8])
+    // The head w_oᵀ[h; r] + b_o as two products, without the concatenation.
+    let head = t.add(
+      t.affine(controller.hidden, φ.headHidden, bias: φ.headBias), t.matmul(s.readWords, φ.headReads))
     return t.scale(head, by: Scalar(c.outputScale))
   }
 }
@@ -175,6 +216,7 @@ public enum DNCUnroll<Scalar: TensorScalar> {
       tape.variable(Tensor(shape: Shape(slot.shape), scalars: Array(weights[slot.range])))
     }
     var theta = tape.constant(Tensor(shape: .matrix(rows, 1), scalars: state.base.theta))
+    let blocks = DNCGraphWeights(tape: tape, phi: phi, configuration: configuration)
     var graph = DNCGraphState(tape: tape, state.memory, configuration: configuration, batch: batch)
     var lossNodes: [Variable<Scalar>] = []
     var recorded: [[Scalar]] = []
@@ -188,7 +230,7 @@ public enum DNCUnroll<Scalar: TensorScalar> {
         featureScratch: &featureScratch, gradientScratch: &gradientScratch)
       if recordFeatures { recorded.append(tape.withValue(of: x) { Array($0) }) }
       let delta = DNCCellGraph.step(
-        tape: tape, phi: phi, configuration: configuration, batch: batch, dimension: n, features: x,
+        tape: tape, weights: blocks, configuration: configuration, batch: batch, dimension: n, features: x,
         state: &graph, stopUsageGradient: stopUsageGradient)
       theta = UnrollGraph.update(
         tape: tape, theta: theta, delta: delta, oracle: oracle, defaultStep: Double(configuration.outputScale))
