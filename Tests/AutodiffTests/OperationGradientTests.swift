@@ -46,6 +46,15 @@ private let unaryCases: [OperationCase] = [
     t.clamp(v[0], lower: -0.9, upper: 0.9)
   },
   .projected("reshape", [matrix]) { t, v in t.reshape(v[0], to: [2, 6]) },
+  .projected("reshape of a reshape", [matrix]) { t, v in t.reshape(t.reshape(v[0], to: [2, 6]), to: [12]) },
+  .projected("reshape beside other uses of its input", [matrix]) { t, v in
+    // The view shares x's adjoint: uses recorded before and after it must
+    // all land there, whatever the order the backward pass meets them in.
+    let before = t.square(v[0])
+    let view = t.reshape(v[0], to: [4, 3])
+    let after = t.multiply(v[0], v[0])
+    return t.add(t.add(before, after), t.reshape(t.sigmoid(view), to: .matrix(3, 4)))
+  },
   .projected("softmax", [Fixtures.tensor(.matrix(3, 5), seed: 7, scale: 2)]) { t, v in t.softmax(v[0]) },
 ]
 
@@ -102,6 +111,13 @@ private let matmulCases: [OperationCase] = [(false, false), (true, false), (fals
   return .projected("matmul \(transposeA ? "Aᵀ" : "A")·\(transposeB ? "Bᵀ" : "B")", [a, b]) { t, v in
     t.matmul(v[0], v[1], transposeA: transposeA, transposeB: transposeB)
   }
+}
+
+private let affineCases: [OperationCase] = [Shape.vector(5), Shape.matrix(1, 5)].map { biasShape in
+  .projected("affine, bias \(biasShape)", [
+    Fixtures.tensor(.matrix(3, 4), seed: 15), Fixtures.tensor(.matrix(4, 5), seed: 16),
+    Fixtures.tensor(biasShape, seed: 17),
+  ]) { t, v in t.affine(v[0], v[1], bias: v[2]) }
 }
 
 private let cellCases: [OperationCase] = [
@@ -212,7 +228,7 @@ struct OperationGradientTests {
     #expect(result.maxRelativeError < 1e-6, "\(operation.name): \(result)")
   }
 
-  @Test(arguments: matmulCases + cellCases + customCases)
+  @Test(arguments: matmulCases + affineCases + cellCases + customCases)
   func matmulCellAndCustom(_ operation: OperationCase) {
     let result = GradientChecker.check(operation.leaves, building: operation.build)
     #expect(result.maxRelativeError < 1e-6, "\(operation.name): \(result)")

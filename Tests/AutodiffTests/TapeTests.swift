@@ -47,6 +47,43 @@ import Testing
     #expect(tape.gradient(of: x).scalars == [0.25, 0.25, 0.25, 0.25])
   }
 
+  @Test func reshapeIsAViewSharingValueAndGradient() {
+    let tape = Tape<Double>()
+    let x = tape.variable(Tensor(shape: .matrix(2, 3), scalars: [1, 2, 3, 4, 5, 6]))
+    let view = tape.reshape(x, to: .vector(6))
+    let viewOfView = tape.reshape(view, to: .matrix(3, 2))
+    // The views hold x's own storage (no copy), the same elements in
+    // row-major order.
+    func address(_ v: Variable<Double>) -> UnsafePointer<Double>? { tape.withValue(of: v) { $0.baseAddress } }
+    #expect(address(view) == address(x) && address(viewOfView) == address(x))
+    #expect(tape.value(of: viewOfView) == Tensor(shape: .matrix(3, 2), scalars: [1, 2, 3, 4, 5, 6]))
+    // y = Σ x² + Σ 2·view: dy/dx = 2x + 2, read through x or any view.
+    tape.backward(from: tape.add(tape.sum(tape.square(x)), tape.sum(tape.scale(viewOfView, by: 2))))
+    #expect(tape.gradient(of: x).scalars == [4, 6, 8, 10, 12, 14])
+    #expect(tape.gradient(of: view).scalars == [4, 6, 8, 10, 12, 14])
+    #expect(tape.gradient(of: viewOfView).shape == .matrix(3, 2))
+    // A view of a constant stays a constant.
+    let constant = tape.constant(Tensor(shape: .vector(2), scalars: [1, 2]))
+    let constantView = tape.reshape(constant, to: .matrix(1, 2))
+    tape.backward(from: tape.sum(tape.multiply(constantView, tape.reshape(x, to: .matrix(3, 2)))))
+    #expect(tape.gradient(of: constantView).scalars == [0, 0])
+    #expect(tape.gradient(of: x).scalars == [1, 2, 1, 2, 1, 2])
+  }
+
+  @Test func affineClosedForm() {
+    let tape = Tape<Double>()
+    let x = tape.variable(Tensor(shape: .matrix(2, 2), scalars: [1, 2, 3, 4]))
+    let w = tape.variable(Tensor(shape: .matrix(2, 3), scalars: [1, 0, -1, 2, 1, 0]))
+    let b = tape.variable(Tensor(shape: .vector(3), scalars: [10, 20, 30]))
+    let y = tape.affine(x, w, bias: b)
+    #expect(tape.value(of: y).scalars == [15, 22, 29, 21, 24, 27])
+    // d Σ y / db = the number of rows, per column.
+    tape.backward(from: tape.sum(y))
+    #expect(tape.gradient(of: b).scalars == [2, 2, 2])
+    #expect(tape.gradient(of: x).scalars == [0, 3, 0, 3])
+    #expect(tape.gradient(of: w).scalars == [4, 4, 4, 6, 6, 6])
+  }
+
   @Test func matmulClosedForm() {
     let tape = Tape<Double>()
     let a = tape.variable(Tensor(shape: .matrix(2, 3), scalars: [1, 2, 3, 4, 5, 6]))
