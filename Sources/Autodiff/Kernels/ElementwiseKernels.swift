@@ -21,8 +21,6 @@ enum UnaryOperation<S: TensorScalar> {
   case absolute
   /// y = min(max(x, lower), upper); y′ = 1 on [lower, upper], 0 outside.
   case clamp(lower: S, upper: S)
-  /// y = x (copies: reshape, stop-gradient).
-  case identity
 }
 
 /// Loops for ``UnaryOperation``.
@@ -54,8 +52,6 @@ enum ElementwiseKernels {
       for i in 0..<count { y[i] = Swift.abs(x[i]) }
     case .clamp(let lower, let upper):
       for i in 0..<count { y[i] = Swift.min(Swift.max(x[i], lower), upper) }
-    case .identity:
-      y.update(from: x, count: count)
     }
   }
 
@@ -87,8 +83,6 @@ enum ElementwiseKernels {
       }
     case .clamp(let lower, let upper):
       for i in 0..<count { dx[i] += x[i] >= lower && x[i] <= upper ? dy[i] : 0 }
-    case .identity:
-      for i in 0..<count { dx[i] += dy[i] }
     }
   }
 }
