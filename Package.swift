@@ -30,7 +30,10 @@ let package = Package(
 
     // Numerics.
     .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
-    .target(name: "Autodiff", dependencies: ["LinearAlgebra"]),
+    // The DNC's hot Float kernels, in C for run-time CPU dispatch (AVX2/FMA
+    // and AVX-512 clones picked at load time), which Swift cannot express.
+    .target(name: "CDNCKernels"),
+    .target(name: "Autodiff", dependencies: ["LinearAlgebra", "CDNCKernels"]),
     .target(name: "Optimizees", dependencies: ["LinearAlgebra", "CZlib"]),
     .target(name: "Optimizers", dependencies: ["LinearAlgebra", "Autodiff", "Optimizees"]),
     .target(name: "MetaLearning", dependencies: ["LinearAlgebra", "Autodiff", "Optimizees", "Optimizers"]),

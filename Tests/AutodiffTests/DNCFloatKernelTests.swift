@@ -23,9 +23,13 @@ struct DNCPrecisionCase: Sendable, CustomTestStringConvertible {
 }
 
 /// Sizes that exercise the eight-lane rows exactly (W = 8, N = 16, the
-/// quadratic configuration's) and with scalar tails (W = 5, N = 13).
-private func cases(slots n: Int, width w: Int) -> [DNCPrecisionCase] {
-  let (b, k) = (3, 5)
+/// quadratic configuration's), with scalar tails (W = 5, N = 13, an odd
+/// K = 5 for the two-rows-at-a-time products), and every path of the row
+/// accumulations at once (N = 45 = 16 + 16 + 8 + 5 columns, W = 19, K = 7),
+/// where the read weights' scratch (2N² + 6KN floats) outgrows the C
+/// kernels' stack buffer and comes from the heap.
+private func cases(slots n: Int, width w: Int, heads k: Int = 5) -> [DNCPrecisionCase] {
+  let b = 3
   let memory: Tensor<Double> = Fixtures.tensor([b, n, w], seed: 41)
   let keys: Tensor<Double> = Fixtures.tensor([b, k, w], seed: 42)
   let strengths: Tensor<Double> = Fixtures.uniform(.matrix(b, k), seed: 43, 0.5, 4)
@@ -35,7 +39,7 @@ private func cases(slots n: Int, width w: Int) -> [DNCPrecisionCase] {
   let transposedMemory: Tensor<Double> = Fixtures.tensor([b, w, n], seed: 49)
   let precedence: Tensor<Double> = Fixtures.uniform(.matrix(b, n), seed: 50, 0, 0.3)
   let writeWeights: Tensor<Double> = Fixtures.uniform(.matrix(b, n), seed: 51, 0, 0.3)
-  let size = "N=\(n) W=\(w)"
+  let size = "N=\(n) W=\(w) K=\(k)"
   return [
     DNCPrecisionCase(
       name: "content weights, \(size)", leaves: [memory, keys, strengths],
@@ -89,12 +93,14 @@ extension Tensor<Double> {
   }
 }
 
-private let precisionCases = cases(slots: 16, width: 8) + cases(slots: 13, width: 5)
+private let precisionCases =
+  cases(slots: 16, width: 8) + cases(slots: 13, width: 5) + cases(slots: 45, width: 19, heads: 7)
 
-/// The `Float` fast paths of ``DNCKernels`` (explicit eight-lane vectors)
-/// against the generic loops in `Double`, which the finite-difference
-/// checks of `DNCOperationTests` validate: outputs and gradients agree to
-/// single-precision rounding, relative to each tensor's scale.
+/// The `Float` fast paths of ``DNCKernels`` (explicit eight-lane vectors,
+/// in Swift or in the C target `CDNCKernels`) against the generic loops in
+/// `Double`, which the finite-difference checks of `DNCOperationTests`
+/// validate: outputs and gradients agree to single-precision rounding,
+/// relative to each tensor's scale.
 @Suite("DNC Float kernels against the Double kernels")
 struct DNCFloatKernelTests {
   @Test(arguments: precisionCases)

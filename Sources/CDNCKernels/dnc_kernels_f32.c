@@ -1,0 +1,554 @@
+/*
+ * The single-precision DNC kernels that dominate a DNC meta-iteration (the
+ * small batched products, content addressing and the fused read weights,
+ * forward and backward), written in C for one reason: run-time CPU
+ * dispatch, which Swift cannot express. The package builds for baseline
+ * x86-64 (SSE2, no FMA) and Swift has no per-function target attribute.
+ * Here clang's `target_clones` compiles every exported function three times
+ * (x86-64-v4, x86-64-v3 and the baseline) and an ifunc resolver binds the
+ * best one when the program loads. The eight-float vector type `v8f` is one
+ * AVX register in the v3/v4 clones and a pair of SSE registers in the
+ * baseline one; the static helpers are always inlined, so each clone gets
+ * them compiled with its own features.
+ *
+ * `fp contract(fast)` lets a·b + c become one fused multiply-add, and dot
+ * products are summed lane-wise, so results round differently from the
+ * generic Swift loops (the Float-against-Double tests bound the difference).
+ *
+ * Shapes, maths and derivations: DNCKernels.swift and Tape+DNC.swift. Every
+ * kernel works one memory (index b) at a time so that its blocks stay in L1,
+ * with scratch on the stack.
+ */
+#include "CDNCKernels.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#pragma clang fp contract(fast)
+// The helpers pass eight-float vectors by value between functions compiled
+// for the baseline target, which clang warns changes the ABI with AVX; they
+// are all inlined, so no such call is ever made.
+#pragma clang diagnostic ignored "-Wpsabi"
+
+#if defined(__x86_64__) && defined(__ELF__) && defined(__clang__)
+#define DISPATCH __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define DISPATCH
+#endif
+
+#define INLINE static inline __attribute__((always_inline))
+
+typedef float v8f __attribute__((vector_size(32), aligned(4)));
+typedef float v4f __attribute__((vector_size(16), aligned(4)));
+typedef int32_t v8i __attribute__((vector_size(32), aligned(4)));
+
+// MARK: Scratch
+
+/// Scratch up to this many floats (16 KiB) lives in a stack array; more
+/// (never at the DNC's sizes) comes from the heap.
+enum { STACK_FLOATS = 4096 };
+
+static float *acquire_scratch(ptrdiff_t count, float *stack) {
+  if (count <= STACK_FLOATS) return stack;
+  float *heap = malloc((size_t)count * sizeof(float));
+  if (heap == NULL) {
+    fprintf(stderr, "CDNCKernels: cannot allocate %td floats of scratch; free some memory and retry\n", count);
+    abort();
+  }
+  return heap;
+}
+
+static void release_scratch(float *scratch, float *stack) {
+  if (scratch != stack) free(scratch);
+}
+
+// MARK: Eight-lane primitives
+
+INLINE v8f load8(const float *p) {
+  v8f v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+INLINE void store8(v8f v, float *p) { memcpy(p, &v, sizeof v); }
+
+INLINE v8f splat8(float x) { return (v8f){x, x, x, x, x, x, x, x}; }
+
+/// v₀ + … + v₇ as a tree: halves, then pairs.
+INLINE float sum8(v8f v) {
+  v4f half = __builtin_shufflevector(v, v, 0, 1, 2, 3) + __builtin_shufflevector(v, v, 4, 5, 6, 7);
+  return (half[0] + half[2]) + (half[1] + half[3]);
+}
+
+INLINE float max8(v8f v) {
+  v4f half = __builtin_elementwise_max(
+      __builtin_shufflevector(v, v, 0, 1, 2, 3), __builtin_shufflevector(v, v, 4, 5, 6, 7));
+  return fmaxf(fmaxf(half[0], half[2]), fmaxf(half[1], half[3]));
+}
+
+/// Σ_j x_j y_j over n elements: eight partial sums, then one horizontal sum.
+INLINE float dot(ptrdiff_t n, const float *x, const float *y) {
+  v8f lanes = splat8(0);
+  ptrdiff_t j = 0;
+  for (; j + 8 <= n; j += 8) lanes += load8(x + j) * load8(y + j);
+  float total = sum8(lanes);
+  for (; j < n; j++) total += x[j] * y[j];
+  return total;
+}
+
+/// y[0..<n] += α·x[0..<n].
+INLINE void axpy(ptrdiff_t n, float alpha, const float *x, float *y) {
+  v8f a = splat8(alpha);
+  ptrdiff_t j = 0;
+  for (; j + 8 <= n; j += 8) store8(load8(y + j) + a * load8(x + j), y + j);
+  for (; j < n; j++) y[j] += alpha * x[j];
+}
+
+/// y[0..<n] += α·x[0..<n] + β·z[0..<n].
+INLINE void axpby(ptrdiff_t n, float alpha, const float *x, float beta, const float *z, float *y) {
+  v8f a = splat8(alpha), b = splat8(beta);
+  ptrdiff_t j = 0;
+  for (; j + 8 <= n; j += 8) store8(load8(y + j) + a * load8(x + j) + b * load8(z + j), y + j);
+  for (; j < n; j++) y[j] += alpha * x[j] + beta * z[j];
+}
+
+/// y[0..<n] = α·x[0..<n].
+INLINE void scale(ptrdiff_t n, float alpha, const float *x, float *y) {
+  v8f a = splat8(alpha);
+  ptrdiff_t j = 0;
+  for (; j + 8 <= n; j += 8) store8(a * load8(x + j), y + j);
+  for (; j < n; j++) y[j] = alpha * x[j];
+}
+
+/// t = Lᵀ for one n×n block (row j of t is column j of L).
+INLINE void transpose(ptrdiff_t n, const float *l, float *t) {
+  for (ptrdiff_t i = 0; i < n; i++)
+    for (ptrdiff_t j = 0; j < n; j++) t[j * n + i] = l[i * n + j];
+}
+
+// MARK: Exponential
+
+/// FastMath.exp (FastMath.swift) for one float: Cephes' polynomial after a
+/// Cody–Waite reduction x = n·ln2 + r, |r| ≤ ln2/2; eˣ = eʳ·2ⁿ⁻¹·2 with 2ⁿ⁻¹
+/// assembled in the exponent field. x is clamped to [−87.5, 89], so n stays
+/// in [−126, 128]: large x overflows to +∞, very negative x gives +0.
+INLINE float exp1(float x) {
+  const float magic = 12582912.0f;  // 1.5·2²³: adding it rounds to an integer
+  float clamped = fminf(fmaxf(x, -87.5f), 89.0f);
+  float shifted = clamped * 1.44269504f + magic;
+  float n = shifted - magic;
+  float r = clamped - n * 0.693359375f + n * 2.1219444e-4f;
+  float p = 1.98756915e-4f;
+  p = p * r + 1.39819995e-3f;
+  p = p * r + 8.3334519e-3f;
+  p = p * r + 4.16657959e-2f;
+  p = p * r + 1.66666655e-1f;
+  p = p * r + 5.00000012e-1f;
+  float er = p * (r * r) + r + 1.0f;
+  uint32_t shiftedBits, magicBits;
+  memcpy(&shiftedBits, &shifted, sizeof shiftedBits);
+  memcpy(&magicBits, &magic, sizeof magicBits);
+  uint32_t scaleBits = (uint32_t)((int32_t)(shiftedBits - magicBits) + 126) << 23;
+  float halfScale;
+  memcpy(&halfScale, &scaleBits, sizeof halfScale);
+  return er * halfScale * 2.0f;
+}
+
+/// exp1 on eight lanes (the integer n read from the bit pattern lane-wise).
+INLINE v8f exp8(v8f x) {
+  const v8f magic = splat8(12582912.0f);
+  v8f clamped = __builtin_elementwise_min(__builtin_elementwise_max(x, splat8(-87.5f)), splat8(89.0f));
+  v8f shifted = clamped * 1.44269504f + magic;
+  v8f n = shifted - magic;
+  v8f r = clamped - n * 0.693359375f + n * 2.1219444e-4f;
+  v8f p = splat8(1.98756915e-4f);
+  p = p * r + 1.39819995e-3f;
+  p = p * r + 8.3334519e-3f;
+  p = p * r + 4.16657959e-2f;
+  p = p * r + 1.66666655e-1f;
+  p = p * r + 5.00000012e-1f;
+  v8f er = p * (r * r) + r + 1.0f;
+  v8i exponent = ((v8i)shifted - (v8i)magic + 126) << 23;
+  return er * (v8f)exponent * 2.0f;
+}
+
+// MARK: Row accumulations
+
+/// c[0..<n] += Σ_p a[p·stride]·b[p·n ..< p·n + n]: one row of A (read with
+/// a stride, so a column of a stacked or transposed A works too) times a
+/// k×n matrix. The row of C stays in registers across the k updates,
+/// sixteen then eight columns at a time, then a scalar tail.
+INLINE void accumulate_row(ptrdiff_t k, ptrdiff_t n, const float *a, ptrdiff_t stride, const float *b, float *c) {
+  ptrdiff_t j = 0;
+  for (; j + 16 <= n; j += 16) {
+    v8f low = load8(c + j), high = load8(c + j + 8);
+    for (ptrdiff_t p = 0; p < k; p++) {
+      v8f x = splat8(a[p * stride]);
+      const float *row = b + p * n + j;
+      low += x * load8(row);
+      high += x * load8(row + 8);
+    }
+    store8(low, c + j);
+    store8(high, c + j + 8);
+  }
+  if (j + 8 <= n) {
+    v8f lanes = load8(c + j);
+    for (ptrdiff_t p = 0; p < k; p++) lanes += splat8(a[p * stride]) * load8(b + p * n + j);
+    store8(lanes, c + j);
+    j += 8;
+  }
+  for (; j < n; j++) {
+    float total = c[j];
+    for (ptrdiff_t p = 0; p < k; p++) total += a[p * stride] * b[p * n + j];
+    c[j] = total;
+  }
+}
+
+/// accumulate_row for two rows of A at once: c0 += a0·B and c1 += a1·B.
+/// One row's sums are only one or two dependency chains of multiply-adds,
+/// so the loop would wait on their latency; two rows double the independent
+/// chains and share every load of B.
+INLINE void accumulate_row_pair(
+    ptrdiff_t k, ptrdiff_t n, const float *a0, const float *a1, ptrdiff_t stride, const float *b, float *c0,
+    float *c1) {
+  ptrdiff_t j = 0;
+  for (; j + 16 <= n; j += 16) {
+    v8f low0 = load8(c0 + j), high0 = load8(c0 + j + 8);
+    v8f low1 = load8(c1 + j), high1 = load8(c1 + j + 8);
+    for (ptrdiff_t p = 0; p < k; p++) {
+      v8f x0 = splat8(a0[p * stride]), x1 = splat8(a1[p * stride]);
+      const float *row = b + p * n + j;
+      v8f bLow = load8(row), bHigh = load8(row + 8);
+      low0 += x0 * bLow;
+      high0 += x0 * bHigh;
+      low1 += x1 * bLow;
+      high1 += x1 * bHigh;
+    }
+    store8(low0, c0 + j);
+    store8(high0, c0 + j + 8);
+    store8(low1, c1 + j);
+    store8(high1, c1 + j + 8);
+  }
+  if (j + 8 <= n) {
+    v8f lanes0 = load8(c0 + j), lanes1 = load8(c1 + j);
+    for (ptrdiff_t p = 0; p < k; p++) {
+      v8f row = load8(b + p * n + j);
+      lanes0 += splat8(a0[p * stride]) * row;
+      lanes1 += splat8(a1[p * stride]) * row;
+    }
+    store8(lanes0, c0 + j);
+    store8(lanes1, c1 + j);
+    j += 8;
+  }
+  for (; j < n; j++) {
+    float total0 = c0[j], total1 = c1[j];
+    for (ptrdiff_t p = 0; p < k; p++) {
+      float x = b[p * n + j];
+      total0 += a0[p * stride] * x;
+      total1 += a1[p * stride] * x;
+    }
+    c0[j] = total0;
+    c1[j] = total1;
+  }
+}
+
+/// C[i·n ..< i·n + n] += A_i·B for the m rows i of A (row i starts at
+/// a + i·row_step and steps by `stride`), two rows at a time.
+INLINE void accumulate_rows(
+    ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, const float *a, ptrdiff_t row_step, ptrdiff_t stride, const float *b,
+    float *c) {
+  ptrdiff_t i = 0;
+  for (; i + 2 <= m; i += 2)
+    accumulate_row_pair(k, n, a + i * row_step, a + (i + 1) * row_step, stride, b, c + i * n, c + (i + 1) * n);
+  if (i < m) accumulate_row(k, n, a + i * row_step, stride, b, c + i * n);
+}
+
+// MARK: Products
+
+/// Every row of C is a register-resident sum of scaled rows of B. A
+/// transposed B is first transposed back into a k×n scratch, which costs
+/// n·k moves against m·n·k multiply-adds.
+INLINE void batched_matmul(
+    ptrdiff_t batch, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, bool transpose_a, const float *b,
+    bool transpose_b, float *c, bool accumulate) {
+  float stack[STACK_FLOATS];
+  float *transposed = transpose_b ? acquire_scratch(n * k, stack) : stack;
+  // Rows of op(A): row i starts at aa + i (a column, stride m) when A is
+  // transposed, else at aa + i·k (stride 1).
+  ptrdiff_t row_step = transpose_a ? 1 : k, stride = transpose_a ? m : 1;
+  for (ptrdiff_t index = 0; index < batch; index++) {
+    const float *aa = a + index * m * k, *bb = b + index * k * n;
+    float *cc = c + index * m * n;
+    if (!accumulate) memset(cc, 0, (size_t)(m * n) * sizeof(float));
+    if (transpose_b) {
+      // B_b is n×k; its transpose k×n goes to the scratch.
+      for (ptrdiff_t j = 0; j < n; j++)
+        for (ptrdiff_t p = 0; p < k; p++) transposed[p * n + j] = bb[j * k + p];
+      bb = transposed;
+    }
+    accumulate_rows(m, k, n, aa, row_step, stride, bb, cc);
+  }
+  if (transpose_b) release_scratch(transposed, stack);
+}
+
+// MARK: Content addressing
+
+/// Per memory the rows are transposed into a W×N scratch, so the N
+/// similarities of a key are W row updates of N lanes (two keys at a time)
+/// instead of N short dot products; then per key the cosines, β·cos and
+/// the softmax on eight slots at a time.
+INLINE void content_weights(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, ptrdiff_t key_count, float epsilon, const float *memory,
+    const float *keys, const float *strengths, float *weights, float *memory_norms, float *key_norms,
+    float *similarity) {
+  if (slots <= 0) return;
+  float stack[STACK_FLOATS];
+  float *transposed = acquire_scratch(slots * width, stack);
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *m = memory + b * slots * width;
+    float *norms = memory_norms + b * slots;
+    for (ptrdiff_t i = 0; i < slots; i++) {
+      const float *row = m + i * width;
+      norms[i] = sqrtf(dot(width, row, row) + epsilon);
+      for (ptrdiff_t j = 0; j < width; j++) transposed[j * slots + i] = row[j];
+    }
+    // Raw similarities k·M_i of every key of this memory.
+    float *s_block = similarity + b * key_count * slots;
+    memset(s_block, 0, (size_t)(key_count * slots) * sizeof(float));
+    accumulate_rows(key_count, width, slots, keys + b * key_count * width, width, 1, transposed, s_block);
+    for (ptrdiff_t k = 0; k < key_count; k++) {
+      ptrdiff_t row = b * key_count + k;
+      const float *key = keys + row * width;
+      float key_norm = sqrtf(dot(width, key, key) + epsilon);
+      key_norms[row] = key_norm;
+      float beta = strengths[row];
+      float *s = similarity + row * slots, *w = weights + row * slots;
+      // s ⊙= 1/(n_k n_i + ε), z = β s and the largest z.
+      v8f nk8 = splat8(key_norm), beta8 = splat8(beta), largest8 = splat8(-INFINITY);
+      ptrdiff_t i = 0;
+      for (; i + 8 <= slots; i += 8) {
+        v8f cosine = load8(s + i) / (nk8 * load8(norms + i) + epsilon);
+        store8(cosine, s + i);
+        v8f z = beta8 * cosine;
+        store8(z, w + i);
+        largest8 = __builtin_elementwise_max(largest8, z);
+      }
+      float largest = max8(largest8);
+      for (; i < slots; i++) {
+        s[i] /= key_norm * norms[i] + epsilon;
+        w[i] = beta * s[i];
+        largest = fmaxf(largest, w[i]);
+      }
+      // Softmax.
+      v8f total8 = splat8(0), largestLanes = splat8(largest);
+      for (i = 0; i + 8 <= slots; i += 8) {
+        v8f e = exp8(load8(w + i) - largestLanes);
+        store8(e, w + i);
+        total8 += e;
+      }
+      float total = sum8(total8);
+      for (; i < slots; i++) {
+        w[i] = exp1(w[i] - largest);
+        total += w[i];
+      }
+      scale(slots, 1.0f / total, w, w);
+    }
+  }
+  release_scratch(transposed, stack);
+}
+
+/// Per memory and key: z̄ = c ⊙ (c̄ − ⟨c̄, c⟩), β̄ += ⟨z̄, s⟩ and the
+/// coefficients s̄_i/D_i = β z̄_i/(n_k n_i + ε) into a K×N scratch
+/// (`over_d`); with them the two products that carry the work,
+/// k̄_k += Σ_i over_d_ki M_i (two keys at a time) and
+/// M̄_i += Σ_k over_d_ki k_k (two rows at a time, reading the columns of
+/// over_d), plus the self terms −(Σ_i over_d_i s_i n_i/n_k) k for each key
+/// and −(Σ_k over_d_ki s_ki n_k/n_i) M_i for each row.
+INLINE void content_weights_backward(
+    ptrdiff_t batch, ptrdiff_t n, ptrdiff_t w, ptrdiff_t k, float epsilon, const float *memory, const float *keys,
+    const float *strengths, const float *c, const float *c_bar, const float *memory_norms, const float *key_norms,
+    const float *similarity, float *_Nullable memory_bar, float *_Nullable keys_bar,
+    float *_Nullable strengths_bar) {
+  if (n <= 0 || k <= 0) return;
+  float stack[STACK_FLOATS];
+  float *over_d = acquire_scratch(k * n + 2 * n, stack);
+  float *memory_self = over_d + k * n;  // Σ_k −over_d_ki s_ki n_k/n_i
+  float *scaled_cosine = memory_self + n;  // s_i n_i of one key
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *norms = memory_norms + b * n;
+    const float *rows = memory + b * n * w;
+    memset(memory_self, 0, (size_t)n * sizeof(float));
+    for (ptrdiff_t head = 0; head < k; head++) {
+      ptrdiff_t row = b * k + head;
+      const float *c_row = c + row * n, *c_bar_row = c_bar + row * n, *s = similarity + row * n;
+      float *d = over_d + head * n;
+      float inner = dot(n, c_bar_row, c_row), beta = strengths[row], nk = key_norms[row];
+      v8f inner8 = splat8(inner), beta8 = splat8(beta), nk8 = splat8(nk);
+      ptrdiff_t i = 0;
+      for (; i + 8 <= n; i += 8) store8(load8(c_row + i) * (load8(c_bar_row + i) - inner8), d + i);
+      for (; i < n; i++) d[i] = c_row[i] * (c_bar_row[i] - inner);
+      if (strengths_bar != NULL) strengths_bar[row] += dot(n, d, s);
+      for (i = 0; i + 8 <= n; i += 8) {
+        v8f scaled = beta8 * load8(d + i) / (nk8 * load8(norms + i) + epsilon);
+        store8(scaled, d + i);
+        if (memory_bar != NULL)
+          store8(load8(memory_self + i) - scaled * load8(s + i) * nk8 / load8(norms + i), memory_self + i);
+        if (keys_bar != NULL) store8(load8(s + i) * load8(norms + i), scaled_cosine + i);
+      }
+      for (; i < n; i++) {
+        d[i] = beta * d[i] / (nk * norms[i] + epsilon);
+        if (memory_bar != NULL) memory_self[i] -= d[i] * s[i] * nk / norms[i];
+        if (keys_bar != NULL) scaled_cosine[i] = s[i] * norms[i];
+      }
+      if (keys_bar != NULL) axpy(w, -dot(n, d, scaled_cosine) / nk, keys + row * w, keys_bar + row * w);
+    }
+    if (keys_bar != NULL) accumulate_rows(k, n, w, over_d, n, 1, rows, keys_bar + b * k * w);
+    if (memory_bar != NULL) {
+      float *target = memory_bar + b * n * w;
+      accumulate_rows(n, k, w, over_d, 1, n, keys + b * k * w, target);
+      for (ptrdiff_t i = 0; i < n; i++) axpy(w, memory_self[i], rows + i * w, target + i * w);
+    }
+  }
+  release_scratch(over_d, stack);
+}
+
+// MARK: Fused read weights
+
+/// Per memory, L and Lᵀ are stacked into one 2N×N block S = [L; Lᵀ], so
+/// ŵ_k = π_c c_k + [π_b w_k, π_f w_k]·S is one row accumulation of 2N
+/// terms (two heads at a time, their scaled rows [π_b w_k, π_f w_k] on
+/// the stack).
+INLINE void read_weights(
+    ptrdiff_t batch, ptrdiff_t k, ptrdiff_t n, const float *previous, const float *link, const float *modes,
+    const float *content, float *result) {
+  if (n <= 0 || k <= 0) return;
+  float stack[STACK_FLOATS];
+  float *stacked = acquire_scratch(2 * n * n + 2 * k * n, stack);
+  float *scaled = stacked + 2 * n * n;  // K rows of 2N
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *l = link + b * n * n;
+    memcpy(stacked, l, (size_t)(n * n) * sizeof(float));
+    transpose(n, l, stacked + n * n);
+    for (ptrdiff_t head = 0; head < k; head++) {
+      ptrdiff_t row = b * k + head;
+      const float *w = previous + row * n;
+      const float *mode = modes + 3 * row;
+      scale(n, mode[0], w, scaled + head * 2 * n);
+      scale(n, mode[1], w, scaled + head * 2 * n + n);
+      scale(n, mode[2], content + row * n, result + row * n);
+    }
+    accumulate_rows(k, 2 * n, n, scaled, 2 * n, 1, stacked, result + b * k * n);
+  }
+  release_scratch(stacked, stack);
+}
+
+/// Per memory, with g_k the result's adjoint:
+/// - [h_b | h_f] = g_k·[Lᵀ | L] (h_b = g_k Lᵀ, h_f = g_k L) for every head as
+///   one row accumulation over an N×2N block, two heads at a time; they
+///   give π̄_b += ⟨w_k, h_b⟩, π̄_f += ⟨w_k, h_f⟩ and w̄_k += π_b h_b + π_f h_f,
+///   so the directional weightings are never formed;
+/// - L̄_i· += Σ_k w_ki G_b,k· + Σ_k G_f,ki w_k· with G_b = π_b g, G_f = π_f g,
+///   i.e. L̄_i· += X_·i·Y with X = [W; G_f] and Y = [G_b; W] stacked into
+///   2K×N blocks, row i reading column i of X (two rows at a time).
+INLINE void read_weights_backward(
+    ptrdiff_t batch, ptrdiff_t k, ptrdiff_t n, const float *previous, const float *link, const float *modes,
+    const float *content, const float *g_all, float *_Nullable previous_bar, float *_Nullable link_bar,
+    float *_Nullable modes_bar, float *_Nullable content_bar) {
+  if (n <= 0 || k <= 0) return;
+  bool needs_directions = previous_bar != NULL || modes_bar != NULL;
+  ptrdiff_t direction_floats = needs_directions ? 2 * n * n + 2 * k * n : 0;
+  ptrdiff_t block_floats = link_bar != NULL ? 4 * k * n : 0;
+  float stack[STACK_FLOATS];
+  float *scratch = acquire_scratch(direction_floats + block_floats, stack);
+  float *directions = scratch;  // N×2N: row p = [column p of L, row p of L]
+  float *h = directions + 2 * n * n;  // K rows [h_b | h_f]
+  float *x = scratch + direction_floats, *y = x + 2 * k * n;
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *l = link + b * n * n;
+    const float *g_block = g_all + b * k * n, *w_block = previous + b * k * n;
+    if (needs_directions) {
+      for (ptrdiff_t p = 0; p < n; p++) {
+        float *target = directions + p * 2 * n;
+        for (ptrdiff_t j = 0; j < n; j++) target[j] = l[j * n + p];
+        memcpy(target + n, l + p * n, (size_t)n * sizeof(float));
+      }
+      memset(h, 0, (size_t)(2 * k * n) * sizeof(float));
+      accumulate_rows(k, n, 2 * n, g_block, n, 1, directions, h);
+    }
+    for (ptrdiff_t head = 0; head < k; head++) {
+      ptrdiff_t row = b * k + head, offset = row * n;
+      const float *w = previous + offset, *g = g_all + offset;
+      const float *mode = modes + 3 * row;
+      if (needs_directions) {
+        const float *hb = h + head * 2 * n, *hf = hb + n;
+        if (modes_bar != NULL) {
+          modes_bar[3 * row] += dot(n, w, hb);
+          modes_bar[3 * row + 1] += dot(n, w, hf);
+        }
+        if (previous_bar != NULL) axpby(n, mode[0], hb, mode[1], hf, previous_bar + offset);
+      }
+      if (modes_bar != NULL) modes_bar[3 * row + 2] += dot(n, g, content + offset);
+      if (content_bar != NULL) axpy(n, mode[2], g, content_bar + offset);
+      if (link_bar != NULL) {
+        scale(n, mode[1], g, x + (k + head) * n);
+        scale(n, mode[0], g, y + head * n);
+      }
+    }
+    if (link_bar != NULL) {
+      memcpy(x, w_block, (size_t)(k * n) * sizeof(float));
+      memcpy(y + k * n, w_block, (size_t)(k * n) * sizeof(float));
+      accumulate_rows(n, 2 * k, n, x, 1, n, y, link_bar + b * n * n);
+    }
+  }
+  release_scratch(scratch, stack);
+}
+
+// MARK: Entry points
+
+// Each is cloned per target; the body (and every helper it calls, all
+// always inlined) is compiled once per clone with that clone's features.
+// The bodies live in static functions rather than in these directly
+// because clang rejects passing an eight-float vector between a function
+// with AVX and one without (the helpers' own target), even when inlined.
+
+DISPATCH void dnc_batched_matmul_f32(
+    ptrdiff_t batch, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, bool transpose_a, const float *b,
+    bool transpose_b, float *c, bool accumulate) {
+  batched_matmul(batch, m, n, k, a, transpose_a, b, transpose_b, c, accumulate);
+}
+
+DISPATCH void dnc_content_weights_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, ptrdiff_t key_count, float epsilon, const float *memory,
+    const float *keys, const float *strengths, float *weights, float *memory_norms, float *key_norms,
+    float *similarity) {
+  content_weights(
+      batch, slots, width, key_count, epsilon, memory, keys, strengths, weights, memory_norms, key_norms, similarity);
+}
+
+DISPATCH void dnc_content_weights_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, ptrdiff_t key_count, float epsilon, const float *memory,
+    const float *keys, const float *strengths, const float *weights, const float *weights_adjoint,
+    const float *memory_norms, const float *key_norms, const float *similarity, float *_Nullable memory_adjoint,
+    float *_Nullable keys_adjoint, float *_Nullable strengths_adjoint) {
+  content_weights_backward(
+      batch, slots, width, key_count, epsilon, memory, keys, strengths, weights, weights_adjoint, memory_norms,
+      key_norms, similarity, memory_adjoint, keys_adjoint, strengths_adjoint);
+}
+
+DISPATCH void dnc_read_weights_f32(
+    ptrdiff_t batch, ptrdiff_t heads, ptrdiff_t slots, const float *previous, const float *link, const float *modes,
+    const float *content, float *result) {
+  read_weights(batch, heads, slots, previous, link, modes, content, result);
+}
+
+DISPATCH void dnc_read_weights_backward_f32(
+    ptrdiff_t batch, ptrdiff_t heads, ptrdiff_t slots, const float *previous, const float *link, const float *modes,
+    const float *content, const float *result_adjoint, float *_Nullable previous_adjoint,
+    float *_Nullable link_adjoint, float *_Nullable modes_adjoint, float *_Nullable content_adjoint) {
+  read_weights_backward(
+      batch, heads, slots, previous, link, modes, content, result_adjoint, previous_adjoint, link_adjoint,
+      modes_adjoint, content_adjoint);
+}
