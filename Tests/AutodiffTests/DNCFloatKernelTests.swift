@@ -27,9 +27,11 @@ struct DNCPrecisionCase: Sendable, CustomTestStringConvertible {
 /// K = 5 for the two-rows-at-a-time products), and every path of the row
 /// accumulations at once (N = 45 = 16 + 16 + 8 + 5 columns, W = 19, K = 7),
 /// where the read weights' scratch (2N² + 6KN floats) outgrows the C
-/// kernels' stack buffer and comes from the heap.
-private func cases(slots n: Int, width w: Int, heads k: Int = 5) -> [DNCPrecisionCase] {
-  let b = 3
+/// kernels' stack buffer and comes from the heap. The quadratic
+/// configuration's full size (B = 64 memories, K = nR = 20 read rows each)
+/// is large enough for the kernels to split their memories over the kernel
+/// threads (``KernelThreads``, whenever the machine has two cores or more).
+private func cases(slots n: Int, width w: Int, heads k: Int = 5, memories b: Int = 3) -> [DNCPrecisionCase] {
   let memory: Tensor<Double> = Fixtures.tensor([b, n, w], seed: 41)
   let keys: Tensor<Double> = Fixtures.tensor([b, k, w], seed: 42)
   let strengths: Tensor<Double> = Fixtures.uniform(.matrix(b, k), seed: 43, 0.5, 4)
@@ -39,7 +41,7 @@ private func cases(slots n: Int, width w: Int, heads k: Int = 5) -> [DNCPrecisio
   let transposedMemory: Tensor<Double> = Fixtures.tensor([b, w, n], seed: 49)
   let precedence: Tensor<Double> = Fixtures.uniform(.matrix(b, n), seed: 50, 0, 0.3)
   let writeWeights: Tensor<Double> = Fixtures.uniform(.matrix(b, n), seed: 51, 0, 0.3)
-  let size = "N=\(n) W=\(w) K=\(k)"
+  let size = "N=\(n) W=\(w) K=\(k)\(b == 3 ? "" : " B=\(b)")"
   return [
     DNCPrecisionCase(
       name: "content weights, \(size)", leaves: [memory, keys, strengths],
@@ -95,6 +97,7 @@ extension Tensor<Double> {
 
 private let precisionCases =
   cases(slots: 16, width: 8) + cases(slots: 13, width: 5) + cases(slots: 45, width: 19, heads: 7)
+  + cases(slots: 16, width: 8, heads: 20, memories: 64)
 
 /// The `Float` fast paths of ``DNCKernels`` (explicit eight-lane vectors,
 /// in Swift or in the C target `CDNCKernels`) against the generic loops in

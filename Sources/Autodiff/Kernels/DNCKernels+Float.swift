@@ -65,6 +65,21 @@ extension DNCKernels {
     return total
   }
 
+  // MARK: Threads
+
+  /// Calls `body(first, count)` on disjoint ranges of the memories
+  /// 0..<batch, split over ``KernelThreads`` when the whole call touches
+  /// enough elements (`workPerMemory` each) — as the LSTM cell's elementwise
+  /// passes are split by rows. Every kernel below treats its B memories
+  /// independently: each memory's outputs and adjoints are its own rows, so
+  /// the ranges never write to the same element.
+  @inline(__always)
+  static func forEachMemoryRange(batch: Int, work workPerMemory: Int, _ body: (Int, Int) -> Void) {
+    KernelThreads.forEachRange(rows: batch, work: batch * workPerMemory) { range in
+      body(range.lowerBound, range.count)
+    }
+  }
+
   // MARK: Products
 
   /// ``batchedMatmul(batch:m:n:k:a:transposeA:b:transposeB:c:accumulate:)``
@@ -77,7 +92,11 @@ extension DNCKernels {
     batch: Int, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, transposeA: Bool,
     b: UnsafePointer<Float>, transposeB: Bool, c: UnsafeMutablePointer<Float>, accumulate: Bool
   ) {
-    dnc_batched_matmul_f32(batch, m, n, k, a, transposeA, b, transposeB, c, accumulate)
+    forEachMemoryRange(batch: batch, work: m * n * k) { first, count in
+      dnc_batched_matmul_f32(
+        count, m, n, k, a + first * m * k, transposeA, b + first * k * n, transposeB, c + first * m * n,
+        accumulate)
+    }
   }
 
   // MARK: Content addressing
@@ -93,9 +112,12 @@ extension DNCKernels {
     weights: UnsafeMutablePointer<Float>, memoryNorms: UnsafeMutablePointer<Float>,
     keyNorms: UnsafeMutablePointer<Float>, similarity: UnsafeMutablePointer<Float>
   ) {
-    dnc_content_weights_f32(
-      batch, slots, width, keyCount, Float(epsilon), memory, keys, strengths, weights, memoryNorms, keyNorms,
-      similarity)
+    forEachMemoryRange(batch: batch, work: keyCount * slots * width) { first, count in
+      let (rows, cells) = (first * keyCount, first * keyCount * slots)
+      dnc_content_weights_f32(
+        count, slots, width, keyCount, Float(epsilon), memory + first * slots * width, keys + rows * width,
+        strengths + rows, weights + cells, memoryNorms + first * slots, keyNorms + rows, similarity + cells)
+    }
   }
 
   /// ``contentWeightsBackward`` in `Float` (`dnc_content_weights_backward_f32`).
@@ -110,9 +132,13 @@ extension DNCKernels {
     memoryAdjoint memoryBar: UnsafeMutablePointer<Float>?, keysAdjoint keysBar: UnsafeMutablePointer<Float>?,
     strengthsAdjoint strengthsBar: UnsafeMutablePointer<Float>?
   ) {
-    dnc_content_weights_backward_f32(
-      batch, n, w, k, Float(epsilon), memory, keys, strengths, c, cBar, memoryNorms, keyNorms, similarity,
-      memoryBar, keysBar, strengthsBar)
+    forEachMemoryRange(batch: batch, work: 2 * k * n * w) { first, count in
+      let (rows, cells) = (first * k, first * k * n)
+      dnc_content_weights_backward_f32(
+        count, n, w, k, Float(epsilon), memory + first * n * w, keys + rows * w, strengths + rows, c + cells,
+        cBar + cells, memoryNorms + first * n, keyNorms + rows, similarity + cells,
+        memoryBar.map { $0 + first * n * w }, keysBar.map { $0 + rows * w }, strengthsBar.map { $0 + rows })
+    }
   }
 
   /// ``link`` backward in `Float`. With G = L̄' (its diagonal excluded by
@@ -208,7 +234,12 @@ extension DNCKernels {
     batch: Int, heads k: Int, slots n: Int, previous: UnsafePointer<Float>, link: UnsafePointer<Float>,
     modes: UnsafePointer<Float>, content: UnsafePointer<Float>, result: UnsafeMutablePointer<Float>
   ) {
-    dnc_read_weights_f32(batch, k, n, previous, link, modes, content, result)
+    forEachMemoryRange(batch: batch, work: 2 * k * n * n) { first, count in
+      let cells = first * k * n
+      dnc_read_weights_f32(
+        count, k, n, previous + cells, link + first * n * n, modes + first * k * 3, content + cells,
+        result + cells)
+    }
   }
 
   /// ``readWeightsBackward`` in `Float` (`dnc_read_weights_backward_f32`),
@@ -222,7 +253,12 @@ extension DNCKernels {
     previousAdjoint: UnsafeMutablePointer<Float>?, linkAdjoint: UnsafeMutablePointer<Float>?,
     modesAdjoint: UnsafeMutablePointer<Float>?, contentAdjoint: UnsafeMutablePointer<Float>?
   ) {
-    dnc_read_weights_backward_f32(
-      batch, k, n, previous, link, modes, content, yBar, previousAdjoint, linkAdjoint, modesAdjoint, contentAdjoint)
+    forEachMemoryRange(batch: batch, work: 4 * k * n * n) { first, count in
+      let cells = first * k * n
+      dnc_read_weights_backward_f32(
+        count, k, n, previous + cells, link + first * n * n, modes + first * k * 3, content + cells,
+        yBar + cells, previousAdjoint.map { $0 + cells }, linkAdjoint.map { $0 + first * n * n },
+        modesAdjoint.map { $0 + first * k * 3 }, contentAdjoint.map { $0 + cells })
+    }
   }
 }
