@@ -25,7 +25,7 @@ struct BenchCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Directory holding the MNIST IDX files (for the MLP figure).", valueName: "dir"))
   var mnist: String?
 
-  @Flag(help: "Measure only the two meta-iterations (LSTM and DNC, one after the other) and their ratio.")
+  @Flag(help: "Measure only the two meta-iterations (LSTM and DNC, in paired rounds) and their ratio.")
   var metaIterationsOnly = false
 
   @Flag(
@@ -57,31 +57,30 @@ struct BenchCommand: ParsableCommand {
       "mnemo bench: medians of \(repeats) runs after a warm-up (OpenBLAS \(BLAS.kernelName) kernels, "
         + "\(BLAS.threadCount) threads, \(KernelThreads.count) kernel threads\(cpuTime ? ", meta-iterations in CPU time" : ""))")
 
-    // One meta-iteration of the paper's quadratic configuration.
+    // One meta-iteration of the paper's quadratic configuration, with the
+    // LSTM (2×20) and with the shared-memory DNC (N=16, W=8, R=2, H=20).
     let quadratic = try ProblemCatalog.make("quadratic")
     let trainer = MetaTrainer(
       problemClass: quadratic,
       configuration: MetaTrainingConfiguration(horizon: 100, unroll: 20, batch: 128),
       weights: LSTMOptimizerWeights(configuration: LSTMOptimizerConfiguration(), seed: 0))
-    let metaIteration = Self.median(warmUp: 5, repeats: repeats, clock: metaClock) { trainer.step() }
-    results.append(BenchResult(
-      name: "meta_iteration_quadratic_ms", label: "meta-iteration, quadratic (B=128, n=10, K=20, 2×20)",
-      value: metaIteration * 1e3, unit: "ms"))
-    report(results[results.count - 1])
-
-    // The same configuration with the shared-memory DNC (N=16, W=8, R=2, H=20).
     let dncTrainer = MetaTrainer(
       problemClass: quadratic,
       configuration: MetaTrainingConfiguration(horizon: 100, unroll: 20, batch: 128),
       weights: .dnc(DNCOptimizerWeights(configuration: DNCOptimizerConfiguration(), seed: 0)))
-    let dncIteration = Self.median(warmUp: 5, repeats: repeats, clock: metaClock) { dncTrainer.step() }
+    let paired = Self.pairedMedians(
+      warmUp: 5, rounds: repeats, clock: metaClock, { trainer.step() }, { dncTrainer.step() })
     results.append(BenchResult(
-      name: "meta_iteration_quadratic_dnc_ms",
-      label: "meta-iteration, quadratic, DNC (N=16, W=8, R=2, H=20)", value: dncIteration * 1e3, unit: "ms"))
+      name: "meta_iteration_quadratic_ms", label: "meta-iteration, quadratic (B=128, n=10, K=20, 2×20)",
+      value: paired.first * 1e3, unit: "ms"))
     report(results[results.count - 1])
     results.append(BenchResult(
-      name: "meta_iteration_dnc_over_lstm", label: "DNC / LSTM meta-iteration time",
-      value: dncIteration / metaIteration, unit: "×"))
+      name: "meta_iteration_quadratic_dnc_ms",
+      label: "meta-iteration, quadratic, DNC (N=16, W=8, R=2, H=20)", value: paired.second * 1e3, unit: "ms"))
+    report(results[results.count - 1])
+    results.append(BenchResult(
+      name: "meta_iteration_dnc_over_lstm", label: "DNC / LSTM meta-iteration time (paired rounds)",
+      value: paired.ratio, unit: "×"))
     report(results[results.count - 1])
 
     if metaIterationsOnly {
@@ -164,6 +163,40 @@ struct BenchCommand: ParsableCommand {
     }
     samples.sort()
     return samples[samples.count / 2] / Double(inner)
+  }
+
+  /// Two bodies timed in paired rounds: each round runs `first` once
+  /// untimed (so its caches are as warm as in a run of its own) and once
+  /// timed, then the same for `second`. Returns the median time of each and
+  /// the median of the rounds' ratios second/first.
+  ///
+  /// Why rounds: on a shared machine the speed drifts over tens of seconds,
+  /// so timing all of one body and then all of the other can put them in
+  /// different weather; a ratio taken within each round sees both under
+  /// the same conditions.
+  static func pairedMedians(
+    warmUp: Int, rounds: Int, clock: BenchClock, _ first: () -> Void, _ second: () -> Void
+  ) -> (first: Double, second: Double, ratio: Double) {
+    for _ in 0..<warmUp {
+      first()
+      second()
+    }
+    func timed(_ body: () -> Void) -> Double {
+      body()
+      let start = clock.now()
+      body()
+      return clock.now() - start
+    }
+    var times: ([Double], [Double], [Double]) = ([], [], [])
+    for _ in 0..<rounds {
+      let a = timed(first)
+      let b = timed(second)
+      times.0.append(a)
+      times.1.append(b)
+      times.2.append(b / a)
+    }
+    func median(_ x: [Double]) -> Double { x.sorted()[x.count / 2] }
+    return (median(times.0), median(times.1), median(times.2))
   }
 }
 
