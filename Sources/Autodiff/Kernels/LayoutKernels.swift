@@ -14,6 +14,14 @@ enum LayoutKernels {
       }
     } else if sourceStride == columns && destinationStride == columns {
       destination.update(from: source, count: rows * columns)
+    } else if columns < 16 {
+      // Narrow rows (a bias of one or two columns broadcast down a batch):
+      // a library copy per row would cost more than the copy itself.
+      for r in 0..<rows {
+        let ps = source + r * sourceStride
+        let pd = destination + r * destinationStride
+        for j in 0..<columns { pd[j] = ps[j] }
+      }
     } else {
       for r in 0..<rows {
         (destination + r * destinationStride).update(from: source + r * sourceStride, count: columns)
