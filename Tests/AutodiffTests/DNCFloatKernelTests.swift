@@ -52,10 +52,6 @@ private func cases(slots n: Int, width w: Int, heads k: Int = 5, memories b: Int
       float: { t, v in t.dncLink(link: v[0], precedence: v[1], weights: v[2]) },
       double: { t, v in t.dncLink(link: v[0], precedence: v[1], weights: v[2]) }),
     DNCPrecisionCase(
-      name: "read modes, \(size)", leaves: [modes] + reads,
-      float: { t, v in t.dncMixReadModes(modes: v[0], backward: v[1], forward: v[2], content: v[3]) },
-      double: { t, v in t.dncMixReadModes(modes: v[0], backward: v[1], forward: v[2], content: v[3]) }),
-    DNCPrecisionCase(
       name: "fused read weights, \(size)", leaves: [reads[0], link, modes, reads[2]],
       float: { t, v in t.dncReadWeights(previous: v[0], link: v[1], modes: v[2], content: v[3]) },
       double: { t, v in t.dncReadWeights(previous: v[0], link: v[1], modes: v[2], content: v[3]) }),

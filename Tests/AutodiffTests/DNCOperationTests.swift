@@ -69,9 +69,6 @@ private let dncCases: [OperationCase] = [
   .projected("link", [link, precedence, weights]) { t, v in
     t.dncLink(link: v[0], precedence: v[1], weights: v[2])
   },
-  .projected("read modes", [modes] + headWeightings) { t, v in
-    t.dncMixReadModes(modes: v[0], backward: v[1], forward: v[2], content: v[3])
-  },
   .projected("fused read weights", [headWeightings[0], link, modes, headWeightings[2]]) { t, v in
     t.dncReadWeights(previous: v[0], link: v[1], modes: v[2], content: v[3])
   },
@@ -134,11 +131,9 @@ private func memoryAccess(_ t: Tape<Double>, _ v: [Variable<Double>], steps: Int
     links = t.dncLink(link: links, precedence: prec, weights: newWrite)
     prec = t.dncPrecedence(precedence: prec, weights: newWrite)
     write = newWrite
-    let forward = t.dncBatchedMatmul(readWeights, links, transposeB: true)
-    let backward = t.dncBatchedMatmul(readWeights, links)
     let contentReads = t.dncContentWeights(memory: mem, keys: s[7], strengths: t.softplus(s[8]))
     let m = t.reshape(t.softmax(t.reshape(s[9], to: .matrix(b * r, 3))), to: [b, r, 3])
-    readWeights = t.dncMixReadModes(modes: m, backward: backward, forward: forward, content: contentReads)
+    readWeights = t.dncReadWeights(previous: readWeights, link: links, modes: m, content: contentReads)
     let words = t.dncBatchedMatmul(readWeights, mem)
     total = t.add(total, Fixtures.project(t, words, seed: 200 + UInt64(step)))
   }
@@ -170,6 +165,21 @@ struct DNCOperationTests {
     #expect(result.maxRelativeError < 1e-6, "\(operation.name): \(result)")
   }
 
+  /// The read weights as the composition the fused operation replaces,
+  /// built from general tape operations: the two batched products and each
+  /// mode's column of π broadcast over the slots.
+  private func composition(
+    _ t: Tape<Double>, previous: Variable<Double>, link: Variable<Double>, modes: Variable<Double>,
+    content: Variable<Double>
+  ) -> Variable<Double> {
+    let (b, k) = (previous.shape[0], previous.shape[1])
+    let grouped = t.reshape(modes, to: [b, k, 3])
+    func mode(_ j: Int) -> Variable<Double> { t.slice(grouped, columns: j..<(j + 1)) }
+    let backward = t.multiply(mode(0), t.dncBatchedMatmul(previous, link))
+    let forward = t.multiply(mode(1), t.dncBatchedMatmul(previous, link, transposeB: true))
+    return t.add(t.add(backward, forward), t.multiply(mode(2), content))
+  }
+
   /// The fused read weights are the composition they replace, two
   /// batched products and the mode mix, in value and in all four gradients
   /// (modes given as the B·K×3 softmax shape), under a random upstream
@@ -186,9 +196,7 @@ struct DNCOperationTests {
       let y =
         fused
         ? tape.dncReadWeights(previous: v[0], link: v[1], modes: v[2], content: v[3])
-        : tape.dncMixReadModes(
-          modes: v[2], backward: tape.dncBatchedMatmul(v[0], v[1]),
-          forward: tape.dncBatchedMatmul(v[0], v[1], transposeB: true), content: v[3])
+        : composition(tape, previous: v[0], link: v[1], modes: v[2], content: v[3])
       tape.backward(from: Fixtures.project(tape, y, seed: 64))
       return [tape.value(of: y)] + v.map { tape.gradient(of: $0) }
     }

@@ -17,7 +17,7 @@ internal import CDNCKernels
 /// from the generic loops (lane-wise sums, fused multiply-adds); the
 /// Float-against-Double tests bound the difference.
 ///
-/// The rest (links backward, read-mode mixing) are explicitly vectorised
+/// The rest (the links' backward pass) is explicitly vectorised
 /// here: every row operation works on eight lanes at a time (`SIMD8<Float>`)
 /// with a scalar tail, dot products accumulated lane-wise and summed once.
 extension DNCKernels {
@@ -176,51 +176,6 @@ extension DNCKernels {
           precedenceAdjoint[b * n + i] -= wi * diagonal
         }
       }
-    }
-  }
-
-  // MARK: Read modes
-
-  /// ``mixReadModes`` in `Float`: w^r = π_b·b + π_f·f + π_c·c per row.
-  public static func mixReadModesFloat(
-    rows: Int, slots n: Int, modes: UnsafePointer<Float>, backward: UnsafePointer<Float>,
-    forward: UnsafePointer<Float>, content: UnsafePointer<Float>, result: UnsafeMutablePointer<Float>
-  ) {
-    for r in 0..<rows {
-      let offset = r * n
-      let (pb, pf, pc) = (modes[3 * r], modes[3 * r + 1], modes[3 * r + 2])
-      let (b, f, c, y) = (backward + offset, forward + offset, content + offset, result + offset)
-      let (vb, vf, vc) = (SIMD8<Float>(repeating: pb), SIMD8<Float>(repeating: pf), SIMD8<Float>(repeating: pc))
-      var j = 0
-      while j &+ 8 <= n {
-        store8(vb * load8(b + j) + vf * load8(f + j) + vc * load8(c + j), y + j)
-        j &+= 8
-      }
-      while j < n {
-        y[j] = pb * b[j] + pf * f[j] + pc * c[j]
-        j &+= 1
-      }
-    }
-  }
-
-  /// ``mixReadModesBackward`` in `Float`.
-  public static func mixReadModesBackwardFloat(
-    rows: Int, slots n: Int, modes: UnsafePointer<Float>, backward: UnsafePointer<Float>,
-    forward: UnsafePointer<Float>, content: UnsafePointer<Float>, resultAdjoint yBar: UnsafePointer<Float>,
-    modesAdjoint: UnsafeMutablePointer<Float>?, backwardAdjoint: UnsafeMutablePointer<Float>?,
-    forwardAdjoint: UnsafeMutablePointer<Float>?, contentAdjoint: UnsafeMutablePointer<Float>?
-  ) {
-    for r in 0..<rows {
-      let y = yBar + r * n
-      let offset = r * n
-      if let modesAdjoint {
-        modesAdjoint[3 * r] += dot(n, y, backward + offset)
-        modesAdjoint[3 * r + 1] += dot(n, y, forward + offset)
-        modesAdjoint[3 * r + 2] += dot(n, y, content + offset)
-      }
-      if let backwardAdjoint { axpy(n, modes[3 * r], y, backwardAdjoint + offset) }
-      if let forwardAdjoint { axpy(n, modes[3 * r + 1], y, forwardAdjoint + offset) }
-      if let contentAdjoint { axpy(n, modes[3 * r + 2], y, contentAdjoint + offset) }
     }
   }
 

@@ -264,70 +264,13 @@ public enum DNCKernels {
     }
   }
 
-  /// The backward pass of ``mixReadModes``: π̄_m += ⟨ȳ, weighting_m⟩ and
-  /// weightinḡ_m += π_m ȳ per row (each adjoint optional).
-  @inlinable
-  public static func mixReadModesBackward<S: TensorScalar>(
-    rows: Int, slots n: Int, modes: UnsafePointer<S>, backward: UnsafePointer<S>,
-    forward: UnsafePointer<S>, content: UnsafePointer<S>, resultAdjoint yBar: UnsafePointer<S>,
-    modesAdjoint: UnsafeMutablePointer<S>?, backwardAdjoint: UnsafeMutablePointer<S>?,
-    forwardAdjoint: UnsafeMutablePointer<S>?, contentAdjoint: UnsafeMutablePointer<S>?
-  ) {
-    if S.self == Float.self {
-      mixReadModesBackwardFloat(
-        rows: rows, slots: n, modes: float(modes), backward: float(backward), forward: float(forward),
-        content: float(content), resultAdjoint: float(yBar), modesAdjoint: modesAdjoint.map { float($0) },
-        backwardAdjoint: backwardAdjoint.map { float($0) }, forwardAdjoint: forwardAdjoint.map { float($0) },
-        contentAdjoint: contentAdjoint.map { float($0) })
-      return
-    }
-    let weightings = [backward, forward, content]
-    let targets = [backwardAdjoint, forwardAdjoint, contentAdjoint]
-    for mode in 0..<3 {
-      let weighting = weightings[mode]
-      for r in 0..<rows {
-        var total: S = 0
-        for i in 0..<n { total += yBar[r * n + i] * weighting[r * n + i] }
-        modesAdjoint?[3 * r + mode] += total
-        if let target = targets[mode] {
-          for i in 0..<n { target[r * n + i] += modes[3 * r + mode] * yBar[r * n + i] }
-        }
-      }
-    }
-  }
-
-  /// Read weights w^r = π_b·b + π_f·f + π_c·c, modes B×K×3 in the order
-  /// [backward, forward, content] (DeepMind's), the three weightings B×K×N.
-  @inlinable
-  public static func mixReadModes<S: TensorScalar>(
-    rows: Int, slots: Int, modes: UnsafePointer<S>, backward: UnsafePointer<S>,
-    forward: UnsafePointer<S>, content: UnsafePointer<S>, result: UnsafeMutablePointer<S>
-  ) {
-    if S.self == Float.self {
-      mixReadModesFloat(
-        rows: rows, slots: slots, modes: float(modes), backward: float(backward), forward: float(forward),
-        content: float(content), result: float(result))
-      return
-    }
-    for r in 0..<rows {
-      let pb = modes[3 * r]
-      let pf = modes[3 * r + 1]
-      let pc = modes[3 * r + 2]
-      for i in 0..<slots {
-        let index = r * slots + i
-        result[index] = pb * backward[index] + pf * forward[index] + pc * content[index]
-      }
-    }
-  }
-
   /// Read weights straight from the previous read weights and the links,
   /// ŵ_k = π_{k,b}·(w_k L) + π_{k,f}·(w_k Lᵀ) + π_{k,c}·c_k for every row k
   /// (one head of one coordinate): previous weights w and content weights c
   /// B×K×N, link L B×N×N, modes B×K×3 in the order [backward, forward,
-  /// content]. The same function as two ``batchedMatmul`` calls and
-  /// ``mixReadModes``, without the directional weightings w·L and w·Lᵀ as
-  /// buffers of their own (the Double loops sum in the same order, so the
-  /// result is the same to the last bit).
+  /// content]. The same function as two ``batchedMatmul`` calls mixed row by
+  /// row, without the directional weightings w·L and w·Lᵀ as buffers of
+  /// their own (the Double loops sum in the same order as that composition).
   @inlinable
   public static func readWeights<S: TensorScalar>(
     batch: Int, heads k: Int, slots n: Int, previous: UnsafePointer<S>, link: UnsafePointer<S>,

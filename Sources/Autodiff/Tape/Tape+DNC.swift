@@ -327,36 +327,6 @@ extension Tape {
     }
   }
 
-  /// Read weights from the modes (B×K×3, order [backward, forward, content],
-  /// already a softmax; any shape with B·K·3 elements, such as the
-  /// B·K×3 softmax itself) and the three weightings (B×K×N).
-  @inlinable
-  public func dncMixReadModes(
-    modes: Variable<Scalar>, backward: Variable<Scalar>, forward: Variable<Scalar>,
-    content: Variable<Scalar>
-  ) -> Variable<Scalar> {
-    precondition(
-      backward.shape.rank == 3 && forward.shape == backward.shape && content.shape == backward.shape
-        && modes.shape.count == backward.shape[0] * backward.shape[1] * 3,
-      "Tape.dncMixReadModes: modes \(modes.shape), weightings \(backward.shape)")
-    let rows = backward.shape[0] * backward.shape[1]
-    let n = backward.shape[2]
-    return custom(inputs: [modes, backward, forward, content], shape: backward.shape) { c in
-      DNCKernels.mixReadModes(
-        rows: rows, slots: n, modes: c.input(0).baseAddress!, backward: c.input(1).baseAddress!,
-        forward: c.input(2).baseAddress!, content: c.input(3).baseAddress!, result: c.output.baseAddress!)
-    } backward: { context in
-      let rows = context.inputShape(1)[0] * context.inputShape(1)[1]
-      let n = context.inputShape(1)[2]
-      DNCKernels.mixReadModesBackward(
-        rows: rows, slots: n, modes: context.input(0).baseAddress!, backward: context.input(1).baseAddress!,
-        forward: context.input(2).baseAddress!, content: context.input(3).baseAddress!,
-        resultAdjoint: context.outputAdjoint.baseAddress!, modesAdjoint: context.inputAdjoint(0)?.baseAddress,
-        backwardAdjoint: context.inputAdjoint(1)?.baseAddress, forwardAdjoint: context.inputAdjoint(2)?.baseAddress,
-        contentAdjoint: context.inputAdjoint(3)?.baseAddress)
-    }
-  }
-
   /// The new read weights in one operation,
   /// ŵ_k = π_{k,b}·(w_k L) + π_{k,f}·(w_k Lᵀ) + π_{k,c}·c_k for every row k:
   /// previous read weights w B×K×N, link L B×N×N, modes π in any shape of
@@ -364,7 +334,7 @@ extension Tape {
   /// softmax) and content weights c B×K×N → B×K×N.
   ///
   /// Why: it is exactly ``dncBatchedMatmul(_:_:transposeB:shape:)`` twice
-  /// (b = w·L, f = w·Lᵀ) followed by ``dncMixReadModes``, but that
+  /// (b = w·L, f = w·Lᵀ) followed by the mix π_b·b + π_f·f + π_c·c, but that
   /// composition keeps b and f on the tape with their adjoints, four B×K×N
   /// buffers per step that are only ever mixed. Here nothing is saved beyond
   /// the output: the backward pass needs no directional weighting, only the

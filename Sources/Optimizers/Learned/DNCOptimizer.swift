@@ -30,7 +30,7 @@ public struct DNCOptimizer: Optimizer {
     var reads = 0, words = 0, features = 0, input = 0, workspace = 0, readInterface = 0, keys = 0
     var strengths = 0, modes = 0, pooled = 0, writeInterface = 0, meanReads = 0, allocation = 0
     var permutation = 0, sorted = 0, products = 0, writeContent = 0, memoryNorms = 0, keyNorms = 0
-    var similarity = 0, scratchMemory = 0, scratchLink = 0, scratchVector = 0, forward = 0, backward = 0
+    var similarity = 0, scratchMemory = 0, scratchLink = 0, scratchVector = 0, scratchReads = 0
     var content = 0, headInput = 0, head = 0, writeStrength = 0, allocationGate = 0, writeGate = 0
     var count = 0
 
@@ -74,8 +74,7 @@ public struct DNCOptimizer: Optimizer {
       scratchMemory = take(slots * w)
       scratchLink = take(slots * slots)
       scratchVector = take(slots)
-      forward = take(heads * slots)
-      backward = take(heads * slots)
+      scratchReads = take(heads * slots)
       content = take(heads * slots)
       headInput = take(n * (h + r * w))
       head = take(n)
@@ -192,19 +191,15 @@ public struct DNCOptimizer: Optimizer {
           result: s + l.scratchVector)
         for k in 0..<slots { s[l.precedence + k] = s[l.scratchVector + k] }
         // Reads.
-        DNCKernels.batchedMatmul(
-          batch: 1, m: heads, n: slots, k: slots, a: s + l.reads, transposeA: false, b: s + l.link,
-          transposeB: true, c: s + l.forward)
-        DNCKernels.batchedMatmul(
-          batch: 1, m: heads, n: slots, k: slots, a: s + l.reads, transposeA: false, b: s + l.link,
-          transposeB: false, c: s + l.backward)
         DNCKernels.contentWeights(
           batch: 1, slots: slots, width: w, keys: heads, memory: s + l.memory, keys: s + l.keys,
           strengths: s + l.strengths, weights: s + l.content, memoryNorms: s + l.memoryNorms,
           keyNorms: s + l.keyNorms, similarity: s + l.similarity)
-        DNCKernels.mixReadModes(
-          rows: heads, slots: slots, modes: s + l.modes, backward: s + l.backward, forward: s + l.forward,
-          content: s + l.content, result: s + l.reads)
+        // The fused read weights, as in training (w·L, w·Lᵀ never formed).
+        DNCKernels.readWeights(
+          batch: 1, heads: heads, slots: slots, previous: s + l.reads, link: s + l.link, modes: s + l.modes,
+          content: s + l.content, result: s + l.scratchReads)
+        for k in 0..<(heads * slots) { s[l.reads + k] = s[l.scratchReads + k] }
         DNCKernels.batchedMatmul(
           batch: 1, m: heads, n: w, k: slots, a: s + l.reads, transposeA: false, b: s + l.memory,
           transposeB: false, c: s + l.words)
