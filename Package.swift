@@ -33,7 +33,11 @@ let package = Package(
     // The DNC's hot Float kernels, in C for run-time CPU dispatch (AVX2/FMA
     // and AVX-512 clones picked at load time), which Swift cannot express.
     .target(name: "CDNCKernels"),
-    .target(name: "Autodiff", dependencies: ["LinearAlgebra", "CDNCKernels"]),
+    // The LSTM cell's elementwise Float passes, likewise dispatched at run
+    // time: they run for every coordinate at every step of every race and
+    // meta-iteration.
+    .target(name: "CLSTMKernels"),
+    .target(name: "Autodiff", dependencies: ["LinearAlgebra", "CDNCKernels", "CLSTMKernels"]),
     .target(name: "Optimizees", dependencies: ["LinearAlgebra", "CZlib"]),
     .target(name: "Optimizers", dependencies: ["LinearAlgebra", "Autodiff", "Optimizees"]),
     .target(name: "MetaLearning", dependencies: ["LinearAlgebra", "Autodiff", "Optimizees", "Optimizers"]),

@@ -15,7 +15,11 @@ import Testing
   static let dimensions = [
     Dimensions(batch: 3, input: 1, hidden: 4),
     Dimensions(batch: 5, input: 2, hidden: 7),  // H not a multiple of 4
-    Dimensions(batch: 17, input: 20, hidden: 20),
+    Dimensions(batch: 17, input: 20, hidden: 20),  // input through a GEMM (I > 8)
+    // More rows than one block of the C forward pass (32), H past a
+    // 16-lane vector with a ragged tail, the input term fused (I ≤ 8).
+    Dimensions(batch: 70, input: 8, hidden: 37),
+    Dimensions(batch: 33, input: 9, hidden: 1),
   ]
 
   /// x, h, c, W_x, W_h, b.
@@ -84,6 +88,24 @@ import Testing
     for (a, b) in zip(fused.values + fused.gradients, composed.values + composed.gradients) {
       #expect(Fixtures.normalizedDifference(a, b) < 1e-5)
     }
+  }
+
+  /// The Float C kernels (dispatched for this CPU) against the generic
+  /// Double loops on the same leaves.
+  @Test(arguments: dimensions)
+  func floatKernelsMatchDouble(_ d: Dimensions) {
+    let doubles: [Tensor<Double>] = Self.leaves(d)
+    let floats = doubles.map { Tensor<Float>(shape: $0.shape, scalars: $0.scalars.map(Float.init)) }
+    let single = Self.evaluate(floats, Self.fused)
+    let double = Self.evaluate(doubles, Self.fused)
+    for (a, b) in zip(single.values + single.gradients, double.values + double.gradients) {
+      let widened = Tensor<Double>(shape: a.shape, scalars: a.scalars.map(Double.init))
+      #expect(Fixtures.normalizedDifference(widened, b) < 2e-6)
+    }
+  }
+
+  @Test func kernelPathIsNamed() {
+    #expect(["AVX-512", "AVX2+FMA", "baseline"].contains(KernelDispatch.instructionSet))
   }
 
   @Test(arguments: dimensions.prefix(2))

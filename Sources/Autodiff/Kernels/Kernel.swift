@@ -65,6 +65,8 @@ enum KernelCall<S: TensorScalar> {
   case scaleBlock(UnsafeMutablePointer<S>, stride: Int, rows: Int, columns: Int, factor: S)
   /// y[j] += Σᵣ x[r, j].
   case addColumnSums(x: UnsafePointer<S>, rows: Int, columns: Int, y: UnsafeMutablePointer<S>)
+  /// The LSTM gate pre-activations' bias and narrow input term.
+  case lstmGatesInitialise(LSTMGatesInitialOperands<S>)
   /// The fused LSTM cell, elementwise part of the forward pass.
   case lstmForward(LSTMForwardOperands<S>)
   /// The fused LSTM cell, elementwise part of the backward pass.
@@ -115,8 +117,10 @@ enum KernelCall<S: TensorScalar> {
       }
     case .addColumnSums(let x, let rows, let columns, let y):
       LayoutKernels.addColumnSums(x: x, rows: rows, columns: columns, y: y)
+    case .lstmGatesInitialise(let operands):
+      LSTMKernels.parallelInitialise(operands) { LSTMKernels.initialiseGates($0) }
     case .lstmForward(let operands):
-      LSTMKernels.parallelForward(operands)
+      LSTMKernels.parallelForward(operands) { LSTMKernels.forward($0) }
     case .lstmBackward(let operands):
       LSTMKernels.parallelBackward(operands) { LSTMKernels.backward($0) }
     }

@@ -1,13 +1,38 @@
+/// Operands of the first half of the gate pre-activations:
+/// z[r, :] = b + x[r, :]·W_x (the input term only when `inputSize` > 0).
+struct LSTMGatesInitialOperands<S: TensorScalar> {
+  var batch: Int
+  /// I, or 0 when the input term is left to a GEMM.
+  var inputSize: Int
+  /// 4H.
+  var gateWidth: Int
+  /// x, B×I.
+  var input: UnsafePointer<S>
+  /// W_x, I×4H.
+  var inputWeights: UnsafePointer<S>
+  /// b, 4H.
+  var bias: UnsafePointer<S>
+  /// z, B×4H (out).
+  var gates: UnsafeMutablePointer<S>
+}
+
+extension LSTMGatesInitialOperands {
+  /// The operands of rows `range` alone.
+  func rows(_ range: Range<Int>) -> LSTMGatesInitialOperands {
+    var part = self
+    part.batch = range.count
+    part.input = input + range.lowerBound * inputSize
+    part.gates = gates + range.lowerBound * gateWidth
+    return part
+  }
+}
+
 /// Operands of the elementwise half of the fused LSTM cell's forward pass.
-///
-/// The GEMM before it produces the gate pre-activations with the bias
-/// already added (through a column of ones) and the cell-candidate block
-/// doubled (its weights are doubled in the copy the GEMM reads), so that
-/// every gate is a logistic sigmoid of its column: tanh z = 2σ(2z) − 1.
 struct LSTMForwardOperands<S: TensorScalar> {
   var batch: Int
   var hiddenSize: Int
-  /// B×4H. In: [z_i, z_f, 2z_g, z_o]. Out: the gates i, f, g, o.
+  /// B×4H. In: the pre-activations [z_i, z_f, z_g, z_o]. Out: the gates
+  /// i, f, g, o.
   var gates: UnsafeMutablePointer<S>
   /// c, B×H.
   var previousCell: UnsafePointer<S>
@@ -69,18 +94,28 @@ extension LSTMBackwardOperands {
 /// The elementwise passes of the fused LSTM cell. See `docs/autodiff.md` for
 /// the equations and the derivation of the backward pass.
 ///
-/// The forward pass is split into loops that each touch one or two buffers,
-/// so that the compiler vectorises them without aliasing checks: the
-/// transcendental work runs as two long contiguous loops (every gate over
-/// the B×4H block, tanh over the B×H block), the rest as short row loops.
-/// Gates and the cell's tanh use `TensorScalar._cellTanh`, in `Float` a
-/// rational approximation whose absolute error (< 4·10⁻⁷) is all an LSTM's
-/// gates need.
+/// These generic loops are the `Double` path (gradient checks) and the
+/// reference the `Float` C kernels (`CLSTMKernels`, vectorised per CPU at
+/// run time) are tested against. Gates and the cell's tanh use
+/// `TensorScalar._cellTanh`, in `Float` a rational approximation whose
+/// absolute error (< 4·10⁻⁷) is all an LSTM's gates need.
 enum LSTMKernels {
-  /// The forward pass, split by rows over ``KernelThreads``.
-  static func parallelForward<S: TensorScalar>(_ p: LSTMForwardOperands<S>) {
+  /// Runs `pass` (a forward pass) on row blocks over ``KernelThreads``.
+  static func parallelForward<S: TensorScalar>(
+    _ p: LSTMForwardOperands<S>, _ pass: (LSTMForwardOperands<S>) -> Void
+  ) {
     KernelThreads.forEachRange(rows: p.batch, work: p.batch * p.hiddenSize * 5) { rows in
-      forward(p.rows(rows))
+      pass(p.rows(rows))
+    }
+  }
+
+  /// Runs `pass` (the pre-activations' first half) on row blocks over
+  /// ``KernelThreads``.
+  static func parallelInitialise<S: TensorScalar>(
+    _ p: LSTMGatesInitialOperands<S>, _ pass: (LSTMGatesInitialOperands<S>) -> Void
+  ) {
+    KernelThreads.forEachRange(rows: p.batch, work: p.batch * p.gateWidth * (p.inputSize + 1)) { rows in
+      pass(p.rows(rows))
     }
   }
 
@@ -93,40 +128,37 @@ enum LSTMKernels {
     }
   }
 
+  /// The forward pass, one row at a time (the `Double` path of gradient
+  /// checks; `Float` runs the C kernels of `CLSTMKernels`). Gates use
+  /// `TensorScalar._cellTanh`, σ(z) = ½ + ½·tanh(z/2), as the C kernels do.
   static func forward<S: TensorScalar>(_ p: LSTMForwardOperands<S>) {
     let h = p.hiddenSize
-    let units = p.batch * h
-    // Every gate as σ(z) = ½ + ½·tanh(z/2) in one contiguous loop.
-    let z = p.gates
-    for k in 0..<(4 * units) { z[k] = 0.5 + 0.5 * S._cellTanh(0.5 * z[k]) }
     for r in 0..<p.batch {
-      let i = UnsafePointer(p.gates + r * 4 * h)
-      let f = i + h
-      let g = p.gates + r * 4 * h + 2 * h
-      // g = 2σ(2z_g) − 1 = tanh z_g.
-      for j in 0..<h { g[j] = 2 * g[j] - 1 }
-      let cPrev = p.previousCell + r * h
-      let cNew = p.cell + r * h
-      for j in 0..<h { cNew[j] = f[j] * cPrev[j] + i[j] * g[j] }
-    }
-    // h′ = o ⊙ tanh c′, with tanh c′ kept for the backward pass or, for
-    // inference, computed straight into h′ (an in-place product: the loop
-    // must not read and write h′ through two pointers, or the compiler's
-    // aliasing check fails and it runs unvectorised).
-    if let saved = p.cellTanh {
-      for k in 0..<units { saved[k] = S._cellTanh(p.cell[k]) }
-      for r in 0..<p.batch {
-        let o = UnsafePointer(p.gates + r * 4 * h + 3 * h)
-        let t = UnsafePointer(saved + r * h)
-        let hNew = p.hidden + r * h
-        for j in 0..<h { hNew[j] = o[j] * t[j] }
+      let z = p.gates + r * 4 * h
+      for j in 0..<(4 * h) {
+        let candidate = j >= 2 * h && j < 3 * h
+        z[j] = candidate ? S._cellTanh(z[j]) : 0.5 + 0.5 * S._cellTanh(0.5 * z[j])
       }
-    } else {
-      for k in 0..<units { p.hidden[k] = S._cellTanh(p.cell[k]) }
-      for r in 0..<p.batch {
-        let o = UnsafePointer(p.gates + r * 4 * h + 3 * h)
-        let hNew = p.hidden + r * h
-        for j in 0..<h { hNew[j] *= o[j] }
+      for j in 0..<h {
+        let k = r * h + j
+        let c = z[h + j] * p.previousCell[k] + z[j] * z[2 * h + j]
+        p.cell[k] = c
+        let t = S._cellTanh(c)
+        p.cellTanh?[k] = t
+        p.hidden[k] = z[3 * h + j] * t
+      }
+    }
+  }
+
+  /// z = b + x·W_x row by row (the generic path of the C kernel).
+  static func initialiseGates<S: TensorScalar>(_ p: LSTMGatesInitialOperands<S>) {
+    for r in 0..<p.batch {
+      let z = p.gates + r * p.gateWidth
+      for j in 0..<p.gateWidth { z[j] = p.bias[j] }
+      for k in 0..<p.inputSize {
+        let x = p.input[r * p.inputSize + k]
+        let w = p.inputWeights + k * p.gateWidth
+        for j in 0..<p.gateWidth { z[j] += x * w[j] }
       }
     }
   }

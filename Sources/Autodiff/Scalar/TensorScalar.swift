@@ -70,10 +70,16 @@ extension Float: TensorScalar {
   }
 
   public static func _execute(_ kernel: _Kernel<Float>) {
-    // The LSTM cell's backward pass has a hand-vectorised version.
+    // The LSTM cell's passes run as C kernels dispatched for this CPU.
     switch kernel.call {
+    case .lstmGatesInitialise(let operands):
+      LSTMKernels.parallelInitialise(operands) { LSTMKernels.initialiseGatesFloat($0) }
+    case .lstmForward(let operands):
+      LSTMKernels.parallelForward(operands) { LSTMKernels.forwardFloat($0) }
     case .lstmBackward(let operands):
-      LSTMKernels.parallelBackward(operands) { LSTMKernels.backward($0) }
+      LSTMKernels.parallelBackward(operands) { LSTMKernels.backwardFloat($0) }
+    case .addColumnSums(let x, let rows, let columns, let y):
+      LSTMKernels.addColumnSumsFloat(x: x, rows: rows, columns: columns, y: y)
     default: kernel.call.run()
     }
   }

@@ -34,16 +34,17 @@ public enum LSTMCell {
     return Tensor(shape: .vector(4 * hiddenSize), scalars: scalars)
   }
 
-  /// The scratch elements the tape-free `forward` needs: B·(I+H+1) for
-  /// [x h 1], (I+H+1)·4H for the stacked weights, B·4H for the gates.
+  /// The scratch elements the tape-free `forward` needs: B·4H for the
+  /// gates (the pre-activations come from the inputs' own storage, with no
+  /// [x h 1] copy).
   public static func workspaceCount(batch: Int, inputSize: Int, hiddenSize: Int) -> Int {
-    let width = inputSize + hiddenSize + 1
-    return batch * width + width * 4 * hiddenSize + batch * 4 * hiddenSize
+    batch * 4 * hiddenSize
   }
 
   /// One step of the cell for a batch of B rows without recording anything:
-  /// the learned optimizer's update during a race. One GEMM for the gates,
-  /// then the fused elementwise passes.
+  /// the learned optimizer's update during a race. The gate pre-activations
+  /// (bias and input term, then one GEMM for the hidden term), then the
+  /// fused elementwise pass.
   ///
   /// `newHidden` and `newCell` (B×H) may be the same buffers as `hidden` and
   /// `cell`, updating the state in place. `workspace` must hold
@@ -56,14 +57,10 @@ public enum LSTMCell {
     newHidden: UnsafeMutablePointer<S>, newCell: UnsafeMutablePointer<S>
   ) {
     guard batch > 0, hiddenSize > 0 else { return }
-    let width = inputSize + hiddenSize + 1
-    let concatenated = workspace
-    let weights = workspace + batch * width
-    let gates = weights + width * 4 * hiddenSize
+    let gates = workspace
     gatePreactivations(
       batch: batch, inputSize: inputSize, hiddenSize: hiddenSize, input: input, hidden: hidden,
-      inputWeights: inputWeights, hiddenWeights: hiddenWeights, bias: bias,
-      concatenated: concatenated, weights: weights, gates: gates)
+      inputWeights: inputWeights, hiddenWeights: hiddenWeights, bias: bias, gates: gates)
     S.run(
       .lstmForward(
         LSTMForwardOperands(
@@ -71,38 +68,40 @@ public enum LSTMCell {
           cell: newCell, hidden: newHidden, cellTanh: nil)))
   }
 
-  /// The gate pre-activations in one GEMM: [x h 1]·W′ with
-  /// W′ = [W_x; W_h; b] ((I+H+1)×4H), whose cell-candidate block is doubled
-  /// so that the elementwise pass can take tanh z_g as 2σ(2z_g) − 1.
-  /// Doubling is exact in binary floating point.
+  /// Inputs at most this wide enter the pre-activations through a fused
+  /// bias-and-product loop instead of a GEMM: with k ≤ 8 a GEMM spends
+  /// more on packing its operands than on arithmetic.
+  static let narrowInputWidth = 8
+
+  /// The gate pre-activations z = b + x·W_x + h·W_h (B×4H) read straight
+  /// from the operands' storage: the bias and the input term in one pass
+  /// (narrow inputs) or a bias broadcast and a GEMM, then the hidden term as
+  /// a GEMM accumulating into z. No [x h 1] concatenation and no copy of
+  /// the weights are made.
   static func gatePreactivations<S: TensorScalar>(
     batch: Int, inputSize: Int, hiddenSize: Int,
     input: UnsafePointer<S>, hidden: UnsafePointer<S>,
     inputWeights: UnsafePointer<S>, hiddenWeights: UnsafePointer<S>, bias: UnsafePointer<S>,
-    concatenated: UnsafeMutablePointer<S>, weights: UnsafeMutablePointer<S>,
     gates: UnsafeMutablePointer<S>
   ) {
-    let width = inputSize + hiddenSize + 1
     let gateWidth = 4 * hiddenSize
+    let narrow = inputSize <= narrowInputWidth
     S.run(
-      .copyBlock(
-        source: input, sourceStride: inputSize, destination: concatenated, destinationStride: width,
-        rows: batch, columns: inputSize, accumulate: false))
-    S.run(
-      .copyBlock(
-        source: hidden, sourceStride: hiddenSize, destination: concatenated + inputSize,
-        destinationStride: width, rows: batch, columns: hiddenSize, accumulate: false))
-    S.run(.fillColumn(concatenated + inputSize + hiddenSize, stride: width, rows: batch, value: 1))
-    S.run(.copy(x: inputWeights, y: weights, count: inputSize * gateWidth))
-    S.run(.copy(x: hiddenWeights, y: weights + inputSize * gateWidth, count: hiddenSize * gateWidth))
-    S.run(.copy(x: bias, y: weights + (inputSize + hiddenSize) * gateWidth, count: gateWidth))
-    let candidate = columns(of: .cell, hiddenSize: hiddenSize)
-    S.run(
-      .scaleBlock(
-        weights + candidate.lowerBound, stride: gateWidth, rows: width, columns: hiddenSize, factor: 2))
-    S._gemm(
-      transposeA: false, transposeB: false, m: batch, n: gateWidth, k: width,
-      alpha: 1, a: concatenated, lda: width, b: weights, ldb: gateWidth,
-      beta: 0, c: gates, ldc: gateWidth)
+      .lstmGatesInitialise(
+        LSTMGatesInitialOperands(
+          batch: batch, inputSize: narrow ? inputSize : 0, gateWidth: gateWidth, input: input,
+          inputWeights: inputWeights, bias: bias, gates: gates)))
+    if !narrow {
+      S._gemm(
+        transposeA: false, transposeB: false, m: batch, n: gateWidth, k: inputSize,
+        alpha: 1, a: input, lda: inputSize, b: inputWeights, ldb: gateWidth,
+        beta: 1, c: gates, ldc: gateWidth)
+    }
+    if hiddenSize > 0 {
+      S._gemm(
+        transposeA: false, transposeB: false, m: batch, n: gateWidth, k: hiddenSize,
+        alpha: 1, a: hidden, lda: hiddenSize, b: hiddenWeights, ldb: gateWidth,
+        beta: 1, c: gates, ldc: gateWidth)
+    }
   }
 }

@@ -56,8 +56,6 @@ struct LSTMCellRecord<S: TensorScalar> {
   var batch: Int
   var inputSize: Int
   var hiddenSize: Int
-  /// [x h], B×(I+H).
-  var concatenated: UnsafeMutablePointer<S>
   /// Activated gates, B×4H.
   var gates: UnsafeMutablePointer<S>
   /// tanh c′, B×H.

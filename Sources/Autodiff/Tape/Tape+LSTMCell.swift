@@ -11,12 +11,14 @@ extension Tape {
   ///   - bias: b, 4H (or 1×4H).
   /// - Returns: h′ and c′, each B×H.
   ///
-  /// The forward pass is one GEMM, z = [x h 1]·[W_x; W_h; b], and a fused
-  /// elementwise pass; the backward pass is a fused elementwise pass giving
-  /// ∂L/∂z and ∂L/∂c, then three GEMMs (one for the stacked weights and
-  /// bias, one each for x and h, accumulating into their adjoints). Storage
-  /// per step: [x h 1], the activated gates and tanh c′ (B·(I+H+1) + 5·B·H
-  /// elements) besides h′ and c′.
+  /// The forward pass is z = b + x·W_x + h·W_h (a fused bias-and-input
+  /// pass for narrow inputs or a GEMM, then one GEMM for the hidden term,
+  /// all reading the operands in place) and a fused elementwise pass; the
+  /// backward pass is a fused elementwise pass giving ∂L/∂z and ∂L/∂c, then
+  /// GEMMs straight into the adjoints (W̄_x += xᵀz̄, W̄_h += hᵀz̄, x̄ += z̄W_xᵀ,
+  /// h̄ += z̄W_hᵀ) and b̄ += column sums of z̄. Storage per step: the activated
+  /// gates and tanh c′ (5·B·H elements) besides h′ and c′; x and h are
+  /// their own nodes' values.
   public func lstmCell(
     input: Variable<Scalar>, hidden: Variable<Scalar>, cell: Variable<Scalar>,
     inputWeights: Variable<Scalar>, hiddenWeights: Variable<Scalar>, bias: Variable<Scalar>
@@ -51,28 +53,22 @@ extension Tape {
     let differentiable =
       requiresGradient(input) || requiresGradient(hidden) || requiresGradient(cell)
       || requiresGradient(inputWeights) || requiresGradient(hiddenWeights) || requiresGradient(bias)
-    let width = inputSize + hiddenSize + 1
     // Saved for the backward pass when there will be one; otherwise the
-    // temporaries live in scratch and the arena holds only h′ and c′.
-    let concatenated: UnsafeMutablePointer<Scalar>
+    // gates live in scratch and the arena holds only h′ and c′.
     let gates: UnsafeMutablePointer<Scalar>
     let cellTanh: UnsafeMutablePointer<Scalar>?
-    let weights = scratch(slot: Self.forwardSlot, count: width * gateWidth)
     if differentiable {
-      concatenated = arena.allocate(batch * width)
       gates = arena.allocate(batch * gateWidth)
       cellTanh = arena.allocate(batch * hiddenSize)
     } else {
-      let temporaries = scratch(slot: Self.backwardSlot, count: batch * (width + gateWidth))
-      concatenated = temporaries
-      gates = temporaries + batch * width
+      gates = scratch(slot: Self.forwardSlot, count: batch * gateWidth)
       cellTanh = nil
     }
     let record = LSTMCellRecord(
       input: input.index, hidden: hidden.index, cell: cell.index,
       inputWeights: inputWeights.index, hiddenWeights: hiddenWeights.index, bias: bias.index,
       batch: batch, inputSize: inputSize, hiddenSize: hiddenSize,
-      concatenated: concatenated, gates: gates, cellTanh: cellTanh ?? gates)
+      gates: gates, cellTanh: cellTanh ?? gates)
     let newCell = appendNode(
       shape: cell.shape, operation: .lstmCell(record), requiresGradient: differentiable)
     let newHidden = appendNode(
@@ -82,7 +78,7 @@ extension Tape {
       batch: batch, inputSize: inputSize, hiddenSize: hiddenSize,
       input: value(input.index), hidden: value(hidden.index),
       inputWeights: value(inputWeights.index), hiddenWeights: value(hiddenWeights.index),
-      bias: value(bias.index), concatenated: concatenated, weights: weights, gates: gates)
+      bias: value(bias.index), gates: gates)
     Scalar.run(
       .lstmForward(
         LSTMForwardOperands(
@@ -101,7 +97,6 @@ extension Tape {
       nodes[hiddenNode].adjointLive ? nodes[hiddenNode].adjoint.map { UnsafePointer($0) } : nil
     let cellAdjoint = nodes[node].adjoint.map { UnsafePointer($0) }
     let gateWidth = 4 * r.hiddenSize
-    let width = r.inputSize + r.hiddenSize + 1
     let dz = scratch(slot: Self.backwardSlot, count: r.batch * gateWidth)
     Scalar.run(
       .lstmBackward(
@@ -109,39 +104,36 @@ extension Tape {
           batch: r.batch, hiddenSize: r.hiddenSize, gates: r.gates, previousCell: value(r.cell),
           cellTanh: r.cellTanh, hiddenAdjoint: hiddenAdjoint, cellAdjoint: cellAdjoint,
           gateAdjoint: dz, previousCellAdjoint: accumulationTarget(r.cell))))
-    // W̄′ = [x h 1]ᵀ·z̄ in one GEMM, whose row blocks are W̄_x, W̄_h and b̄.
-    let dwx = accumulationTarget(r.inputWeights)
-    let dwh = accumulationTarget(r.hiddenWeights)
-    let db = accumulationTarget(r.bias)
-    if dwx != nil || dwh != nil || db != nil {
-      let dw = scratch(slot: Self.weightGradientSlot, count: width * gateWidth)
+    // W̄_x += xᵀ·z̄ and W̄_h += hᵀ·z̄ straight into the adjoints (β = 0 when
+    // an adjoint receives its first contribution, so it is never zeroed
+    // first), b̄ += the column sums of z̄.
+    if r.inputSize > 0, let (dwx, beta) = overwriteTarget(r.inputWeights) {
       Scalar._gemm(
-        transposeA: true, transposeB: false, m: width, n: gateWidth, k: r.batch,
-        alpha: 1, a: r.concatenated, lda: width, b: dz, ldb: gateWidth, beta: 0, c: dw, ldc: gateWidth)
-      if let dwx {
-        Scalar.run(.axpy(y: dwx, x: dw, count: r.inputSize * gateWidth, alpha: 1))
-      }
-      if let dwh {
-        Scalar.run(
-          .axpy(y: dwh, x: dw + r.inputSize * gateWidth, count: r.hiddenSize * gateWidth, alpha: 1))
-      }
-      if let db {
-        Scalar.run(
-          .axpy(y: db, x: dw + (r.inputSize + r.hiddenSize) * gateWidth, count: gateWidth, alpha: 1))
-      }
+        transposeA: true, transposeB: false, m: r.inputSize, n: gateWidth, k: r.batch,
+        alpha: 1, a: value(r.input), lda: r.inputSize, b: dz, ldb: gateWidth,
+        beta: beta, c: dwx, ldc: gateWidth)
     }
-    // [x̄ h̄] += z̄·Wᵀ, one GEMM per block straight into each adjoint.
-    if let dx = accumulationTarget(r.input), r.inputSize > 0 {
+    if let (dwh, beta) = overwriteTarget(r.hiddenWeights) {
+      Scalar._gemm(
+        transposeA: true, transposeB: false, m: r.hiddenSize, n: gateWidth, k: r.batch,
+        alpha: 1, a: value(r.hidden), lda: r.hiddenSize, b: dz, ldb: gateWidth,
+        beta: beta, c: dwh, ldc: gateWidth)
+    }
+    if let db = accumulationTarget(r.bias) {
+      Scalar.run(.addColumnSums(x: dz, rows: r.batch, columns: gateWidth, y: db))
+    }
+    // x̄ += z̄·W_xᵀ and h̄ += z̄·W_hᵀ.
+    if r.inputSize > 0, let (dx, beta) = overwriteTarget(r.input) {
       Scalar._gemm(
         transposeA: false, transposeB: true, m: r.batch, n: r.inputSize, k: gateWidth,
         alpha: 1, a: dz, lda: gateWidth, b: value(r.inputWeights), ldb: gateWidth,
-        beta: 1, c: dx, ldc: r.inputSize)
+        beta: beta, c: dx, ldc: r.inputSize)
     }
-    if let dh = accumulationTarget(r.hidden) {
+    if let (dh, beta) = overwriteTarget(r.hidden) {
       Scalar._gemm(
         transposeA: false, transposeB: true, m: r.batch, n: r.hiddenSize, k: gateWidth,
         alpha: 1, a: dz, lda: gateWidth, b: value(r.hiddenWeights), ldb: gateWidth,
-        beta: 1, c: dh, ldc: r.hiddenSize)
+        beta: beta, c: dh, ldc: r.hiddenSize)
     }
   }
 }

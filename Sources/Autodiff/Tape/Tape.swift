@@ -215,6 +215,24 @@ public final class Tape<Scalar: TensorScalar> {
     return adjoint
   }
 
+  /// Like ``accumulationTarget(_:)``, for a consumer that writes its whole
+  /// contribution in one product: with the β to use, 1 when the adjoint
+  /// already holds contributions, 0 when this is the first (the buffer is
+  /// then marked live without being zeroed, and β = 0 overwrites whatever it
+  /// held). Saves a fill of the adjoint per node.
+  func overwriteTarget(_ node: Int) -> (UnsafeMutablePointer<Scalar>, Scalar)? {
+    let index = storageIndex(node)
+    guard let adjoint = nodes[index].adjoint else { return nil }
+    if nodes[index].adjointLive { return (adjoint, 1) }
+    // A view shares its base's adjoint but covers all of it (same count),
+    // so overwriting it whole is safe.
+    guard nodes[index].shape.count == nodes[node].shape.count else {
+      return accumulationTarget(node).map { ($0, 1) }
+    }
+    nodes[index].adjointLive = true
+    return (adjoint, 0)
+  }
+
   /// A per-tape buffer of at least `count` elements for temporaries that do
   /// not outlive one operation (or one node's backward step).
   func scratch(slot: Int, count: Int) -> UnsafeMutablePointer<Scalar> {

@@ -55,6 +55,7 @@ struct BenchCommand: ParsableCommand {
     let metaClock: BenchClock = cpuTime ? .processCPU : .wall
     printError(
       "mnemo bench: medians of \(repeats) runs after a warm-up (OpenBLAS \(BLAS.kernelName) kernels, "
+        + "\(KernelDispatch.instructionSet) C kernels, "
         + "\(BLAS.threadCount) threads, \(KernelThreads.count) kernel threads\(cpuTime ? ", meta-iterations in CPU time" : ""))")
 
     // One meta-iteration of the paper's quadratic configuration, with the
@@ -109,6 +110,16 @@ struct BenchCommand: ParsableCommand {
 
     do {
       let mnistClass = try ProblemCatalog.make("mnist-mlp", mnistDirectory: mnist)
+      // One meta-iteration on the MNIST MLP: one network (15,910
+      // coordinates), K = 20, the class's default LSTM (2×20, log-sign).
+      let mnistTrainer = MetaTrainer(
+        problemClass: mnistClass, configuration: MetaTrainingConfiguration.defaults(forProblem: "mnist-mlp"),
+        weights: LSTMOptimizerWeights(configuration: LSTMOptimizerConfiguration.defaults(forProblem: "mnist-mlp"), seed: 0))
+      let metaSeconds = Self.median(warmUp: 2, repeats: max(3, repeats / 3), clock: metaClock) { mnistTrainer.step() }
+      results.append(BenchResult(
+        name: "meta_iteration_mnist_ms", label: "meta-iteration, mnist-mlp (1 network, 15,910 coords, K=20)",
+        value: metaSeconds * 1e3, unit: "ms"))
+      report(results[results.count - 1])
       var problem = mnistClass.sample(seed: 0)
       let theta = problem.initialParameters
       var gradient = [Float](repeating: 0, count: problem.dimension)
