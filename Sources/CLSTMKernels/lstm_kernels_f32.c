@@ -56,14 +56,15 @@ INLINE float rational_tanh(float a) {
   return x * p / q;
 }
 
-DISPATCH const char *lstm_kernel_path(void) {
-#if defined(__AVX512F__)
-  return "AVX-512";
-#elif defined(__AVX2__)
-  return "AVX2+FMA";
-#else
-  return "baseline";
+// Asks the CPU what the ifunc resolvers of `target_clones` ask it (the
+// preprocessor cannot tell: it sees the baseline target in every clone).
+const char *lstm_kernel_path(void) {
+#if defined(__x86_64__) && defined(__ELF__) && defined(__clang__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("x86-64-v4")) return "AVX-512";
+  if (__builtin_cpu_supports("x86-64-v3")) return "AVX2+FMA";
 #endif
+  return "baseline";
 }
 
 DISPATCH void lstm_gates_init_f32(

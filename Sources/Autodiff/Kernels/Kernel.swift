@@ -118,11 +118,11 @@ enum KernelCall<S: TensorScalar> {
     case .addColumnSums(let x, let rows, let columns, let y):
       LayoutKernels.addColumnSums(x: x, rows: rows, columns: columns, y: y)
     case .lstmGatesInitialise(let operands):
-      LSTMKernels.parallelInitialise(operands) { LSTMKernels.initialiseGates($0) }
+      LSTMKernels.initialiseGates(operands)
     case .lstmForward(let operands):
-      LSTMKernels.parallelForward(operands) { LSTMKernels.forward($0) }
+      LSTMKernels.forward(operands)
     case .lstmBackward(let operands):
-      LSTMKernels.parallelBackward(operands) { LSTMKernels.backward($0) }
+      LSTMKernels.backward(operands)
     }
   }
 }

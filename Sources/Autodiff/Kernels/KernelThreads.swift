@@ -50,4 +50,19 @@ public enum KernelThreads {
       }
     }
   }
+
+  /// Calls `body` for every block index in 0..<count, on up to ``count``
+  /// (the property) threads, and returns when all are done.
+  static func forEachBlock(count blocks: Int, _ body: (Int) -> Void) {
+    guard blocks > 1, count > 1 else {
+      for b in 0..<blocks { body(b) }
+      return
+    }
+    withoutActuallyEscaping(body) { body in
+      // Safe: each iteration works on its own block, and `concurrentPerform`
+      // returns only after all of them.
+      nonisolated(unsafe) let body = body
+      DispatchQueue.concurrentPerform(iterations: blocks) { body($0) }
+    }
+  }
 }

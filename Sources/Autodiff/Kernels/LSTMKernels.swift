@@ -100,34 +100,6 @@ extension LSTMBackwardOperands {
 /// `TensorScalar._cellTanh`, in `Float` a rational approximation whose
 /// absolute error (< 4·10⁻⁷) is all an LSTM's gates need.
 enum LSTMKernels {
-  /// Runs `pass` (a forward pass) on row blocks over ``KernelThreads``.
-  static func parallelForward<S: TensorScalar>(
-    _ p: LSTMForwardOperands<S>, _ pass: (LSTMForwardOperands<S>) -> Void
-  ) {
-    KernelThreads.forEachRange(rows: p.batch, work: p.batch * p.hiddenSize * 5) { rows in
-      pass(p.rows(rows))
-    }
-  }
-
-  /// Runs `pass` (the pre-activations' first half) on row blocks over
-  /// ``KernelThreads``.
-  static func parallelInitialise<S: TensorScalar>(
-    _ p: LSTMGatesInitialOperands<S>, _ pass: (LSTMGatesInitialOperands<S>) -> Void
-  ) {
-    KernelThreads.forEachRange(rows: p.batch, work: p.batch * p.gateWidth * (p.inputSize + 1)) { rows in
-      pass(p.rows(rows))
-    }
-  }
-
-  /// Runs `pass` (a backward pass) on row blocks over ``KernelThreads``.
-  static func parallelBackward<S: TensorScalar>(
-    _ p: LSTMBackwardOperands<S>, _ pass: (LSTMBackwardOperands<S>) -> Void
-  ) {
-    KernelThreads.forEachRange(rows: p.batch, work: p.batch * p.hiddenSize * 6) { rows in
-      pass(p.rows(rows))
-    }
-  }
-
   /// The forward pass, one row at a time (the `Double` path of gradient
   /// checks; `Float` runs the C kernels of `CLSTMKernels`). Gates use
   /// `TensorScalar._cellTanh`, σ(z) = ½ + ½·tanh(z/2), as the C kernels do.

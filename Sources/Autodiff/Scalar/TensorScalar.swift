@@ -70,14 +70,15 @@ extension Float: TensorScalar {
   }
 
   public static func _execute(_ kernel: _Kernel<Float>) {
-    // The LSTM cell's passes run as C kernels dispatched for this CPU.
+    // The LSTM cell's passes run as C kernels dispatched for this CPU (the
+    // cell splits its rows over threads around them).
     switch kernel.call {
     case .lstmGatesInitialise(let operands):
-      LSTMKernels.parallelInitialise(operands) { LSTMKernels.initialiseGatesFloat($0) }
+      LSTMKernels.initialiseGatesFloat(operands)
     case .lstmForward(let operands):
-      LSTMKernels.parallelForward(operands) { LSTMKernels.forwardFloat($0) }
+      LSTMKernels.forwardFloat(operands)
     case .lstmBackward(let operands):
-      LSTMKernels.parallelBackward(operands) { LSTMKernels.backwardFloat($0) }
+      LSTMKernels.backwardFloat(operands)
     case .addColumnSums(let x, let rows, let columns, let y):
       LSTMKernels.addColumnSumsFloat(x: x, rows: rows, columns: columns, y: y)
     default: kernel.call.run()

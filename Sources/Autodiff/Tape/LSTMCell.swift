@@ -57,15 +57,11 @@ public enum LSTMCell {
     newHidden: UnsafeMutablePointer<S>, newCell: UnsafeMutablePointer<S>
   ) {
     guard batch > 0, hiddenSize > 0 else { return }
-    let gates = workspace
-    gatePreactivations(
+    ForwardPass(
       batch: batch, inputSize: inputSize, hiddenSize: hiddenSize, input: input, hidden: hidden,
-      inputWeights: inputWeights, hiddenWeights: hiddenWeights, bias: bias, gates: gates)
-    S.run(
-      .lstmForward(
-        LSTMForwardOperands(
-          batch: batch, hiddenSize: hiddenSize, gates: gates, previousCell: cell,
-          cell: newCell, hidden: newHidden, cellTanh: nil)))
+      previousCell: cell, inputWeights: inputWeights, hiddenWeights: hiddenWeights, bias: bias,
+      gates: workspace, newCell: newCell, newHidden: newHidden, cellTanh: nil
+    ).run()
   }
 
   /// Inputs at most this wide enter the pre-activations through a fused

@@ -74,17 +74,13 @@ extension Tape {
     let newHidden = appendNode(
       shape: hidden.shape, operation: .lstmHidden(cell: newCell.index), requiresGradient: differentiable)
     guard batch > 0 else { return (newHidden, newCell) }
-    LSTMCell.gatePreactivations(
+    LSTMCell.ForwardPass(
       batch: batch, inputSize: inputSize, hiddenSize: hiddenSize,
-      input: value(input.index), hidden: value(hidden.index),
+      input: value(input.index), hidden: value(hidden.index), previousCell: value(cell.index),
       inputWeights: value(inputWeights.index), hiddenWeights: value(hiddenWeights.index),
-      bias: value(bias.index), gates: gates)
-    Scalar.run(
-      .lstmForward(
-        LSTMForwardOperands(
-          batch: batch, hiddenSize: hiddenSize, gates: gates,
-          previousCell: value(cell.index), cell: value(newCell.index), hidden: value(newHidden.index),
-          cellTanh: cellTanh)))
+      bias: value(bias.index), gates: gates, newCell: value(newCell.index), newHidden: value(newHidden.index),
+      cellTanh: cellTanh
+    ).run()
     return (newHidden, newCell)
   }
 
@@ -98,42 +94,22 @@ extension Tape {
     let cellAdjoint = nodes[node].adjoint.map { UnsafePointer($0) }
     let gateWidth = 4 * r.hiddenSize
     let dz = scratch(slot: Self.backwardSlot, count: r.batch * gateWidth)
-    Scalar.run(
-      .lstmBackward(
-        LSTMBackwardOperands(
-          batch: r.batch, hiddenSize: r.hiddenSize, gates: r.gates, previousCell: value(r.cell),
-          cellTanh: r.cellTanh, hiddenAdjoint: hiddenAdjoint, cellAdjoint: cellAdjoint,
-          gateAdjoint: dz, previousCellAdjoint: accumulationTarget(r.cell))))
-    // W̄_x += xᵀ·z̄ and W̄_h += hᵀ·z̄ straight into the adjoints (β = 0 when
-    // an adjoint receives its first contribution, so it is never zeroed
-    // first), b̄ += the column sums of z̄.
-    if r.inputSize > 0, let (dwx, beta) = overwriteTarget(r.inputWeights) {
-      Scalar._gemm(
-        transposeA: true, transposeB: false, m: r.inputSize, n: gateWidth, k: r.batch,
-        alpha: 1, a: value(r.input), lda: r.inputSize, b: dz, ldb: gateWidth,
-        beta: beta, c: dwx, ldc: gateWidth)
-    }
-    if let (dwh, beta) = overwriteTarget(r.hiddenWeights) {
-      Scalar._gemm(
-        transposeA: true, transposeB: false, m: r.hiddenSize, n: gateWidth, k: r.batch,
-        alpha: 1, a: value(r.hidden), lda: r.hiddenSize, b: dz, ldb: gateWidth,
-        beta: beta, c: dwh, ldc: gateWidth)
-    }
-    if let db = accumulationTarget(r.bias) {
-      Scalar.run(.addColumnSums(x: dz, rows: r.batch, columns: gateWidth, y: db))
-    }
-    // x̄ += z̄·W_xᵀ and h̄ += z̄·W_hᵀ.
-    if r.inputSize > 0, let (dx, beta) = overwriteTarget(r.input) {
-      Scalar._gemm(
-        transposeA: false, transposeB: true, m: r.batch, n: r.inputSize, k: gateWidth,
-        alpha: 1, a: dz, lda: gateWidth, b: value(r.inputWeights), ldb: gateWidth,
-        beta: beta, c: dx, ldc: r.inputSize)
-    }
-    if let (dh, beta) = overwriteTarget(r.hidden) {
-      Scalar._gemm(
-        transposeA: false, transposeB: true, m: r.batch, n: r.hiddenSize, k: gateWidth,
-        alpha: 1, a: dz, lda: gateWidth, b: value(r.hiddenWeights), ldb: gateWidth,
-        beta: beta, c: dh, ldc: r.hiddenSize)
-    }
+    let partials = scratch(
+      slot: Self.weightGradientSlot,
+      count: Swift.max(
+        1,
+        LSTMCell.BackwardPass<Scalar>.partialCount(inputSize: r.inputSize, hiddenSize: r.hiddenSize, rows: r.batch)))
+    // Products write the adjoints with β = 0 when they are the first
+    // contribution (see `overwriteTarget`), so no adjoint is zeroed first.
+    LSTMCell.BackwardPass(
+      batch: r.batch, inputSize: r.inputSize, hiddenSize: r.hiddenSize, input: value(r.input),
+      hidden: value(r.hidden), inputWeights: value(r.inputWeights), hiddenWeights: value(r.hiddenWeights),
+      gates: r.gates, previousCell: value(r.cell), cellTanh: r.cellTanh, hiddenAdjoint: hiddenAdjoint,
+      cellAdjoint: cellAdjoint, gateAdjoint: dz, previousCellAdjoint: accumulationTarget(r.cell),
+      inputAdjoint: r.inputSize > 0 ? overwriteTarget(r.input) : nil, hiddenStateAdjoint: overwriteTarget(r.hidden),
+      inputWeightsAdjoint: r.inputSize > 0 ? overwriteTarget(r.inputWeights) : nil,
+      hiddenWeightsAdjoint: overwriteTarget(r.hiddenWeights), biasAdjoint: accumulationTarget(r.bias),
+      partials: partials
+    ).run()
   }
 }

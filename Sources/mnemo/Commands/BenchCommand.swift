@@ -25,8 +25,17 @@ struct BenchCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Directory holding the MNIST IDX files (for the MLP figure).", valueName: "dir"))
   var mnist: String?
 
-  @Flag(help: "Measure only the two meta-iterations (LSTM and DNC, in paired rounds) and their ratio.")
+  @Flag(help: "Measure only the two meta-iterations (LSTM and DNC, in paired rounds) and their ratio (--figures quadratic).")
   var metaIterationsOnly = false
+
+  @Option(
+    help: ArgumentHelp(
+      "Comma-separated figure groups to measure: \(BenchFigure.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).",
+      valueName: "list"))
+  var figures: String?
+
+  @Option(help: "Instances of the MNIST race figure (100 in the published figures).")
+  var raceInstances: Int = 100
 
   @Flag(
     help: """
@@ -35,121 +44,161 @@ struct BenchCommand: ParsableCommand {
       """)
   var cpuTime = false
 
-  @Option(help: "Threads for the tape's large elementwise kernels (default: online processors, at most 4).")
+  @Option(help: "Threads for the tape's large elementwise kernels and row-split products (default: online processors, at most 4).")
   var kernelThreads: Int?
 
   func validate() throws {
     guard repeats >= 3 else { throw ValidationError("--repeats must be at least 3.") }
-    if let kernelThreads, kernelThreads < 1 {
-      throw ValidationError("--kernel-threads must be at least 1.")
+    if let kernelThreads, !(1...64).contains(kernelThreads) {
+      throw ValidationError("--kernel-threads must be between 1 and 64.")
     }
+    guard (1...10_000).contains(raceInstances) else {
+      throw ValidationError("--race-instances must be between 1 and 10000.")
+    }
+    _ = try selectedFigures()
+  }
+
+  /// The figure groups asked for.
+  func selectedFigures() throws -> Set<BenchFigure> {
+    if metaIterationsOnly { return [.quadratic] }
+    guard let figures else { return Set(BenchFigure.allCases) }
+    var selected: Set<BenchFigure> = []
+    for name in figures.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+      guard let figure = BenchFigure(rawValue: name) else {
+        throw ValidationError(
+          "unknown figure group '\(name)' for --figures; choose from \(BenchFigure.allCases.map(\.rawValue).joined(separator: ", ")).")
+      }
+      selected.insert(figure)
+    }
+    guard !selected.isEmpty else { throw ValidationError("--figures needs at least one figure group.") }
+    return selected
   }
 
   func run() throws {
+    let selected = try selectedFigures()
     var results: [BenchResult] = []
     let report = { (result: BenchResult) in
-      let label = result.label.padding(toLength: 56, withPad: " ", startingAt: 0)
+      let label = result.label.padding(toLength: 60, withPad: " ", startingAt: 0)
       printError("\(label) \(String(format: "%12.3f", result.value)) \(result.unit)")
+    }
+    func add(_ result: BenchResult) {
+      results.append(result)
+      report(result)
     }
     if let kernelThreads { KernelThreads.count = kernelThreads }
     let metaClock: BenchClock = cpuTime ? .processCPU : .wall
     printError(
       "mnemo bench: medians of \(repeats) runs after a warm-up (OpenBLAS \(BLAS.kernelName) kernels, "
-        + "\(KernelDispatch.instructionSet) C kernels, "
-        + "\(BLAS.threadCount) threads, \(KernelThreads.count) kernel threads\(cpuTime ? ", meta-iterations in CPU time" : ""))")
+        + "\(BLAS.threadCount) BLAS threads; \(KernelDispatch.instructionSet) C kernels, "
+        + "\(KernelThreads.count) kernel threads\(cpuTime ? "; meta-iterations in CPU time" : ""))")
+    add(BenchResult(name: "kernel_threads", label: "kernel threads", value: Double(KernelThreads.count), unit: ""))
+    add(BenchResult(name: "blas_threads", label: "OpenBLAS threads", value: Double(BLAS.threadCount), unit: ""))
 
-    // One meta-iteration of the paper's quadratic configuration, with the
-    // LSTM (2×20) and with the shared-memory DNC (N=16, W=8, R=2, H=20).
-    let quadratic = try ProblemCatalog.make("quadratic")
-    let trainer = MetaTrainer(
-      problemClass: quadratic,
-      configuration: MetaTrainingConfiguration(horizon: 100, unroll: 20, batch: 128),
-      weights: LSTMOptimizerWeights(configuration: LSTMOptimizerConfiguration(), seed: 0))
-    let dncTrainer = MetaTrainer(
-      problemClass: quadratic,
-      configuration: MetaTrainingConfiguration(horizon: 100, unroll: 20, batch: 128),
-      weights: .dnc(DNCOptimizerWeights(configuration: DNCOptimizerConfiguration(), seed: 0)))
-    let paired = Self.pairedMedians(
-      warmUp: 5, rounds: repeats, clock: metaClock, { trainer.step() }, { dncTrainer.step() })
-    results.append(BenchResult(
-      name: "meta_iteration_quadratic_ms", label: "meta-iteration, quadratic (B=128, n=10, K=20, 2×20)",
-      value: paired.first * 1e3, unit: "ms"))
-    report(results[results.count - 1])
-    results.append(BenchResult(
-      name: "meta_iteration_quadratic_dnc_ms",
-      label: "meta-iteration, quadratic, DNC (N=16, W=8, R=2, H=20)", value: paired.second * 1e3, unit: "ms"))
-    report(results[results.count - 1])
-    results.append(BenchResult(
-      name: "meta_iteration_dnc_over_lstm", label: "DNC / LSTM meta-iteration time (paired rounds)",
-      value: paired.ratio, unit: "×"))
-    report(results[results.count - 1])
-
-    if metaIterationsOnly {
-      Self.printJSON(results)
-      return
+    if selected.contains(.quadratic) {
+      // One meta-iteration of the paper's quadratic configuration, with the
+      // LSTM (2×20) and with the shared-memory DNC (N=16, W=8, R=2, H=20).
+      let quadratic = try ProblemCatalog.make("quadratic")
+      let trainer = MetaTrainer(
+        problemClass: quadratic,
+        configuration: MetaTrainingConfiguration(horizon: 100, unroll: 20, batch: 128),
+        weights: LSTMOptimizerWeights(configuration: LSTMOptimizerConfiguration(), seed: 0))
+      let dncTrainer = MetaTrainer(
+        problemClass: quadratic,
+        configuration: MetaTrainingConfiguration(horizon: 100, unroll: 20, batch: 128),
+        weights: .dnc(DNCOptimizerWeights(configuration: DNCOptimizerConfiguration(), seed: 0)))
+      let paired = Self.pairedMedians(
+        warmUp: 5, rounds: repeats, clock: metaClock, { trainer.step() }, { dncTrainer.step() })
+      add(BenchResult(
+        name: "meta_iteration_quadratic_ms", label: "meta-iteration, quadratic (B=128, n=10, K=20, 2×20)",
+        value: paired.first * 1e3, unit: "ms"))
+      add(BenchResult(
+        name: "meta_iteration_quadratic_dnc_ms",
+        label: "meta-iteration, quadratic, DNC (N=16, W=8, R=2, H=20)", value: paired.second * 1e3, unit: "ms"))
+      add(BenchResult(
+        name: "meta_iteration_dnc_over_lstm", label: "DNC / LSTM meta-iteration time (paired rounds)",
+        value: paired.ratio, unit: "×"))
     }
 
-    for n in [10, 16_000] {
-      var rng = RandomSource(seed: 1)
-      let gradient = rng.gaussianArray(count: n, standardDeviation: 0.1)
-      var theta = [Float](repeating: 0, count: n)
-      var optimizer = LSTMOptimizer(
-        weights: LSTMOptimizerWeights(configuration: LSTMOptimizerConfiguration(), seed: 0), dimension: n)
-      let seconds = Self.median(warmUp: 5, repeats: repeats, inner: n < 1000 ? 1000 : 1) {
-        optimizer.step(parameters: &theta, gradient: gradient)
+    if selected.contains(.lstmForward) {
+      for n in [10, 16_000] {
+        var rng = RandomSource(seed: 1)
+        let gradient = rng.gaussianArray(count: n, standardDeviation: 0.1)
+        var theta = [Float](repeating: 0, count: n)
+        var optimizer = LSTMOptimizer(
+          weights: LSTMOptimizerWeights(configuration: LSTMOptimizerConfiguration(), seed: 0), dimension: n)
+        let seconds = Self.median(warmUp: 5, repeats: repeats, inner: n < 1000 ? 1000 : 1) {
+          optimizer.step(parameters: &theta, gradient: gradient)
+        }
+        add(BenchResult(
+          name: "lstm_forward_step_n\(n)_ms", label: "LSTM optimizer forward step, n = \(n)",
+          value: seconds * 1e3, unit: "ms"))
+        add(BenchResult(
+          name: "lstm_steps_per_second_n\(n)", label: "LSTM optimizer steps/s, n = \(n)", value: 1 / seconds,
+          unit: "steps/s"))
       }
-      results.append(BenchResult(
-        name: "lstm_forward_step_n\(n)_ms", label: "LSTM optimizer forward step, n = \(n)", value: seconds * 1e3,
-        unit: "ms"))
-      report(results[results.count - 1])
-      results.append(BenchResult(
-        name: "lstm_steps_per_second_n\(n)", label: "LSTM optimizer steps/s, n = \(n)", value: 1 / seconds,
-        unit: "steps/s"))
-      report(results[results.count - 1])
     }
 
-    do {
-      let mnistClass = try ProblemCatalog.make("mnist-mlp", mnistDirectory: mnist)
-      // One meta-iteration on the MNIST MLP: one network (15,910
-      // coordinates), K = 20, the class's default LSTM (2×20, log-sign).
-      let mnistTrainer = MetaTrainer(
-        problemClass: mnistClass, configuration: MetaTrainingConfiguration.defaults(forProblem: "mnist-mlp"),
-        weights: LSTMOptimizerWeights(configuration: LSTMOptimizerConfiguration.defaults(forProblem: "mnist-mlp"), seed: 0))
-      let metaSeconds = Self.median(warmUp: 2, repeats: max(3, repeats / 3), clock: metaClock) { mnistTrainer.step() }
-      results.append(BenchResult(
-        name: "meta_iteration_mnist_ms", label: "meta-iteration, mnist-mlp (1 network, 15,910 coords, K=20)",
-        value: metaSeconds * 1e3, unit: "ms"))
-      report(results[results.count - 1])
-      var problem = mnistClass.sample(seed: 0)
-      let theta = problem.initialParameters
-      var gradient = [Float](repeating: 0, count: problem.dimension)
-      let seconds = Self.median(warmUp: 5, repeats: repeats, inner: 10) {
-        _ = problem.objective(at: theta, gradient: &gradient)
+    if !selected.isDisjoint(with: [.mnist, .mnistRace]) {
+      do {
+        let mnistClass = try ProblemCatalog.make("mnist-mlp", mnistDirectory: mnist)
+        let lstmConfiguration = LSTMOptimizerConfiguration.defaults(forProblem: "mnist-mlp")
+        if selected.contains(.mnist) {
+          // One meta-iteration on the MNIST MLP: one network (15,910
+          // coordinates), K = 20, the class's default LSTM (2×20, log-sign).
+          let mnistTrainer = MetaTrainer(
+            problemClass: mnistClass, configuration: MetaTrainingConfiguration.defaults(forProblem: "mnist-mlp"),
+            weights: LSTMOptimizerWeights(configuration: lstmConfiguration, seed: 0))
+          let metaSeconds = Self.median(warmUp: 2, repeats: max(3, repeats / 3), clock: metaClock) {
+            mnistTrainer.step()
+          }
+          add(BenchResult(
+            name: "meta_iteration_mnist_ms", label: "meta-iteration, mnist-mlp (1 network, 15,910 coords, K=20)",
+            value: metaSeconds * 1e3, unit: "ms"))
+          var problem = mnistClass.sample(seed: 0)
+          let theta = problem.initialParameters
+          var gradient = [Float](repeating: 0, count: problem.dimension)
+          let seconds = Self.median(warmUp: 5, repeats: repeats, inner: 10) {
+            _ = problem.objective(at: theta, gradient: &gradient)
+          }
+          add(BenchResult(
+            name: "mnist_mlp_forward_backward_ms", label: "mnist-mlp forward+backward (batch 128, 784→20→10)",
+            value: seconds * 1e3, unit: "ms"))
+        }
+        if selected.contains(.mnistRace) {
+          // The race at the end of `mnemo train --problem mnist-mlp`: the six
+          // baselines and the LSTM, 100 steps, timed once (it is long).
+          let racers = [OptimizerKind.sgd, .momentum, .nag, .rmsprop, .adam, .adagrad].map {
+            Racer(OptimizerConfiguration(kind: $0, learningRate: 0.01))
+          } + [MetaTrainer.racer(weights: LSTMOptimizerWeights(configuration: lstmConfiguration, seed: 0))]
+          let start = BenchClock.wall.now()
+          var run = RaceRun(
+            problemClass: mnistClass, racers: racers,
+            configuration: RaceConfiguration(steps: 100, instances: raceInstances))
+          _ = run.run()
+          add(BenchResult(
+            name: "mnist_race_s",
+            label: "mnist-mlp race, 6 baselines + LSTM, \(raceInstances) instances × 100 steps (1 run)",
+            value: BenchClock.wall.now() - start, unit: "s"))
+        }
+      } catch {
+        printError("mnist-mlp: skipped (\(error))")
       }
-      results.append(BenchResult(
-        name: "mnist_mlp_forward_backward_ms", label: "mnist-mlp forward+backward (batch 128, 784→20→10)",
-        value: seconds * 1e3, unit: "ms"))
-      report(results[results.count - 1])
-    } catch {
-      printError("mnist-mlp: skipped (\(error))")
     }
 
-    // One dashboard frame at 200×60: a real race (the six baselines and an
-    // LSTM) with a real meta-training curve and memory view.
-    do {
+    if selected.contains(.frame) {
+      // One dashboard frame at 200×60: a real race (the six baselines and
+      // an LSTM) with a real meta-training curve and memory view.
       let frame = try Self.frameRenderSeconds(repeats: repeats)
-      results.append(BenchResult(
+      add(BenchResult(
         name: "dashboard_frame_200x60_ms", label: "dashboard frame render, 200×60 (7 racers)", value: frame * 1e3,
         unit: "ms"))
-      report(results[results.count - 1])
     }
 
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    results.append(BenchResult(
+    add(BenchResult(
       name: "peak_memory_mb", label: "peak resident memory of this run", value: Double(usage.ru_maxrss) / 1024,
       unit: "MB"))
-    report(results[results.count - 1])
 
     Self.printJSON(results)
   }
@@ -209,6 +258,20 @@ struct BenchCommand: ParsableCommand {
     func median(_ x: [Double]) -> Double { x.sorted()[x.count / 2] }
     return (median(times.0), median(times.1), median(times.2))
   }
+}
+
+/// The groups of figures `mnemo bench --figures` can select.
+enum BenchFigure: String, CaseIterable {
+  /// The quadratic meta-iterations, LSTM and DNC, in paired rounds.
+  case quadratic
+  /// The LSTM optimizer's race-time step at n = 10 and 16,000.
+  case lstmForward = "lstm-forward"
+  /// The MNIST meta-iteration and the MLP's forward + backward.
+  case mnist
+  /// The MNIST race of the six baselines and the LSTM.
+  case mnistRace = "mnist-race"
+  /// One dashboard frame.
+  case frame
 }
 
 /// What `mnemo bench` times with.
