@@ -70,10 +70,17 @@ const char *lstm_kernel_path(void) {
 DISPATCH void lstm_gates_init_f32(
     ptrdiff_t rows, ptrdiff_t input_size, ptrdiff_t gate_width, const float *input,
     const float *input_weights, const float *restrict bias, float *restrict gates) {
+  // The first input column is folded into the bias pass (a plain copy of
+  // the bias would compile to a memcpy call per row).
   for (ptrdiff_t r = 0; r < rows; r++) {
     float *restrict z = gates + r * gate_width;
-    for (ptrdiff_t j = 0; j < gate_width; j++) z[j] = bias[j];
-    for (ptrdiff_t k = 0; k < input_size; k++) {
+    if (input_size == 0) {
+      for (ptrdiff_t j = 0; j < gate_width; j++) z[j] = bias[j] * 1.0f;
+      continue;
+    }
+    const float x0 = input[r * input_size];
+    for (ptrdiff_t j = 0; j < gate_width; j++) z[j] = bias[j] + x0 * input_weights[j];
+    for (ptrdiff_t k = 1; k < input_size; k++) {
       const float xk = input[r * input_size + k];
       const float *restrict w = input_weights + k * gate_width;
       for (ptrdiff_t j = 0; j < gate_width; j++) z[j] += xk * w[j];
@@ -113,14 +120,22 @@ DISPATCH void lstm_forward_f32(
         }
       }
     }
-    // c′ = f⊙c + i⊙g (c′ may overwrite c: each element is read, then written).
+    // c′ = f⊙c + i⊙g. In place (c′ = c, the race's case) the loop reads and
+    // writes one restrict pointer; otherwise the two are distinct. Either
+    // way it vectorises without a run-time overlap check (which an in-place
+    // call would fail, falling back to scalar code).
     for (ptrdiff_t r = first; r < first + count; r++) {
       const float *restrict i = gates + r * width;
       const float *restrict f = i + h;
       const float *restrict g = i + 2 * h;
-      const float *c = previous_cell + r * h;
-      float *c_new = cell + r * h;
-      for (ptrdiff_t j = 0; j < h; j++) c_new[j] = f[j] * c[j] + i[j] * g[j];
+      if (cell == previous_cell) {
+        float *restrict c = cell + r * h;
+        for (ptrdiff_t j = 0; j < h; j++) c[j] = f[j] * c[j] + i[j] * g[j];
+      } else {
+        const float *restrict c = previous_cell + r * h;
+        float *restrict c_new = cell + r * h;
+        for (ptrdiff_t j = 0; j < h; j++) c_new[j] = f[j] * c[j] + i[j] * g[j];
+      }
     }
     float *restrict t = cell_tanh != NULL ? cell_tanh + first * h : tanh_block;
     if (h > TANH_BLOCK && cell_tanh == NULL) {
@@ -131,9 +146,13 @@ DISPATCH void lstm_forward_f32(
     for (ptrdiff_t k = 0; k < count * h; k++) t[k] = rational_tanh(c_block[k]);
     for (ptrdiff_t r = 0; r < count; r++) {
       const float *restrict o = gates + (first + r) * width + 3 * h;
-      float *h_new = hidden + (first + r) * h;
-      const float *tr = t + r * h;
-      for (ptrdiff_t j = 0; j < h; j++) h_new[j] = o[j] * tr[j];
+      float *restrict h_new = hidden + (first + r) * h;
+      if (t == hidden + first * h) {
+        for (ptrdiff_t j = 0; j < h; j++) h_new[j] *= o[j];
+      } else {
+        const float *restrict tr = t + r * h;
+        for (ptrdiff_t j = 0; j < h; j++) h_new[j] = o[j] * tr[j];
+      }
     }
   }
 }

@@ -115,8 +115,10 @@ public struct MNISTMLPProblem: Problem {
   private var minibatches: RandomSource
   /// Training-set indices of the current minibatch.
   private var batchIndices: [Int]
-  /// The gathered minibatch, the layer outputs, the backprop buffers.
-  private var workspace: [Float]
+  /// Floats of thread scratch one evaluation needs: the gathered
+  /// minibatch, the layer outputs, the backprop buffers (not kept per
+  /// problem copy: a race holds hundreds; ``ThreadScratch``).
+  private let workspaceCount: Int
 
   init(
     dataset: MNISTDataset, network: MLPNetwork, batchSize: Int, initialParameters: [Float],
@@ -132,7 +134,7 @@ public struct MNISTMLPProblem: Problem {
     let size =
       batchSize * network.inputWidth + network.activationCount(batch: batchSize)
       + network.deltaCount(batch: batchSize)
-    self.workspace = [Float](repeating: 0, count: size)
+    self.workspaceCount = size
   }
 
   /// The mean cross-entropy on the next minibatch, and its gradient.
@@ -144,12 +146,11 @@ public struct MNISTMLPProblem: Problem {
     for i in 0..<batchSize { batchIndices[i] = minibatches.index(below: train.count) }
     let (batch, width) = (batchSize, network.inputWidth)
     let activations = network.activationCount(batch: batch)
-    return workspace.withUnsafeMutableBufferPointer { space in
+    return ThreadScratch.withFloats(count: workspaceCount) { input in
       train.images.withUnsafeBufferPointer { images in
         train.labels.withUnsafeBufferPointer { labels in
           batchIndices.withUnsafeBufferPointer { indices in
-            guard let input = space.baseAddress, let source = images.baseAddress,
-              let tp = theta.baseAddress
+            guard let source = images.baseAddress, let tp = theta.baseAddress
             else { return 0 }
             for row in 0..<batch {
               (input + row * width).update(from: source + indices[row] * width, count: width)

@@ -17,7 +17,9 @@ public struct LSTMOptimizer: Optimizer {
   private var hidden: [[Float]]
   private var cell: [[Float]]
   private var features: [Float]
-  private var workspace: [Float]
+  /// Floats of thread scratch a step needs for the gates (not kept per
+  /// optimizer: a race holds hundreds of optimizers; ``ThreadScratch``).
+  private let workspaceCount: Int
   private var head: [Float]
   private let dimension: Int
   /// Where each tensor of φ starts in `weights.values` (layout order).
@@ -45,8 +47,7 @@ public struct LSTMOptimizer: Optimizer {
     cell = hidden
     features = [Float](repeating: 0, count: dimension * configuration.inputSize)
     let widest = max(configuration.inputSize, h)
-    workspace = [Float](
-      repeating: 0, count: LSTMCell.workspaceCount(batch: dimension, inputSize: widest, hiddenSize: h))
+    workspaceCount = LSTMCell.workspaceCount(batch: dimension, inputSize: widest, hiddenSize: h)
     head = [Float](repeating: 0, count: dimension)
   }
 
@@ -66,11 +67,10 @@ public struct LSTMOptimizer: Optimizer {
         // state of the one below (a different array from its own state).
         let input = layer == 0 ? features : hidden[layer - 1]
         input.withUnsafeBufferPointer { x in
-          workspace.withUnsafeMutableBufferPointer { work in
+          ThreadScratch.withFloats(count: workspaceCount) { scratch in
             hidden[layer].withUnsafeMutableBufferPointer { hs in
               cell[layer].withUnsafeMutableBufferPointer { cs in
-                guard let xp = x.baseAddress, let scratch = work.baseAddress,
-                  let hp = hs.baseAddress, let cp = cs.baseAddress
+                guard let xp = x.baseAddress, let hp = hs.baseAddress, let cp = cs.baseAddress
                 else { return }
                 LSTMCell.forward(
                   batch: n, inputSize: inputSize, hiddenSize: h,
