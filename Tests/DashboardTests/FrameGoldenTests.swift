@@ -152,6 +152,18 @@ import Testing
       ])
   }
 
+  /// The picker's row for an unavailable class ends with the whole hint, at
+  /// 80 and at 120 columns: the reason the engine gives is the one-line
+  /// summary, and the box widens to the screen rather than to a fixed cap.
+  @Test(arguments: [80, 120])
+  func pickerShowsTheWholeUnavailableHint(width: Int) throws {
+    var snapshot = Fixtures.snapshot(memory: .dnc(Fixtures.dnc))
+    snapshot.problemChoices[2].reason = "MNIST not found: use --mnist DIR or MNEMO_MNIST"
+    let lines = try Self.frame(width, 24, keys: [.character("c")], snapshot: snapshot)
+    let row = try #require(lines.first { $0.contains("mnist-mlp") })
+    #expect(row.contains("unavailable: MNIST not found: use --mnist DIR or MNEMO_MNIST │"), "\(row)")
+  }
+
   /// 120×40 and 200×60: every panel present, each starting with its title
   /// bar at the row the layout gives it; header and status on the edges.
   @Test(arguments: [(120, 40), (200, 60)])
