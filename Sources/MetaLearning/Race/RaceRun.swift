@@ -38,7 +38,8 @@ public struct RaceRun: Sendable {
   /// copies nothing.
   public init(
     problemClass: any ProblemClass, racers: [Racer], configuration: RaceConfiguration,
-    instanceStream: SeedStream = .evaluation, keepingFinalParameters: Bool = false
+    instanceStream: SeedStream = .evaluation, keepingFinalParameters: Bool = false,
+    recordingDNCMemory: Bool = false
   ) {
     self.configuration = configuration
     problemKey = problemClass.configurationKey
@@ -50,7 +51,7 @@ public struct RaceRun: Sendable {
     lanes = racers.map {
       RaceLane(
         racer: $0, problems: problems, divergenceFactor: configuration.divergenceFactor,
-        keepsFinalParameters: keepingFinalParameters)
+        keepsFinalParameters: keepingFinalParameters, recordsMemory: recordingDNCMemory)
     }
   }
 
@@ -115,11 +116,17 @@ private struct RaceLane: Sendable {
   let divergenceFactor: Double
   /// Whether to copy θ_T of every instance into the trace at the last point.
   let keepsFinalParameters: Bool
+  /// Whether to record a DNC rule's memory on the first instance at each point.
+  let recordsMemory: Bool
 
-  init(racer: Racer, problems: [any Problem], divergenceFactor: Double, keepsFinalParameters: Bool) {
+  init(
+    racer: Racer, problems: [any Problem], divergenceFactor: Double, keepsFinalParameters: Bool,
+    recordsMemory: Bool = false
+  ) {
     trace = RacerTrace(name: racer.name, learningRate: racer.learningRate, stepLabel: racer.stepLabel)
     self.problems = problems
     optimizers = problems.map { racer.makeOptimizer($0) }
+    trace.flopsPerStep = optimizers.first?.flopsPerStep
     parameters = problems.map(\.initialParameters)
     let dimension = problems.first?.dimension ?? 0
     gradient = [Float](repeating: 0, count: dimension)
@@ -129,6 +136,15 @@ private struct RaceLane: Sendable {
     optimaArePositive = optima.allSatisfy { $0 > 0 }
     self.divergenceFactor = divergenceFactor
     self.keepsFinalParameters = keepsFinalParameters
+    self.recordsMemory = recordsMemory && optimizers.first is DNCOptimizer
+    if self.recordsMemory { trace.memoryHistory = [] }
+  }
+
+  /// The first instance's DNC memory, appended once per point (the state the
+  /// step from θ_t left, so entry 0 is the initial, empty memory).
+  private mutating func recordMemory() {
+    guard recordsMemory, let dnc = optimizers.first as? DNCOptimizer else { return }
+    trace.memoryHistory?.append(dnc.memoryView)
   }
 
   mutating func advance(takeStep: Bool) {
@@ -139,11 +155,16 @@ private struct RaceLane: Sendable {
       appendNaN(includingUpdate: takeStep)
       return
     }
+    if trace.meanLoss.isEmpty { recordMemory() }
+    defer { if takeStep { recordMemory() } }
     let count = Double(problems.count)
     var lossSum = 0.0, logLossSum = 0.0, errorSum = 0.0, relativeSum = 0.0, gradientSum = 0.0, updateSum = 0.0
+    var squareSum = 0.0
+    var updateNanoseconds: UInt64 = 0
     for index in problems.indices {
       let loss = Double(problems[index].objective(at: parameters[index], gradient: &gradient))
       lossSum += loss
+      squareSum += loss * loss
       logLossSum += mathLog(max(loss, 1e-30))
       errorSum += max(loss - optima[index], 0)
       relativeSum += (loss - optima[index]) / optima[index]
@@ -152,11 +173,15 @@ private struct RaceLane: Sendable {
         gradientSum += Double(VectorMath.norm(gradient))
         continue
       }
+      let started = DispatchTime.now().uptimeNanoseconds
+      var objectiveNanoseconds: UInt64 = 0
       if optimizers[index].usesLookahead {
         optimizers[index].gradientPoint(parameters: parameters[index], into: &point)
+        let objectiveStarted = DispatchTime.now().uptimeNanoseconds
         _ = point.withUnsafeBufferPointer { p in
           gradient.withUnsafeMutableBufferPointer { g in problems[index].smoothLoss(at: p, gradient: g) }
         }
+        objectiveNanoseconds = DispatchTime.now().uptimeNanoseconds - objectiveStarted
       }
       gradientSum += Double(VectorMath.norm(gradient))
       previous.withUnsafeMutableBufferPointer { dst in
@@ -166,6 +191,7 @@ private struct RaceLane: Sendable {
       }
       optimizers[index].step(parameters: &parameters[index], gradient: gradient)
       problems[index].regularizer.applyProximal(&parameters[index], step: optimizers[index].proximalStep)
+      updateNanoseconds += DispatchTime.now().uptimeNanoseconds - started - objectiveNanoseconds
       updateSum += Double(VectorMath.distance(parameters[index], previous))
     }
     let meanLoss = lossSum / count
@@ -175,7 +201,11 @@ private struct RaceLane: Sendable {
     trace.meanError.append(errorSum / count)
     if optimaArePositive { trace.meanRelativeError.append(relativeSum / count) }
     trace.gradientNorm.append(gradientSum / count)
-    if takeStep { trace.updateNorm.append(updateSum / count) }
+    trace.lossStandardDeviation.append((max(squareSum / count - meanLoss * meanLoss, 0)).squareRoot())
+    if takeStep {
+      trace.updateNorm.append(updateSum / count)
+      trace.stepSeconds.append(Double(updateNanoseconds) / 1e9 / count)
+    }
     let initial = trace.meanLoss[0]
     if !meanLoss.isFinite || (t > 0 && meanLoss > divergenceFactor * max(initial, 1e-12)) {
       trace.divergedAt = t
@@ -188,6 +218,10 @@ private struct RaceLane: Sendable {
     trace.meanError.append(.nan)
     if optimaArePositive { trace.meanRelativeError.append(.nan) }
     trace.gradientNorm.append(.nan)
-    if includingUpdate { trace.updateNorm.append(.nan) }
+    trace.lossStandardDeviation.append(.nan)
+    if includingUpdate {
+      trace.updateNorm.append(.nan)
+      trace.stepSeconds.append(.nan)
+    }
   }
 }
