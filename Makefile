@@ -17,7 +17,7 @@ SWIFT_TEST := swift test $(SWIFT_FLAGS)
 
 export SWIFT_BACKTRACE ?= interactive=no
 
-.PHONY: run test build deps clean
+.PHONY: run test build deps clean completions man
 
 run: build
 	.build/release/mnemo $(ARGS)
@@ -39,6 +39,25 @@ deps:
 	  $(SUDO) apt-get update && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
 	fi
+
+# Shell completions from ArgumentParser's generator, for bash, zsh and fish
+# (see the README for where to install them).
+completions: build
+	mkdir -p .build/completions
+	for shell in bash zsh fish; do \
+	  .build/release/mnemo --generate-completion-script $$shell > .build/completions/mnemo.$$shell; \
+	done
+	@echo "completions in .build/completions/"
+
+# The man page from ArgumentParser's generate-manual tool, built from the
+# package checkout SwiftPM already has (no network), in its own scratch
+# folder so the project's build is untouched; one page with every subcommand.
+man: build
+	swift build -c release --package-path .build/checkouts/swift-argument-parser \
+	  --scratch-path .build/tools --product generate-manual
+	mkdir -p .build/man
+	.build/tools/release/generate-manual .build/release/mnemo --output-directory .build/man
+	@echo "man page: .build/man/mnemo.1 (man -l .build/man/mnemo.1)"
 
 clean:
 	rm -rf .build
