@@ -66,6 +66,27 @@ import Testing
     #expect(raw.raw == 0 && raw.smooth > 10)
   }
 
+  /// Under NO_COLOR the raw curve is sparse dots, so fewer dots are lit
+  /// than with the raw curve drawn solid in a colour that is not there.
+  @Test func monochromeRawMetaLossIsSparse() throws {
+    var training = Fixtures.training
+    training.iterations = Array(0..<60).map { $0 * 10 }
+    training.metaLosses = (0..<60).map { 10 + ($0 % 2 == 0 ? 5 : -5) * 1.0 }
+    let snapshot = Fixtures.snapshot(training: training)
+    let rect = try #require(DashboardLayout.make(width: 120, height: 40, racers: 6).panels[.training])
+    func dots(_ controller: DashboardController) -> Int {
+      controller.render(width: 120, height: 40).subgrid(rect).cells.reduce(0) { total, cell in
+        guard let scalar = cell.character.unicodeScalars.first, (0x2800...0x28FF).contains(scalar.value) else {
+          return total
+        }
+        return total + (scalar.value - 0x2800).nonzeroBitCount
+      }
+    }
+    let colour = dots(try Self.controller(snapshot))
+    let mono = dots(try Self.controller(snapshot, colorMode: .monochrome))
+    #expect(mono < colour, "monochrome \(mono) dots, colour \(colour)")
+  }
+
   // MARK: The convergence table
 
   /// At the defaults α is the same for everyone and no racer reaches the

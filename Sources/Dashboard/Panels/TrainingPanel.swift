@@ -84,7 +84,10 @@ struct TrainingPanel {
     if smoothing > 0 {
       // The raw curve first, so the smoothed one is drawn over it; unnamed,
       // so the legend lists the smoothed curve only.
-      series.append(Series(name: "", xs: iterations, ys: t.metaLosses, color: look.theme.dimText))
+      var raw = Series(name: "", xs: iterations, ys: t.metaLosses, color: look.theme.dimText)
+      // Without colour "faint" cannot be told from the smoothed line: sparse dots instead.
+      if look.monochrome { raw.dash = DashPattern.distinct(5) }
+      series.append(raw)
     }
     series.append(
       Series(
