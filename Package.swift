@@ -24,8 +24,12 @@ let package = Package(
     .systemLibrary(
       name: "CZlib", pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"])]),
+    // No pkgConfig: ncursesw.pc's cflags (-D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600)
+    // are flags SwiftPM refuses ("prohibited flag(s)" on every build) and drops
+    // anyway; the module map names the libraries and shim.h sets the defines
+    // the wide-character API needs, so nothing is lost.
     .systemLibrary(
-      name: "CNcursesw", pkgConfig: "ncursesw",
+      name: "CNcursesw",
       providers: [.apt(["libncurses-dev"])]),
 
     // Numerics.

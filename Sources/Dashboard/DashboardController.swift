@@ -186,8 +186,9 @@ public struct DashboardController {
       } else {
         state.view = .compare
         // Start with the two best-ranked racers.
-        let ranked = snapshot.summaries.enumerated().sorted { $0.element.rank < $1.element.rank }.map(
-          \.offset)
+        let ranked = snapshot.summaries.enumerated()
+          .sorted { ($0.element.rank == 0 ? Int.max : $0.element.rank) < ($1.element.rank == 0 ? Int.max : $1.element.rank) }
+          .map(\.offset)
         if ranked.count >= 2 {
           state.compareA = ranked[0]
           state.compareB = ranked[1]
@@ -214,6 +215,15 @@ public struct DashboardController {
       state.metric = state.metric.next
       engine.send(.setDisplay(key: "metric", value: state.metric.rawValue))
       toast("plotting " + state.metric.title, now: now)
+    case .cycleSmoothing:
+      let levels = DashboardState.smoothingLevels
+      let index = levels.firstIndex(of: state.smoothing) ?? 0
+      state.smoothing = levels[(index + 1) % levels.count]
+      engine.send(.setDisplay(key: "smoothing", value: String(state.smoothing)))
+      toast(state.smoothing == 0 ? "meta-loss raw" : "meta-loss smoothing \(state.smoothing)", now: now)
+    case .toggleTimeAxis:
+      state.timeAxis.toggle()
+      toast(state.timeAxis ? "x axis: wall time of the updates" : "x axis: steps", now: now)
     case .cycleGlyphs:
       let all = GlyphSet.allCases
       state.glyphs = all[((all.firstIndex(of: state.glyphs) ?? 0) + 1) % all.count]

@@ -42,7 +42,8 @@ public struct DashboardRenderer: Sendable {
           case .compare: ComparePanel(snapshot: snapshot, state: state, look: look).draw(into: &region)
           }
         case .table: ConvergencePanel(snapshot: snapshot, state: state, look: look).draw(into: &region)
-        case .training: TrainingPanel(snapshot: snapshot, look: look).draw(into: &region)
+        case .training:
+          TrainingPanel(snapshot: snapshot, look: look, smoothing: state.smoothing).draw(into: &region)
         case .memory: MemoryPanel(snapshot: snapshot, look: look).draw(into: &region)
         }
       }

@@ -49,6 +49,16 @@ public struct DashboardState: Sendable, Equatable {
   public var logX: Bool
   public var logY: Bool
   public var metric: CurveMetric = .meanLoss
+  /// The meta-loss curve's EMA weight (TensorBoard's smoothing slider): 0
+  /// draws the raw curve alone; above 0 the smoothed curve is drawn over the
+  /// raw one, which stays faint behind it. `e` steps through
+  /// ``smoothingLevels``.
+  public var smoothing: Double = 0.9
+  /// What `e` cycles through.
+  public static let smoothingLevels: [Double] = [0, 0.6, 0.9, 0.99]
+  /// The loss chart's x axis: steps, or the cumulative wall time of each
+  /// racer's updates, which shows what a learned rule's steps cost (`X`).
+  public var timeAxis = false
   public var glyphs: GlyphSet
   /// The theme as named to the engine (`--theme` argument or a name from
   /// the themes folder).

@@ -8,7 +8,7 @@ import MetaLearning
 /// to matter; the format is stable enough to grep:
 ///
 ///     quadratic · racing 45/100 · meta-iteration 1,234 (3.21 it/s)
-///       1 adam       loss 1.23e-3   μ 0.934  q 1.00  α 1.01  →tol 37   (step 0.01)
+///       1 adam       loss 1.23e-3   μ 0.934  q 1.00  α 1.01  →tol 37    →best 40    t/step 3.10µs  (step 0.01)
 ///       2 sgd        diverged at t=12                                   (step 1)
 ///       note: tuned 6 baselines on quadratic
 public enum ProgressLog {
@@ -24,9 +24,11 @@ public enum ProgressLog {
     if case .failed(let message) = snapshot.phase { header.append("error: " + message) }
     var lines = [header.joined(separator: " · ")]
     let nameWidth = snapshot.summaries.map(\.name.count).max() ?? 0
-    let ranked = snapshot.summaries.sorted { ($0.rank, $0.name) < ($1.rank, $1.name) }
+    // Unranked racers (no finite loss yet) last, marked — rather than 0.
+    let ranked = snapshot.summaries.sorted { ($0.rank == 0 ? Int.max : $0.rank, $0.name) < ($1.rank == 0 ? Int.max : $1.rank, $1.name) }
     for summary in ranked.prefix(maxRacers) {
-      lines.append("  \(summary.rank) \(summary.name.padded(to: nameWidth))  " + racerText(summary))
+      let rank = summary.rank > 0 ? "\(summary.rank)" : "—"
+      lines.append("  \(rank) \(summary.name.padded(to: nameWidth))  " + racerText(summary))
     }
     if let message = snapshot.messages.last { lines.append("  note: " + message) }
     return lines
@@ -42,6 +44,8 @@ public enum ProgressLog {
       "q " + NumberFormat.fixed(e.order, decimals: 2).padded(to: 5),
       "α " + NumberFormat.fixed(e.proposalOrder, decimals: 2).padded(to: 5),
       "→tol " + (e.stepsToTolerance.map(String.init) ?? "—").padded(to: 5),
+      "→best " + (summary.stepsToBestBaseline.map(String.init) ?? "—").padded(to: 5),
+      "t/step " + NumberFormat.seconds(summary.secondsPerStep).padded(to: 7),
       rate,
     ].joined(separator: " ")
   }

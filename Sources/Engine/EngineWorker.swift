@@ -128,7 +128,7 @@ struct EngineWorker {
         classes[entry.name] = try ProblemCatalog.make(entry.name, mnistDirectory: configuration.mnistDirectory)
         return ProblemChoice(name: entry.name, summary: entry.summary)
       } catch {
-        return ProblemChoice(name: entry.name, summary: entry.summary, available: false, reason: "\(error)")
+        return ProblemChoice(name: entry.name, summary: entry.summary, available: false, reason: error.summary)
       }
     }
   }

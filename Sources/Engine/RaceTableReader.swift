@@ -36,6 +36,15 @@ enum RaceTableReader {
       traces[t].meanError.append(value(meanError))
       traces[t].gradientNorm.append(value(gradientNorm))
       if !row[updateNorm].isEmpty { traces[t].updateNorm.append(value(updateNorm)) }
+      // The later columns, when the table has them (older tables do not).
+      if let column = columns["mean_relative_error"], !row[column].isEmpty {
+        traces[t].meanRelativeError.append(value(column))
+      }
+      if let column = columns["loss_std"], !row[column].isEmpty {
+        traces[t].lossStandardDeviation.append(value(column))
+      }
+      if let column = columns["step_seconds"], !row[column].isEmpty { traces[t].stepSeconds.append(value(column)) }
+      if let column = columns["flops_per_step"], let flops = Double(row[column]) { traces[t].flopsPerStep = flops }
       if traces[t].divergedAt == nil, !value(meanLoss).isFinite {
         traces[t].divergedAt = traces[t].meanLoss.count - 1
       }
@@ -48,7 +57,8 @@ enum RaceTableReader {
       }
       return loss - error
     }.sorted()
-    let meanOptimum = optima.isEmpty ? 0 : optima[optima.count / 2]
+    let recorded = columns["optimum"].flatMap { column in table.rows.first.flatMap { Double($0[column]) } }
+    let meanOptimum = recorded ?? (optima.isEmpty ? 0 : optima[optima.count / 2])
     let steps = (traces.map(\.meanLoss.count).max() ?? 1) - 1
     return RaceResult(
       problemKey: problemKey, configuration: RaceConfiguration(steps: steps, seed: seed),

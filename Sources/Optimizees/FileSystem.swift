@@ -36,4 +36,66 @@ enum FileSystem {
     guard let text = strerror(errno) else { return "error \(errno)" }
     return String(cString: text)
   }
+
+  /// The folder holding `path` (`/a/b` → `/a`, `b` → `.`), nil at the root.
+  static func parent(_ path: String) -> String? {
+    var trimmed = path
+    while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
+    guard trimmed != "/" else { return nil }
+    guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+    return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
+  }
+
+  /// The last component of `path` (`/a/b.gz` → `b.gz`).
+  static func lastComponent(_ path: String) -> String {
+    path.split(separator: "/").last.map(String.init) ?? path
+  }
+
+  /// `path` with links and `..` resolved when it exists, else unchanged;
+  /// used to drop duplicate search directories.
+  static func canonical(_ path: String) -> String {
+    guard let resolved = realpath(path, nil) else { return path }
+    defer { free(resolved) }
+    return String(cString: resolved)
+  }
+
+  /// The running executable's absolute path (`/proc/self/exe` on Linux),
+  /// nil where it cannot be told.
+  static func executablePath() -> String? {
+    #if os(Linux)
+      var buffer = [CChar](repeating: 0, count: 4096)
+      let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+      guard count > 0 else { return nil }
+      return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    #else
+      guard let first = CommandLine.arguments.first, first.hasPrefix("/") else { return nil }
+      return first
+    #endif
+  }
+
+  /// The whole of a small text file, nil when it cannot be read.
+  static func readText(_ path: String) -> String? {
+    guard let file = fopen(path, "rb") else { return nil }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+      let got = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+      bytes += buffer[0..<got]
+      if got < buffer.count { break }
+    }
+    if ferror(file) != 0 { return nil }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+}
+
+extension StringProtocol {
+  /// Without leading and trailing spaces, tabs and carriage returns.
+  func trimmingWhitespace() -> String {
+    let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
+    guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+      return ""
+    }
+    return String(self[first...last])
+  }
 }

@@ -36,8 +36,11 @@ public struct LabelledImages: Sendable {
 ///
 /// ``load(directory:)`` finds the four IDX files (see ``MNISTFiles``): in
 /// `directory` when one is given (the CLI's `--mnist DIR`), else in
-/// `$MNEMO_MNIST`, else in `data/mnist/` under the working directory. The
-/// files are validated — magic numbers 2051 (images) and 2049 (labels),
+/// `$MNEMO_MNIST`, else in `data/mnist/` under the working directory, else in
+/// the repository's `data/mnist/` (which ships the four files; see
+/// ``MNISTFiles/searchDirectories(explicit:environment:executable:sourceFile:)``).
+/// When the directory holds a `SHA256SUMS` manifest, as the shipped one does,
+/// each file must match its digest. The files are validated — magic numbers 2051 (images) and 2049 (labels),
 /// three and one dimensions, equal image and label counts, labels below 10,
 /// equal image sizes in both splits — so a damaged download is reported
 /// with the file and the fault instead of training on garbage. Any data set
@@ -76,6 +79,7 @@ public final class MNISTDataset: Sendable {
     let searched = MNISTFiles.searchDirectories(
       explicit: directory, environment: FileSystem.environment(MNISTFiles.environmentVariable))
     let (found, paths) = try MNISTFiles.locate(in: searched)
+    try MNISTFiles.verify(paths: paths, in: found)
     let train = try readSplit(imagesPath: paths[0], labelsPath: paths[1])
     let test = try readSplit(imagesPath: paths[2], labelsPath: paths[3])
     guard train.rows == test.rows, train.columns == test.columns else {

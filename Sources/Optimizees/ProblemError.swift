@@ -17,6 +17,24 @@ public enum ProblemError: Error, CustomStringConvertible, Equatable {
   /// A data file exists but cannot be used: truncated, wrong magic number,
   /// inconsistent dimensions or counts, unreadable.
   case corruptFile(path: String, reason: String)
+  /// A data file's SHA-256 differs from the one its directory's `SHA256SUMS`
+  /// lists (a damaged or partial copy, or a Git LFS pointer in its place).
+  case checksumMismatch(path: String, expected: String, actual: String)
+
+  /// One line, short enough for a picker row or a status line: what is wrong
+  /// and the one thing to do, where ``description`` gives the full story.
+  public var summary: String {
+    switch self {
+    case .mnistNotFound:
+      return "MNIST not found: use --mnist DIR or MNEMO_MNIST"
+    case .corruptFile(let path, let reason):
+      return "\(FileSystem.lastComponent(path)): \(reason)"
+    case .checksumMismatch(let path, _, _):
+      return "\(FileSystem.lastComponent(path)) fails its SHA-256 check: git checkout data/mnist"
+    default:
+      return description
+    }
+  }
 
   public var description: String {
     switch self {
@@ -42,10 +60,14 @@ public enum ProblemError: Error, CustomStringConvertible, Equatable {
           + " the ossci-datasets S3 bucket (https://ossci-datasets.s3.amazonaws.com/mnist/),")
       lines.append(
         "and put them in data/mnist/ under the current directory, or pass --mnist DIR,"
-          + " or set MNEMO_MNIST=DIR.")
+          + " or set MNEMO_MNIST=DIR. (A clone of the repository ships them in data/mnist/.)")
       return lines.joined(separator: "\n")
     case .corruptFile(let path, let reason):
       return "\(path): \(reason)"
+    case .checksumMismatch(let path, let expected, let actual):
+      return "\(path): SHA-256 is \(actual) but \(MNISTFiles.manifestName) beside it lists \(expected);"
+        + " the file is damaged or incomplete (a Git LFS pointer, a partial copy). Restore it"
+        + " (git checkout -- \(path), or copy it again) or pass --mnist DIR with a good copy."
     }
   }
 }

@@ -95,3 +95,13 @@ public struct GuardedOptimizer: Optimizer {
     steps += 1
   }
 }
+
+extension GuardedOptimizer {
+  /// Until it trips, the guard steps both rules (the fallback on its shadow
+  /// copy) and copies θ (one per coordinate); after, the fallback's count.
+  public var flopsPerStep: Double? {
+    if isTripped { return fallback.flopsPerStep }
+    guard let learnedCount = learned.flopsPerStep, let fallbackCount = fallback.flopsPerStep else { return nil }
+    return learnedCount + fallbackCount + Double(shadow.count)
+  }
+}

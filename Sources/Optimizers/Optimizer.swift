@@ -36,6 +36,14 @@ public protocol Optimizer: Sendable {
   /// (``GuardedOptimizer``) watches it to notice a learned rule raising the
   /// loss.
   mutating func observe(loss: Float)
+
+  /// Floating-point operations one ``step(parameters:gradient:)`` takes (the
+  /// update alone, not the gradient, which every racer pays alike): counted
+  /// from the rule's arithmetic, each +, −, ×, ÷, √ and transcendental as
+  /// one. An estimate for comparing rules, not a hardware count; nil where
+  /// no count is given. What the race's cost column and `mnemo race` report
+  /// beside the measured wall time.
+  var flopsPerStep: Double? { get }
 }
 
 extension Optimizer {
@@ -46,4 +54,6 @@ extension Optimizer {
   }
 
   public mutating func observe(loss: Float) {}
+
+  public var flopsPerStep: Double? { nil }
 }

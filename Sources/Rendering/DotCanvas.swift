@@ -59,6 +59,15 @@ public struct DotCanvas: Hashable, Sendable {
   /// algorithm: exactly one dot per step along the major axis, so a line of
   /// slope 1 lights the diagonal and nothing else.
   public mutating func line(from a: (x: Int, y: Int), to b: (x: Int, y: Int), color: Color) {
+    var phase = 0
+    line(from: a, to: b, color: color, dash: .solid, phase: &phase)
+  }
+
+  /// The same line stroked with `dash`; `phase` counts the dots stepped
+  /// over so far and carries the pattern across the segments of a curve.
+  public mutating func line(
+    from a: (x: Int, y: Int), to b: (x: Int, y: Int), color: Color, dash: DashPattern, phase: inout Int
+  ) {
     let dx = abs(b.x - a.x)
     let dy = -abs(b.y - a.y)
     let sx = a.x < b.x ? 1 : -1
@@ -67,8 +76,9 @@ public struct DotCanvas: Hashable, Sendable {
     var x = a.x
     var y = a.y
     while true {
-      set(x: x, y: y, color: color)
+      if dash.draws(at: phase) { set(x: x, y: y, color: color) }
       if x == b.x && y == b.y { return }
+      phase += 1
       let e2 = 2 * error
       if e2 >= dy {
         error += dy
@@ -86,6 +96,15 @@ public struct DotCanvas: Hashable, Sendable {
   /// off-canvas endpoints cost nothing, then rounded and drawn by
   /// ``line(from:to:color:)``. Non-finite coordinates draw nothing.
   public mutating func line(from a: (x: Double, y: Double), to b: (x: Double, y: Double), color: Color) {
+    var phase = 0
+    line(from: a, to: b, color: color, dash: .solid, phase: &phase)
+  }
+
+  /// The clipped line stroked with `dash` (see the integer version).
+  public mutating func line(
+    from a: (x: Double, y: Double), to b: (x: Double, y: Double), color: Color, dash: DashPattern,
+    phase: inout Int
+  ) {
     guard a.x.isFinite, a.y.isFinite, b.x.isFinite, b.y.isFinite else { return }
     let xMin = -0.5
     let yMin = -0.5
@@ -111,7 +130,7 @@ public struct DotCanvas: Hashable, Sendable {
     func clampedRound(_ v: Double, _ limit: Int) -> Int { min(limit - 1, max(0, Int(v + 0.5))) }
     let start = (x: clampedRound(a.x + t0 * dx, dotWidth), y: clampedRound(a.y + t0 * dy, dotHeight))
     let end = (x: clampedRound(a.x + t1 * dx, dotWidth), y: clampedRound(a.y + t1 * dy, dotHeight))
-    line(from: start, to: end, color: color)
+    line(from: start, to: end, color: color, dash: dash, phase: &phase)
   }
 
   /// Writes the occupied cells into `grid` with their top-left at `origin`.

@@ -252,6 +252,7 @@ public struct LineChart: Widget, Hashable, Sendable {
     for s in series {
       var previous: (x: Double, y: Double)?
       var diverged = false
+      var phase = 0
       for i in s.xs.indices {
         guard let fx = frame.xScale.project(s.xs[i]).fraction,
           let fy = frame.yScale.project(s.ys[i]).fraction
@@ -274,7 +275,7 @@ public struct LineChart: Widget, Hashable, Sendable {
         {
           continue  // same dot as the previous point: nothing new to draw
         }
-        canvas.line(from: previous ?? point, to: point, color: s.color)
+        canvas.line(from: previous ?? point, to: point, color: s.color, dash: s.dash, phase: &phase)
         previous = point
       }
     }
@@ -312,11 +313,18 @@ public struct LineChart: Widget, Hashable, Sendable {
   private func drawLegend(into grid: inout CellGrid, plot: Rect, canvas: DotCanvas) {
     let entries = series.filter { !$0.name.isEmpty }
     let longest = entries.map(\.name.count).max() ?? 0
-    let nameWidth = min(longest, plot.width / 2 - 2)
-    guard legend != .hidden, !entries.isEmpty, nameWidth >= min(3, longest),
-      entries.count <= max(1, plot.height * 2 / 3)
+    // One column of entries while they fit in the plot's height, else two
+    // (a short plot — 80×24 — still gets its legend).
+    let columns = entries.count <= max(1, plot.height * 2 / 3) ? 1 : 2
+    let perColumn = (entries.count + columns - 1) / columns
+    let nameWidth = min(longest, plot.width / (2 * columns) - 2)
+    // Two columns only when every name fits whole: cut names beside each
+    // other over the curves read worse than no legend.
+    guard legend != .hidden, !entries.isEmpty, nameWidth >= min(3, longest), perColumn <= plot.height,
+      columns == 1 || nameWidth == longest
     else { return }
-    let size = (width: nameWidth + 2, height: entries.count)
+    let entryWidth = nameWidth + 2
+    let size = (width: columns * entryWidth + (columns - 1), height: perColumn)
     let corners: [LegendPlacement: Point] = [
       .topRight: Point(x: plot.width - size.width, y: 0),
       .topLeft: Point(x: 0, y: 0),
@@ -345,10 +353,11 @@ public struct LineChart: Widget, Hashable, Sendable {
     let origin = Point(x: plot.x + local.x, y: plot.y + local.y)
     grid.fill(Rect(x: origin.x, y: origin.y, width: size.width, height: size.height), style: theme.textStyle)
     for (i, entry) in entries.enumerated() {
-      let y = origin.y + i
-      grid.put(glyphs.legendSwatch, at: Point(x: origin.x, y: y), style: theme.style(entry.color))
-      grid.put(
-        text: entry.name, at: Point(x: origin.x + 2, y: y), style: theme.textStyle, maxWidth: nameWidth)
+      let y = origin.y + i % perColumn
+      let x = origin.x + (i / perColumn) * (entryWidth + 1)
+      let swatch = entry.dash == .solid ? glyphs.legendSwatch : (glyphs == .ascii ? ":" : entry.dash.swatch)
+      grid.put(swatch, at: Point(x: x, y: y), style: theme.style(entry.color))
+      grid.put(text: entry.name, at: Point(x: x + 2, y: y), style: theme.textStyle, maxWidth: nameWidth)
     }
   }
 }

@@ -9,6 +9,9 @@ public struct Series: Hashable, Sendable {
   public var xs: [Double]
   public var ys: [Double]
   public var color: Color
+  /// The stroke; solid unless the chart must tell series apart without
+  /// colour (see ``DashPattern/distinct``).
+  public var dash: DashPattern = .solid
 
   /// Values indexed by step: point i is (firstStep + i, values[i]).
   public init<V: BinaryFloatingPoint>(name: String, values: [V], firstStep: Double = 0, color: Color) {

@@ -23,3 +23,19 @@ public enum TerminalError: Error, Equatable, Sendable, CustomStringConvertible {
     }
   }
 }
+
+/// What a terminal type can do, decided from `TERM` before curses starts.
+public enum TerminalKind {
+  /// Terminal types without cursor addressing, on which a full-screen
+  /// program draws nothing useful: `dumb` (Emacs' shell buffers, some CI
+  /// runners and IDE consoles) and `unknown`. Their terminfo entries exist,
+  /// so curses starts and draws a blank screen with a status line; the plain
+  /// progress log is what such a terminal can show.
+  public static let withoutCursorAddressing: Set<String> = ["dumb", "unknown"]
+
+  /// Whether `term` names a terminal the dashboard cannot draw on.
+  public static func lacksCursorAddressing(term: String?) -> Bool {
+    guard let term, !term.isEmpty else { return false }
+    return withoutCursorAddressing.contains(term.lowercased())
+  }
+}

@@ -11,28 +11,41 @@ enum Fixtures {
   /// A racer whose mean loss (and error, the optimum being 0) is `loss(t)`
   /// for t = 0 … steps; a non-finite value marks divergence at that step
   /// and NaN afterwards, as the race does.
-  static func trace(_ name: String, rate: Float? = 0.01, _ loss: (Int) -> Double) -> RacerTrace {
+  ///
+  /// The spread over instances is 0.2 × the loss (so the table's ±95 % is
+  /// 1.96 · 0.2 · loss / √4); `geometric` scales the geometric-mean curve
+  /// (1: equal to the mean); every update takes `seconds`.
+  static func trace(
+    _ name: String, rate: Float? = 0.01, geometric: Double = 1, seconds: Double = 2e-6,
+    _ loss: (Int) -> Double
+  ) -> RacerTrace {
     var trace = RacerTrace(name: name, learningRate: rate)
     for t in 0...steps {
       let value = trace.divergedAt == nil ? loss(t) : .nan
       if trace.divergedAt == nil && !value.isFinite { trace.divergedAt = t }
       trace.meanLoss.append(value)
-      trace.geometricMeanLoss.append(value)
+      trace.geometricMeanLoss.append(value * geometric)
       trace.meanError.append(value)
       trace.gradientNorm.append(value)
-      if t < steps { trace.updateNorm.append(1) }
+      trace.lossStandardDeviation.append(0.2 * value)
+      if t < steps {
+        trace.updateNorm.append(1)
+        trace.stepSeconds.append(trace.divergedAt == nil ? seconds : .nan)
+      }
     }
     return trace
   }
 
-  /// Six racers: geometric decays at two rates, a divergence at t = 6, a
+  /// Six racers (the learned one, `exact`, 750× slower per update):
+  /// geometric decays at two rates, a divergence at t = 6, a
   /// loss reaching exactly 0 at t = 10 (clamped on a log axis), 10/(t+1)
   /// and a constant.
   static let traces: [RacerTrace] = [
     trace("fast") { 10 * pow(0.5, Double($0)) },
-    trace("slow") { 10 * pow(0.9, Double($0)) },
+    // A few slow instances dominate the mean: second by geometric mean.
+    trace("slow", geometric: 1e-7) { 10 * pow(0.9, Double($0)) },
     trace("wild", rate: 1) { $0 < 6 ? 10 * pow(1.5, Double($0)) : .infinity },
-    trace("exact", rate: nil) { max(0, 10 - Double($0)) },
+    trace("exact", rate: nil, seconds: 1.5e-3) { max(0, 10 - Double($0)) },
     trace("steady", rate: 0.1) { 10 / Double($0 + 1) },
     trace("flat", rate: 1e-4) { _ in 5 },
   ]

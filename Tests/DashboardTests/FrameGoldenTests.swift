@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import Rendering
 import TerminalUI
 import Testing
@@ -9,8 +10,9 @@ import Testing
 /// user should see (trailing blanks ignored). The race is the closed-form
 /// fixture: six racers, one diverging at t = 6, one reaching 0 at t = 10.
 ///
-/// When a deliberate change to a widget alters a frame, print the new
-/// `lines`, check them by eye, and paste them here.
+/// When a deliberate change to a widget alters a frame, run the suite with
+/// `MNEMO_GOLDEN_PRINT=1` to print every frame as Swift literals, check them
+/// by eye, and paste them here.
 @Suite struct FrameGoldenTests {
   static func frame(
     _ width: Int, _ height: Int, keys: [Key] = [],
@@ -18,7 +20,11 @@ import Testing
   ) throws -> [String] {
     var controller = try DashboardController(engine: FakeEngine(snapshot), options: Fixtures.options())
     for key in keys { controller.handle(key) }
-    return controller.render(width: width, height: height).lines.map(trimmed)
+    let lines = controller.render(width: width, height: height).lines.map(trimmed)
+    if ProcessInfo.processInfo.environment["MNEMO_GOLDEN_PRINT"] != nil {
+      print("frame \(width)×\(height) keys \(keys):\n" + lines.map { "        \"\($0)\"," }.joined(separator: "\n"))
+    }
+    return lines
   }
 
   static func trimmed(_ line: String) -> String {
@@ -48,13 +54,13 @@ import Testing
         "    └┬──────┬───────┬──────┬───────┬──────┬──────┬───────┬──────┬───────┬──────┬",
         "     0      2       4      6       8      10     12      14     16      18    20",
         "convergence ───────────────────────────────────── tol e ≤ 0.01·e₀ · 1 diverged ─",
-        "# racer     step final loss     μ    q    α →tol rank",
-        "1 fast      0.01    9.54e-6 0.500 1.00 1.09    7    2",
-        "2 slow      0.01       1.22 0.900 1.00 0.86    —    4",
-        "3 wild         1      ✗ t=6 1.500 1.00 1.12    —    6",
-        "4 exact  learned          0 0.699 1.35 0.79   10    1",
-        "5 steady     0.1      0.476 0.937 0.94 1.14    —    3",
-        "6 flat      1e-4          5 1.000    — 1.00    —    5",
+        "# racer     step final loss    ±95% rank geo →best t/step     μ    q    α →tol",
+        "1 fast      0.01    9.54e-6 1.87e-6    2   3    20 2.00µs 0.500 1.00 1.09    7",
+        "2 slow      0.01       1.22   0.238    4   2     — 2.00µs 0.900 1.00 0.86    —",
+        "3 wild         1      ✗ t=6       —    6   6     — 2.00µs 1.500 1.00 1.12    —",
+        "4 exact  learned          0       0    1   1    10 1.50ms 0.699 1.35 0.79   10",
+        "5 steady     0.1      0.476  0.0933    3   4     — 2.00µs 0.937 0.94 1.14    —",
+        "6 flat      1e-4          5    0.98    5   5     — 2.00µs 1.000    — 1.00    —",
         " ? help  q quit  c problem  Space pause  1–9 racers  s side     race 3 finished",
       ])
   }
@@ -111,13 +117,13 @@ import Testing
         "    │   a  compare mode: next racer as A                                   │───┬",
         "    │   b  compare mode: next racer as B                                   │  20",
         "conv│   y  loss axis: log / linear (values ≤ 0 are clamped and flagged)    │ed ─",
-        "# ra│   x  step axis: log / linear                                         │",
-        "1 fa│   m  plotted value: mean loss / geometric-mean loss / error f − f*   │",
-        "2 sl│   g  chart glyphs: braille / blocks / ASCII (if braille looks wrong) │",
-        "3 wi│   t  next colour theme                                               │",
-        "4 ex│   T  previous colour theme                                           │",
-        "5 st│                                                               more ↓ │",
-        "6 fl└────────────────────────────────────────────── ↑↓ scroll · Esc close ─┘",
+        "# ra│   x  step axis: log / linear                                         │ol",
+        "1 fa│   m  plotted value: mean loss / geometric-mean loss / error f − f*   │ 7",
+        "2 sl│   X  x axis: steps / wall-clock time of the updates (cost)           │ —",
+        "3 wi│   e  meta-loss smoothing (EMA): 0 / 0.6 / 0.9 / 0.99                 │ —",
+        "4 ex│   g  chart glyphs: braille / blocks / ASCII (if braille looks wrong) │10",
+        "5 st│   t  next colour theme                                        more ↓ │ —",
+        "6 fl└────────────────────────────────────────────── ↑↓ scroll · Esc close ─┘ —",
         " ? help  q quit  c problem  Space pause  1–9 racers  s side     race 3 finished",
       ])
   }
@@ -141,15 +147,27 @@ import Testing
         "    └┬──────┬─└─────────── ↑↓ move · Enter switch · Esc cancel ─┘───────┬──────┬",
         "     0      2       4      6       8      10     12      14     16      18    20",
         "convergence ───────────────────────────────────── tol e ≤ 0.01·e₀ · 1 diverged ─",
-        "# racer     step final loss     μ    q    α →tol rank",
-        "1 fast      0.01    9.54e-6 0.500 1.00 1.09    7    2",
-        "2 slow      0.01       1.22 0.900 1.00 0.86    —    4",
-        "3 wild         1      ✗ t=6 1.500 1.00 1.12    —    6",
-        "4 exact  learned          0 0.699 1.35 0.79   10    1",
-        "5 steady     0.1      0.476 0.937 0.94 1.14    —    3",
-        "6 flat      1e-4          5 1.000    — 1.00    —    5",
+        "# racer     step final loss    ±95% rank geo →best t/step     μ    q    α →tol",
+        "1 fast      0.01    9.54e-6 1.87e-6    2   3    20 2.00µs 0.500 1.00 1.09    7",
+        "2 slow      0.01       1.22   0.238    4   2     — 2.00µs 0.900 1.00 0.86    —",
+        "3 wild         1      ✗ t=6       —    6   6     — 2.00µs 1.500 1.00 1.12    —",
+        "4 exact  learned          0       0    1   1    10 1.50ms 0.699 1.35 0.79   10",
+        "5 steady     0.1      0.476  0.0933    3   4     — 2.00µs 0.937 0.94 1.14    —",
+        "6 flat      1e-4          5    0.98    5   5     — 2.00µs 1.000    — 1.00    —",
         " ? help  q quit  c problem  Space pause  1–9 racers  s side     race 3 finished",
       ])
+  }
+
+  /// The picker's row for an unavailable class ends with the whole hint, at
+  /// 80 and at 120 columns: the reason the engine gives is the one-line
+  /// summary, and the box widens to the screen rather than to a fixed cap.
+  @Test(arguments: [80, 120])
+  func pickerShowsTheWholeUnavailableHint(width: Int) throws {
+    var snapshot = Fixtures.snapshot(memory: .dnc(Fixtures.dnc))
+    snapshot.problemChoices[2].reason = "MNIST not found: use --mnist DIR or MNEMO_MNIST"
+    let lines = try Self.frame(width, 24, keys: [.character("c")], snapshot: snapshot)
+    let row = try #require(lines.first { $0.contains("mnist-mlp") })
+    #expect(row.contains("unavailable: MNIST not found: use --mnist DIR or MNEMO_MNIST │"), "\(row)")
   }
 
   /// 120×40 and 200×60: every panel present, each starting with its title

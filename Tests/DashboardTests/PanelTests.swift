@@ -91,7 +91,8 @@ import Testing
     #expect(wild[1].text == "wild")
     #expect(wild[3].text == "✗ t=6")
     #expect(wild[3].style == Self.theme.badStyle)
-    #expect(wild[8].text == "6")  // ranked last
+    #expect(wild[5].text == "6")  // ranked last
+    #expect(wild[4].text == "—")  // no interval on a diverged racer's loss
     var grid = CellGrid(width: 80, height: 9)
     panel.draw(into: &grid)
     #expect(grid.lines[0].contains("1 diverged"))
@@ -104,8 +105,8 @@ import Testing
     for (index, row) in rows.enumerated() {
       #expect(row[1].style?.foreground == Self.theme.racerColor(index))
     }
-    #expect(rows[3][8].text == "1")
-    #expect(rows[3][8].style == Self.theme.goodStyle)
+    #expect(rows[3][5].text == "1")
+    #expect(rows[3][5].style == Self.theme.goodStyle)
     #expect(rows[3][2].text == "learned")  // no learning rate: a learned optimizer
   }
 

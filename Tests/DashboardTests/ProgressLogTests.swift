@@ -10,11 +10,11 @@ import Testing
     #expect(
       lines == [
         "quadratic · training · meta-iteration 1,234 (2.50 it/s)",
-        "  1 exact   loss 0         μ 0.699  q 1.35  α 0.79  →tol 10    (step learned)",
-        "  2 fast    loss 9.54e-6   μ 0.500  q 1.00  α 1.09  →tol 7     (step 0.01)",
-        "  3 steady  loss 0.476     μ 0.937  q 0.94  α 1.14  →tol —     (step 0.1)",
-        "  4 slow    loss 1.22      μ 0.900  q 1.00  α 0.86  →tol —     (step 0.01)",
-        "  5 flat    loss 5         μ 1.000  q —     α 1.00  →tol —     (step 1e-4)",
+        "  1 exact   loss 0         μ 0.699  q 1.35  α 0.79  →tol 10    →best 10    t/step 1.50ms  (step learned)",
+        "  2 fast    loss 9.54e-6   μ 0.500  q 1.00  α 1.09  →tol 7     →best 20    t/step 2.00µs  (step 0.01)",
+        "  3 steady  loss 0.476     μ 0.937  q 0.94  α 1.14  →tol —     →best —     t/step 2.00µs  (step 0.1)",
+        "  4 slow    loss 1.22      μ 0.900  q 1.00  α 0.86  →tol —     →best —     t/step 2.00µs  (step 0.01)",
+        "  5 flat    loss 5         μ 1.000  q —     α 1.00  →tol —     →best —     t/step 2.00µs  (step 1e-4)",
         "  6 wild    diverged at t=6  (step 1)",
         "  note: race 3 finished",
       ])

@@ -197,6 +197,21 @@ struct DashboardEndToEndTests {
     try await session.waitForScreen { $0.contains("mnemo exited with status") }
   }
 
+  /// TERM=dumb has a terminfo entry but no cursor addressing: instead of a
+  /// blank screen with a status line, the plain progress log, then the
+  /// final table, and a clean exit.
+  @Test func dumbTerminalGetsThePlainLog() async throws {
+    let session = TmuxSession()
+    defer { session.kill() }
+    try Self.start(
+      session, arguments: ["--duration", "6"], width: 200, height: 100, environment: ["TERM": "dumb"])
+    let screen = try await session.waitForScreen(timeout: 60) { $0.contains("mnemo exited with status") }
+    #expect(screen.contains("TERM=dumb cannot address the cursor: printing the plain progress log instead."))
+    #expect(screen.contains("quadratic ·"))
+    #expect(screen.contains("mnemo exited with status 0"))
+    #expect(!screen.contains("? help"))
+  }
+
   /// An unknown TERM is a clear message and a failure status, not a
   /// silent exit.
   @Test func unknownTerminalIsExplained() async throws {

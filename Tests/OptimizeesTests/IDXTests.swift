@@ -153,8 +153,107 @@ import Testing
 
   @Test func searchOrderPrefersTheExplicitDirectoryThenTheEnvironment() {
     #expect(MNISTFiles.searchDirectories(explicit: "/a", environment: "/b") == ["/a"])
-    #expect(MNISTFiles.searchDirectories(explicit: nil, environment: "/b") == ["/b", "data/mnist"])
-    #expect(MNISTFiles.searchDirectories(explicit: nil, environment: nil) == ["data/mnist"])
+    let none = MNISTFiles.searchDirectories(explicit: nil, environment: "/b", executable: nil, sourceFile: "/x/y/z.swift")
+    #expect(none == ["/b", "data/mnist"])
+    #expect(MNISTFiles.searchDirectories(explicit: nil, environment: nil, executable: nil, sourceFile: "/x") == ["data/mnist"])
+  }
+
+  /// The repository's folder is found from a binary under `.build/release`
+  /// (as `make run` starts it) and from the source tree, whatever the working
+  /// directory; each directory is listed once.
+  @Test func searchFindsTheRepositoryFromTheBinaryAndFromTheSources() throws {
+    let root = try TestFiles.makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    try FileManager.default.createDirectory(
+      at: root.appendingPathComponent("data/mnist"), withIntermediateDirectories: true)
+    let binary = root.appendingPathComponent(".build/release/mnemo").path
+    let fromBinary = MNISTFiles.searchDirectories(
+      explicit: nil, environment: nil, executable: binary, sourceFile: "/nowhere/a/b.swift")
+    #expect(fromBinary == ["data/mnist", root.path + "/data/mnist"])
+    let source = root.appendingPathComponent("Sources/Optimizees/MNISTFiles.swift").path
+    let fromSources = MNISTFiles.searchDirectories(
+      explicit: nil, environment: nil, executable: binary, sourceFile: source)
+    #expect(fromSources == ["data/mnist", root.path + "/data/mnist"], "the same folder twice is listed once")
+    let onlySources = MNISTFiles.searchDirectories(
+      explicit: nil, environment: nil, executable: "/usr/bin/mnemo", sourceFile: source)
+    #expect(onlySources == ["data/mnist", root.path + "/data/mnist"])
+  }
+
+  /// SHA-256 against the standard's test vectors, fed whole and in uneven
+  /// chunks (the padding boundary cases: 55, 56 and 64 bytes).
+  @Test(arguments: [
+    ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+    ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+    (
+      "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+    ),
+    (String(repeating: "a", count: 55), "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"),
+    (String(repeating: "a", count: 64), "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"),
+    (String(repeating: "a", count: 1000), "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"),
+  ])
+  func sha256MatchesTheStandardVectors(message: String, digest: String) {
+    var whole = SHA256()
+    whole.update(Array(message.utf8))
+    #expect(whole.hexDigest() == digest)
+    var chunked = SHA256()
+    let bytes = Array(message.utf8)
+    var start = 0
+    var size = 1
+    while start < bytes.count {
+      let end = min(start + size, bytes.count)
+      chunked.update(Array(bytes[start..<end]))
+      start = end
+      size = size * 3 + 1
+    }
+    #expect(chunked.hexDigest() == digest)
+  }
+
+  /// A directory with a `SHA256SUMS` manifest loads when every file matches,
+  /// and names the damaged file and both digests when one does not.
+  @Test func manifestIsCheckedWhenPresent() throws {
+    let directory = try TestFiles.makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try TestFiles.writeDataset(FakeMNIST.dataset, to: directory, gzip: true)
+    var lines: [String] = []
+    for file in MNISTFiles.allCases {
+      let path = directory.appendingPathComponent(file.canonicalName + ".gz").path
+      let digest = try SHA256.hexDigest(ofFileAt: path).get()
+      lines.append("\(digest)  \(file.canonicalName).gz")
+    }
+    let manifest = directory.appendingPathComponent("SHA256SUMS")
+    try (lines.joined(separator: "\n") + "\n").write(to: manifest, atomically: true, encoding: .utf8)
+    #expect(try MNISTDataset.load(directory: directory.path).train.count == 64)
+
+    // One digit of one digest changed: the file no longer matches.
+    let wrongDigest = "0" + lines[2].dropFirst(1)
+    let flipped = lines[2].hasPrefix("0") ? "1" + lines[2].dropFirst(1) : wrongDigest
+    var damaged = lines
+    damaged[2] = flipped
+    try (damaged.joined(separator: "\n") + "\n").write(to: manifest, atomically: true, encoding: .utf8)
+    let error = #expect(throws: ProblemError.self) { try MNISTDataset.load(directory: directory.path) }
+    guard case .checksumMismatch(let path, let expected, let actual) = error else {
+      Issue.record("expected a checksum mismatch, got \(String(describing: error))")
+      return
+    }
+    #expect(path.hasSuffix("t10k-images-idx3-ubyte.gz"))
+    #expect(expected == String(flipped.prefix(64)) && actual == String(lines[2].prefix(64)))
+    let message = error?.description ?? ""
+    #expect(message.contains(expected) && message.contains(actual) && message.contains("--mnist"))
+
+    // A manifest that does not list a loaded file is refused, not ignored.
+    try (lines.dropLast().joined(separator: "\n") + "\n").write(to: manifest, atomically: true, encoding: .utf8)
+    #expect(throws: ProblemError.self) { try MNISTDataset.load(directory: directory.path) }
+    // Garbage in the manifest is reported with its line.
+    try "not a digest line\n".write(to: manifest, atomically: true, encoding: .utf8)
+    let garbage = #expect(throws: ProblemError.self) { try MNISTDataset.load(directory: directory.path) }
+    #expect(garbage?.description.contains("line 1") == true)
+  }
+
+  /// The one-line summary the picker shows keeps the hint (`--mnist`).
+  @Test func notFoundSummaryIsOneShortLineWithTheHint() {
+    let summary = ProblemError.mnistNotFound(searched: ["data/mnist"], missing: ["no such directory"]).summary
+    #expect(!summary.contains("\n") && summary.count <= 60 && summary.contains("--mnist"))
   }
 
   /// One file of a valid data set replaced by a damaged one.

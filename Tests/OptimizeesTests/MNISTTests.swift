@@ -91,14 +91,23 @@ import Testing
 
   // MARK: The real files
 
-  static let realDirectory = TestFiles.sharedMNISTDirectory
-  static let real: Result<MNISTDataset, ProblemError>? = realDirectory.map { directory in
-    Result { () throws(ProblemError) in try MNISTDataset.load(directory: directory) }
+  /// The shipped files, found by the default search (no directory given), so
+  /// the search and the SHA-256 check of the shipped manifest both run.
+  static let real: Result<MNISTDataset, ProblemError> = Result { () throws(ProblemError) in
+    try MNISTDataset.load()
   }
 
-  @Test(.enabled(if: realDirectory != nil, "real MNIST not found in ../shared/data/mnist: skipped"))
-  func realFilesHaveTheStandardShape() throws {
-    let dataset = try #require(Self.real).get()
+  @Test func shippedFilesAreFoundByTheDefaultSearchAndMatchTheirManifest() throws {
+    let dataset = try Self.real.get()
+    let directory = try #require(dataset.directory)
+    #expect(
+      URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
+        == URL(fileURLWithPath: TestFiles.repositoryMNISTDirectory).resolvingSymlinksInPath().path)
+    #expect(FileManager.default.fileExists(atPath: directory + "/SHA256SUMS"))
+  }
+
+  @Test func realFilesHaveTheStandardShape() throws {
+    let dataset = try Self.real.get()
     #expect(dataset.train.count == 60000 && dataset.test.count == 10000)
     #expect(dataset.train.rows == 28 && dataset.train.columns == 28 && dataset.pixels == 784)
     #expect(dataset.train.images.count == 60000 * 784 && dataset.test.images.count == 10000 * 784)
@@ -121,9 +130,8 @@ import Testing
     #expect(dataset.test.labels.filter { $0 == 1 }.count == 1135)
   }
 
-  @Test(.enabled(if: realDirectory != nil, "real MNIST not found in ../shared/data/mnist: skipped"))
-  func defaultNetworkStartsAtChanceAndLearns() throws {
-    let dataset = try #require(Self.real).get()
+  @Test func defaultNetworkStartsAtChanceAndLearns() throws {
+    let dataset = try Self.real.get()
     var problem = MNISTMLPClass(dataset: dataset).instance(seed: 1)
     #expect(problem.dimension == 784 * 20 + 20 + 20 * 10 + 10)
     // Tiny weights: every class equally likely, loss ln 10.

@@ -89,13 +89,11 @@ enum TestFiles {
     }
   }
 
-  /// `/work/shared/data/mnist` as `../shared` from the package root, when present.
-  static var sharedMNISTDirectory: String? {
-    let root = URL(fileURLWithPath: #filePath)
+  /// The repository's `data/mnist`, which ships the real files.
+  static var repositoryMNISTDirectory: String {
+    URL(fileURLWithPath: #filePath)
       .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let directory = root.deletingLastPathComponent().appendingPathComponent("shared/data/mnist").path
-    let needed = MNISTFiles.allCases.allSatisfy { $0.path(in: directory) != nil }
-    return needed ? directory : nil
+      .appendingPathComponent("data/mnist").path
   }
 }
 

@@ -77,9 +77,15 @@ import Testing
     #expect(swatches.map { $0.offset / 20 } == [4, 5])
   }
 
-  @Test func legendHidesWhenTooSmall() {
+  /// More entries than two thirds of the plot's rows: two columns (so a
+  /// short chart, the loss panel at 80×24, keeps its legend); more than two
+  /// columns can hold: none.
+  @Test func legendTakesTwoColumnsThenHidesWhenTooSmall() {
     let many = (0..<6).map { Series(name: "s\($0)", values: [Double($0), 1], color: red) }
-    let grid = LineChart(series: many).rendered(width: 30, height: 7)
+    let lines = LineChart(series: many).rendered(width: 30, height: 7).lines
+    #expect(lines.contains { $0.contains("━ s0 ━ s3") } && lines.contains { $0.contains("━ s2 ━ s5") })
+    let tooMany = (0..<14).map { Series(name: "s\($0)", values: [Double($0), 1], color: red) }
+    let grid = LineChart(series: tooMany).rendered(width: 30, height: 7)
     #expect(!grid.lines.joined().contains("━"))
     let narrow = LineChart(series: [Series(name: "longname", values: [1.0, 2], color: red)])
     #expect(!narrow.rendered(width: 9, height: 7).lines.joined().contains("━"))

@@ -20,6 +20,10 @@ public enum DashboardAction: Hashable, Sendable {
   case toggleLogY
   case toggleLogX
   case cycleMetric
+  /// The next meta-loss smoothing level.
+  case cycleSmoothing
+  /// The loss chart's x axis: steps / wall-clock time.
+  case toggleTimeAxis
   case cycleGlyphs
   case nextTheme
   case previousTheme

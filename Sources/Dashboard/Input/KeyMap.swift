@@ -77,6 +77,12 @@ public struct KeyMap: Sendable, Equatable {
       [.character("m")], .cycleMetric, group: .view,
       help: "plotted value: mean loss / geometric-mean loss / error f − f*"),
     KeyBinding(
+      [.character("X")], .toggleTimeAxis, group: .view,
+      help: "x axis: steps / wall-clock time of the updates (cost)"),
+    KeyBinding(
+      [.character("e")], .cycleSmoothing, group: .view,
+      help: "meta-loss smoothing (EMA): 0 / 0.6 / 0.9 / 0.99"),
+    KeyBinding(
       [.character("g")], .cycleGlyphs, group: .view,
       help: "chart glyphs: braille / blocks / ASCII (if braille looks wrong)"),
     KeyBinding(

@@ -14,10 +14,12 @@ struct LossPanel {
   var look: Look
 
   func draw(into grid: inout CellGrid) {
-    let lines = snapshot.racerLines(metric: state.metric, theme: look.theme, hidden: state.hiddenRacers)
+    let lines = snapshot.racerLines(
+      metric: state.metric, theme: look.theme, hidden: state.hiddenRacers, monochrome: look.monochrome)
     let visible = lines.filter { !$0.hidden }
     let chart = LossPanel.chart(
-      visible.map { $0.series(mark: look.divergedMark) }, snapshot: snapshot, state: state, look: look)
+      visible.map { $0.series(mark: look.divergedMark, timeAxis: state.timeAxis) }, snapshot: snapshot,
+      state: state, look: look)
     chart.draw(into: &grid)
     let note = chart.clampReport.note
     var info = LossPanel.axisInfo(state: state, snapshot: snapshot, look: look)
@@ -37,11 +39,15 @@ struct LossPanel {
   }
 
   /// The chart for `series` with the view's axes and the race's step range.
+  ///
+  /// Against wall time the x axis is linear and fits the data (time starts
+  /// at 0, which a log axis cannot show, and racers end at different times).
   static func chart(_ series: [Series], snapshot: Snapshot, state: DashboardState, look: Look) -> LineChart {
     LineChart(
-      title: "", series: series, xAxis: state.logX ? .log : .linear, yAxis: state.logY ? .log : .linear,
-      xRange: stepRange(snapshot: snapshot, log: state.logX), legend: .auto, glyphs: look.glyphs,
-      theme: look.theme)
+      title: "", series: series, xAxis: state.logX && !state.timeAxis ? .log : .linear,
+      yAxis: state.logY ? .log : .linear,
+      xRange: state.timeAxis ? nil : stepRange(snapshot: snapshot, log: state.logX), legend: .auto,
+      glyphs: look.glyphs, theme: look.theme)
   }
 
   /// 0 … steps (1 … steps on a log axis), or `nil` to fit the data.
@@ -59,8 +65,8 @@ struct LossPanel {
     if let instances = snapshot.race?.configuration.instances {
       info.append(Segment("\(instances) instances", look.dim))
     }
-    info.append(
-      Segment((state.logY ? "log" : "lin") + " y · " + (state.logX ? "log" : "lin") + " x", look.axis))
+    let x = state.timeAxis ? "x: update time (s)" : (state.logX ? "log" : "lin") + " x"
+    info.append(Segment((state.logY ? "log" : "lin") + " y · " + x, look.axis))
     return info
   }
 }

@@ -30,7 +30,7 @@ struct ProblemPicker {
       return
     }
     let lines = Self.lines(choices, current: current)
-    let widest = min(lines.map(\.count).max() ?? 0, 100)
+    let widest = min(lines.map(\.count).max() ?? 0, max(screen.width - 4, 20))
     let inside = box.draw(into: &grid, width: widest + 4, height: lines.count + 2, screen: screen)
     let first = max(0, min(selection - inside.height + 1, lines.count - inside.height))
     for row in 0..<inside.height where first + row < lines.count {

@@ -13,6 +13,10 @@ struct RacerLine: Sendable {
   var values: [Double]
   var divergedAt: Int?
   var hidden: Bool
+  /// Cumulative wall time of the updates at each point (the time axis).
+  var seconds: [Double] = []
+  /// The stroke: solid, or a distinct dash pattern on a monochrome screen.
+  var dash: DashPattern = .solid
 
   /// The legend label: toggle key, name, and `✗` when diverged.
   func label(mark: Character) -> String {
@@ -20,19 +24,31 @@ struct RacerLine: Sendable {
     return key + name + (divergedAt != nil ? " \(mark)" : "")
   }
 
-  func series(mark: Character) -> Series {
-    Series(name: label(mark: mark), values: values, color: color)
+  /// The curve against steps, or against wall time with `timeAxis`.
+  func series(mark: Character, timeAxis: Bool = false) -> Series {
+    var series =
+      timeAxis
+      ? Series(name: label(mark: mark), xs: seconds, ys: values, color: color)
+      : Series(name: label(mark: mark), values: values, color: color)
+    series.dash = dash
+    return series
   }
 }
 
 extension Snapshot {
   /// Every racer of the latest race, in race order.
-  func racerLines(metric: CurveMetric, theme: Theme, hidden: Set<String>) -> [RacerLine] {
+  ///
+  /// On a monochrome screen each racer gets its own dash pattern, keyed to
+  /// its race index like its colour, since every colour draws alike there.
+  func racerLines(
+    metric: CurveMetric, theme: Theme, hidden: Set<String>, monochrome: Bool = false
+  ) -> [RacerLine] {
     guard let race else { return [] }
     return race.traces.enumerated().map { index, trace in
       RacerLine(
         index: index, name: trace.name, color: theme.racerColor(index), values: metric.values(of: trace),
-        divergedAt: trace.divergedAt, hidden: hidden.contains(trace.name))
+        divergedAt: trace.divergedAt, hidden: hidden.contains(trace.name), seconds: trace.cumulativeSeconds,
+        dash: monochrome ? DashPattern.distinct(index) : .solid)
     }
   }
 

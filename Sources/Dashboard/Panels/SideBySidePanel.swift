@@ -10,13 +10,22 @@ struct SideBySidePanel {
   var look: Look
 
   func draw(into grid: inout CellGrid) {
-    let visible = snapshot.racerLines(metric: state.metric, theme: look.theme, hidden: state.hiddenRacers)
-      .filter { !$0.hidden }
+    let visible = snapshot.racerLines(
+      metric: state.metric, theme: look.theme, hidden: state.hiddenRacers, monochrome: look.monochrome
+    )
+    .filter { !$0.hidden }
+    // On a linear loss axis one shared range is set by the largest value
+    // (a slow or diverging racer), which draws every other curve flat along
+    // the floor; so each chart then fits its own y range, and says so.
+    let sharesY = state.logY
     grid.fill(grid.bounds, style: look.text)
     grid.drawTitleBar(
       "side by side · " + state.metric.title,
-      info: [Segment("shared axes", look.dim)]
-        + LossPanel.axisInfo(state: state, snapshot: snapshot, look: look),
+      // A note that the charts' y ranges differ goes last, where it is kept
+      // longest, since reading them as comparable would mislead.
+      info: (sharesY ? [Segment("shared axes", look.dim)] : [])
+        + LossPanel.axisInfo(state: state, snapshot: snapshot, look: look)
+        + (sharesY ? [] : [Segment("own y axes", look.bad)]),
       look: look)
     let body = Rect(x: 0, y: 1, width: grid.width, height: grid.height - 1)
     guard !visible.isEmpty else {
@@ -27,7 +36,8 @@ struct SideBySidePanel {
     }
     let charts = visible.map { line -> LineChart in
       var chart = LossPanel.chart(
-        [line.series(mark: look.divergedMark)], snapshot: snapshot, state: state, look: look)
+        [line.series(mark: look.divergedMark, timeAxis: state.timeAxis)], snapshot: snapshot, state: state,
+        look: look)
       chart.title =
         line.label(mark: look.divergedMark)
         + (line.divergedAt.map { " diverged at t=\($0)" } ?? "")
@@ -35,7 +45,7 @@ struct SideBySidePanel {
       return chart
     }
     let columns = Self.columns(count: charts.count, width: body.width, height: body.height)
-    SmallMultiples(charts: charts, columns: columns, sharesAxes: true).draw(into: &grid, in: body)
+    SmallMultiples(charts: charts, columns: columns, sharesAxes: sharesY).draw(into: &grid, in: body)
   }
 
   /// Panels per row: as square-looking as the space allows (a cell is

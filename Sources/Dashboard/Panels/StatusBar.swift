@@ -48,7 +48,7 @@ struct StatusBar {
       x += grid.put(text: " " + (binding.statusLabel ?? "") + "  ", at: Point(x: x, y: row), style: bar)
     }
     if let note, noteWidth > 0 {
-      let text = note.text.truncated(to: noteWidth)
+      let text = note.text.truncatedAtWord(to: noteWidth)
       grid.put(text: text, at: Point(x: grid.width - text.count - 1, y: row), style: note.style)
     }
   }

@@ -29,10 +29,25 @@ enum NumberFormat {
   }
 
   /// A rate or order with a fixed number of decimals, or `—` when absent.
+  /// Magnitudes of 1000 and more (a diverged racer's μ of 6.3e13) fall back
+  /// to ``value(_:)``'s at most eight characters, so one wild estimate
+  /// cannot widen a column and break the table's alignment.
   static func fixed(_ v: Double?, decimals: Int) -> String {
     guard let v else { return "—" }
-    guard v.isFinite else { return value(v) }
+    guard v.isFinite, abs(v) < 1000 else { return value(v) }
+    // Too small for the decimals (a rate of 1e-300 is not "0.000").
+    if v != 0, abs(v) < 0.5 * Foundation.pow(10, -Double(decimals)) { return value(v) }
     return String(format: "%.\(decimals)f", v)
+  }
+
+  /// Seconds per step with a unit and three significant digits: `820ns`,
+  /// `12.3µs`, `4.56ms`, `1.20s`; `—` when unknown.
+  static func seconds(_ v: Double) -> String {
+    guard v.isFinite, v >= 0 else { return "—" }
+    let (scaled, unit): (Double, String) =
+      v < 1e-6 ? (v * 1e9, "ns") : v < 1e-3 ? (v * 1e6, "µs") : v < 1 ? (v * 1e3, "ms") : (v, "s")
+    let digits = scaled < 10 ? "%.2f" : scaled < 100 ? "%.1f" : "%.0f"
+    return String(format: digits, scaled) + unit
   }
 
   /// A racer's step size: its learning rate (`0.01`, `3.16e-3`) when it

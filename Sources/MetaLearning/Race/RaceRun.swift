@@ -41,7 +41,8 @@ public struct RaceRun: Sendable {
   /// copies nothing.
   public init(
     problemClass: any ProblemClass, racers: [Racer], configuration: RaceConfiguration,
-    instanceStream: SeedStream = .evaluation, keepingFinalParameters: Bool = false
+    instanceStream: SeedStream = .evaluation, keepingFinalParameters: Bool = false,
+    recordingDNCMemory: Bool = false
   ) {
     self.configuration = configuration
     problemKey = problemClass.configurationKey
@@ -60,10 +61,14 @@ public struct RaceRun: Sendable {
         let range = (count * b / blockCount)..<(count * (b + 1) / blockCount)
         blocks.append(RaceBlock(racer: racer, problems: Array(problems[range])))
       }
-      lanes.append(
-        RaceLane(
-          racer: racer, optima: problems.map { Double($0.optimum) }, blocks: first..<blocks.count,
-          divergenceFactor: configuration.divergenceFactor, keepsFinalParameters: keepingFinalParameters))
+      var lane = RaceLane(
+        racer: racer, optima: problems.map { Double($0.optimum) }, blocks: first..<blocks.count,
+        divergenceFactor: configuration.divergenceFactor, keepsFinalParameters: keepingFinalParameters)
+      let firstOptimizer = blocks[first].optimizers.first
+      lane.trace.flopsPerStep = firstOptimizer?.flopsPerStep
+      lane.recordsMemory = recordingDNCMemory && firstOptimizer is DNCOptimizer
+      if lane.recordsMemory { lane.trace.memoryHistory = [] }
+      lanes.append(lane)
     }
     self.lanes = lanes
     self.blocks = blocks
@@ -93,6 +98,11 @@ public struct RaceRun: Sendable {
     let blasThreads = BLAS.threadCount
     BLAS.threadCount = 1
     defer { BLAS.threadCount = blasThreads }
+    // The first instance's DNC memory before the first step (the initial,
+    // empty memory) and after every step.
+    for index in lanes.indices where lanes[index].isRunning && lanes[index].trace.meanLoss.isEmpty {
+      lanes[index].recordMemory(blocks)
+    }
     let running = lanes.filter(\.isRunning).flatMap { Array($0.blocks) }
     blocks.withUnsafeMutableBufferPointer { buffer in
       // Safe: each concurrent iteration touches only its own block, and the
@@ -103,7 +113,10 @@ public struct RaceRun: Sendable {
         blocks[running[item]].advance(takeStep: takeStep)
       }
     }
-    for index in lanes.indices { lanes[index].record(takeStep: takeStep, blocks: blocks) }
+    for index in lanes.indices {
+      if takeStep, lanes[index].isRunning { lanes[index].recordMemory(blocks) }
+      lanes[index].record(takeStep: takeStep, blocks: blocks)
+    }
     nextPoint += 1
   }
 
@@ -135,6 +148,8 @@ private struct RaceLane: Sendable {
   let divergenceFactor: Double
   /// Whether to copy θ_T of every instance into the trace at the last point.
   let keepsFinalParameters: Bool
+  /// Whether to record a DNC rule's memory on the first instance at each point.
+  var recordsMemory = false
 
   /// Blocks per racer: enough for two cores to share a costly racer
   /// evenly, few enough that each block's scratch stays small.
@@ -154,6 +169,12 @@ private struct RaceLane: Sendable {
   /// Whether the racer is still stepping (it has not diverged).
   var isRunning: Bool { trace.divergedAt == nil }
 
+  /// Appends the first instance's DNC memory to the trace (when recording).
+  mutating func recordMemory(_ all: [RaceBlock]) {
+    guard recordsMemory, let dnc = all[blocks.lowerBound].optimizers.first as? DNCOptimizer else { return }
+    trace.memoryHistory?.append(dnc.memoryView)
+  }
+
   /// Appends the current point's means (summed in instance order, so the
   /// split into blocks changes nothing) to the trace, or NaNs for a racer
   /// that has diverged.
@@ -169,10 +190,14 @@ private struct RaceLane: Sendable {
     }
     let count = Double(optima.count)
     var lossSum = 0.0, logLossSum = 0.0, errorSum = 0.0, relativeSum = 0.0, gradientSum = 0.0, updateSum = 0.0
+    var squareSum = 0.0
+    var updateNanoseconds: UInt64 = 0
     var index = 0
     for block in all[blocks] {
       for figure in block.figures {
         lossSum += figure.loss
+        squareSum += figure.loss * figure.loss
+        updateNanoseconds += figure.updateNanoseconds
         logLossSum += mathLog(max(figure.loss, 1e-30))
         errorSum += max(figure.loss - optima[index], 0)
         relativeSum += (figure.loss - optima[index]) / optima[index]
@@ -188,7 +213,11 @@ private struct RaceLane: Sendable {
     trace.meanError.append(errorSum / count)
     if optimaArePositive { trace.meanRelativeError.append(relativeSum / count) }
     trace.gradientNorm.append(gradientSum / count)
-    if takeStep { trace.updateNorm.append(updateSum / count) }
+    trace.lossStandardDeviation.append((max(squareSum / count - meanLoss * meanLoss, 0)).squareRoot())
+    if takeStep {
+      trace.updateNorm.append(updateSum / count)
+      trace.stepSeconds.append(Double(updateNanoseconds) / 1e9 / count)
+    }
     let initial = trace.meanLoss[0]
     if !meanLoss.isFinite || (t > 0 && meanLoss > divergenceFactor * max(initial, 1e-12)) {
       trace.divergedAt = t
@@ -201,7 +230,11 @@ private struct RaceLane: Sendable {
     trace.meanError.append(.nan)
     if optimaArePositive { trace.meanRelativeError.append(.nan) }
     trace.gradientNorm.append(.nan)
-    if includingUpdate { trace.updateNorm.append(.nan) }
+    trace.lossStandardDeviation.append(.nan)
+    if includingUpdate {
+      trace.updateNorm.append(.nan)
+      trace.stepSeconds.append(.nan)
+    }
   }
 }
 
@@ -222,6 +255,9 @@ private struct RaceBlock: Sendable {
     var loss = 0.0
     var gradientNorm = 0.0
     var updateNorm = 0.0
+    /// The update's wall time (the optimizer's step and the prox; a
+    /// lookahead's extra gradient evaluation excluded).
+    var updateNanoseconds: UInt64 = 0
   }
 
   init(racer: Racer, problems: [any Problem]) {
@@ -247,11 +283,15 @@ private struct RaceBlock: Sendable {
         figures[index] = figure
         continue
       }
+      let started = DispatchTime.now().uptimeNanoseconds
+      var objectiveNanoseconds: UInt64 = 0
       if optimizers[index].usesLookahead {
         optimizers[index].gradientPoint(parameters: parameters[index], into: &point)
+        let objectiveStarted = DispatchTime.now().uptimeNanoseconds
         _ = point.withUnsafeBufferPointer { p in
           gradient.withUnsafeMutableBufferPointer { g in problems[index].smoothLoss(at: p, gradient: g) }
         }
+        objectiveNanoseconds = DispatchTime.now().uptimeNanoseconds - objectiveStarted
       }
       figure.gradientNorm = Double(VectorMath.norm(gradient))
       previous.withUnsafeMutableBufferPointer { dst in
@@ -262,6 +302,7 @@ private struct RaceBlock: Sendable {
       }
       optimizers[index].step(parameters: &parameters[index], gradient: gradient)
       problems[index].regularizer.applyProximal(&parameters[index], step: optimizers[index].proximalStep)
+      figure.updateNanoseconds = DispatchTime.now().uptimeNanoseconds - started - objectiveNanoseconds
       figure.updateNorm = Double(VectorMath.distance(parameters[index], previous))
       figures[index] = figure
     }

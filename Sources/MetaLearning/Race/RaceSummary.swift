@@ -16,8 +16,24 @@ public struct RacerSummary: Sendable, Codable, Equatable {
   public var finalMeanError: Double
   /// μ, q, α and steps to tolerance on the mean error curve.
   public var estimates: ConvergenceEstimates
-  /// 1 for the lowest final mean loss; diverged racers rank last.
+  /// 1 for the lowest final mean loss; diverged racers rank last; 0 (no
+  /// rank) for a racer with no finite loss yet, which has nothing to rank.
   public var rank: Int
+  /// The same ranking by the final geometric-mean loss, which a few slow
+  /// instances cannot dominate (0: no rank).
+  public var geometricRank: Int = 0
+  /// Half-width of the 95 % interval on the final mean loss (1.96 σ/√n over
+  /// the n instances); NaN when unknown.
+  public var finalLossHalfWidth: Double = .nan
+  /// The first step whose mean loss is at or below the best final mean loss
+  /// of the hand-designed racers — "steps to match the best baseline", the
+  /// comparison learned-optimizer papers read off their curves; nil when the
+  /// racer never gets there or the race has no baseline.
+  public var stepsToBestBaseline: Int?
+  /// The measured mean wall time of one update (NaN before any step).
+  public var secondsPerStep: Double = .nan
+  /// The rule's estimated floating-point operations per update.
+  public var flopsPerStep: Double?
   /// The step of divergence, if any.
   public var divergedAt: Int?
 }
@@ -43,13 +59,36 @@ extension RaceResult {
         estimates: ConvergenceEstimates(curve: curve, tolerance: tolerance, lambda: lambda),
         rank: 0, divergedAt: trace.divergedAt)
     }
-    let order = summaries.indices.sorted { a, b in
+    let instances = Double(max(configuration.instances, 1))
+    // Hand-designed racers have a learning rate or the 1/L step; learned ones neither.
+    let baselineBest = traces.filter { ($0.learningRate != nil || $0.stepLabel == "1/L") && $0.divergedAt == nil }
+      .map(\.finalMeanLoss).filter(\.isFinite).min()
+    for (index, trace) in traces.enumerated() {
+      if let last = trace.lossStandardDeviation.lastIndex(where: { $0.isFinite }) {
+        summaries[index].finalLossHalfWidth = 1.96 * trace.lossStandardDeviation[last] / instances.squareRoot()
+      }
+      if let baselineBest {
+        summaries[index].stepsToBestBaseline = trace.meanLoss.firstIndex { $0.isFinite && $0 <= baselineBest }
+      }
+      summaries[index].secondsPerStep = trace.meanStepSeconds
+      summaries[index].flopsPerStep = trace.flopsPerStep
+    }
+    for (position, index) in Self.ranking(summaries, by: \.finalMeanLoss).enumerated() {
+      summaries[index].rank = position + 1
+    }
+    for (position, index) in Self.ranking(summaries, by: \.finalGeometricMeanLoss).enumerated() {
+      summaries[index].geometricRank = position + 1
+    }
+    return summaries
+  }
+
+  /// The indices of the racers that have a finite `key`, best first, the
+  /// diverged after the rest; racers without one are left out (no rank).
+  static func ranking(_ summaries: [RacerSummary], by key: KeyPath<RacerSummary, Double>) -> [Int] {
+    summaries.indices.filter { summaries[$0][keyPath: key].isFinite }.sorted { a, b in
       let (x, y) = (summaries[a], summaries[b])
       if (x.divergedAt == nil) != (y.divergedAt == nil) { return x.divergedAt == nil }
-      let (lx, ly) = (x.finalMeanLoss.isNaN ? .infinity : x.finalMeanLoss, y.finalMeanLoss.isNaN ? .infinity : y.finalMeanLoss)
-      return lx < ly
+      return x[keyPath: key] < y[keyPath: key]
     }
-    for (position, index) in order.enumerated() { summaries[index].rank = position + 1 }
-    return summaries
   }
 }

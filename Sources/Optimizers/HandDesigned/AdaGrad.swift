@@ -59,3 +59,8 @@ public struct AdaGrad: Optimizer {
     sumOfSquares.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
   }
 }
+
+extension AdaGrad {
+  /// Σ += g² (two), θ −= ηg/(√Σ + ε) (five): seven per coordinate.
+  public var flopsPerStep: Double? { 7 * Double(dimension) }
+}

@@ -100,3 +100,9 @@ public struct Adam: Optimizer {
     beta2Power = 1
   }
 }
+
+extension Adam {
+  /// m (three), v (four), the two bias corrections (two), θ −= η m̂/(√v̂ + ε)
+  /// (five): fourteen per coordinate.
+  public var flopsPerStep: Double? { 14 * Double(dimension) }
+}

@@ -83,3 +83,9 @@ public struct FISTA: Optimizer {
     extrapolationWeight = 0
   }
 }
+
+extension FISTA {
+  /// The extrapolation z = x + β(x − x₋) (three) and the gradient step (two):
+  /// five per coordinate (the prox, shared with ISTA, is not counted).
+  public var flopsPerStep: Double? { 5 * Double(dimension) }
+}

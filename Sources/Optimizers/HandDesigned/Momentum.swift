@@ -57,3 +57,8 @@ public struct Momentum: Optimizer {
     velocity.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
   }
 }
+
+extension Momentum {
+  /// v = μv + g; θ −= ηv: four per coordinate.
+  public var flopsPerStep: Double? { 4 * Double(dimension) }
+}

@@ -61,3 +61,8 @@ public struct NAG: Optimizer {
     velocity.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
   }
 }
+
+extension NAG {
+  /// v = μv + g; θ −= η(g + μv): six per coordinate.
+  public var flopsPerStep: Double? { 6 * Double(dimension) }
+}

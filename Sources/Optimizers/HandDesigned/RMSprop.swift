@@ -70,3 +70,8 @@ public struct RMSprop: Optimizer {
     meanSquare.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
   }
 }
+
+extension RMSprop {
+  /// s = ρs + (1−ρ)g² (four), θ −= ηg/(√s + ε) (five): nine per coordinate.
+  public var flopsPerStep: Double? { 9 * Double(dimension) }
+}

@@ -50,3 +50,8 @@ public struct SGD: Optimizer {
   /// the same way.
   public mutating func reset() {}
 }
+
+extension SGD {
+  /// θ −= η g: a multiply and a subtract per coordinate.
+  public var flopsPerStep: Double? { 2 * Double(dimension) }
+}

@@ -290,3 +290,29 @@ public struct DNCMemorySnapshot: Sendable, Equatable {
   public var precedence: [Float]
   public var link: [Float]
 }
+
+/// Codable so a race can carry the memory per step (`mnemo race --dnc-memory`).
+extension DNCMemorySnapshot: Codable {}
+
+extension DNCOptimizer {
+  /// Per coordinate (n of them): the controller LSTM cell, 8H·(I + H) + 10H
+  /// for its input I (features and R read words), the read and write
+  /// interface projections (2H each per output), content addressing of the
+  /// R read keys against the shared N×W memory (≈ 4NW + 3N each) and the
+  /// output head. Once per step for the one shared memory: the pooled write
+  /// (content addressing, allocation, erase and add, ≈ 8NW + N log N), the
+  /// link matrix update (3N²) and the forward/backward link reads per head
+  /// (4N² each, counted per coordinate since every coordinate has its own
+  /// read heads). An order-of-magnitude estimate, like all these counts.
+  public var flopsPerStep: Double? {
+    let c = weights.configuration
+    let (h, n, w, r) = (Double(c.hiddenSize), Double(c.memorySlots), Double(c.wordSize), Double(c.readHeads))
+    let input = Double(c.controllerInputSize)
+    var perCoordinate = 4 * Double(c.featureCount) + 8 * h * (input + h) + 10 * h
+    perCoordinate += 2 * h * Double(c.readInterfaceSize + c.writeInterfaceSize)
+    perCoordinate += r * (4 * n * w + 3 * n + 8 * n * n + 2 * n * w)
+    perCoordinate += 2 * (h + r * w) + 3
+    let shared = 8 * n * w + n * max(1, log2(n)) + 3 * n * n
+    return perCoordinate * Double(dimension) + shared
+  }
+}

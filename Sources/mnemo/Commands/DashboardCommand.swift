@@ -4,6 +4,7 @@ import Engine
 import Foundation
 import MetaLearning
 import Rendering
+import TerminalUI
 
 /// `mnemo` / `mnemo dashboard`: the live dashboard over the background
 /// engine, or its plain progress log when there is no terminal.
@@ -84,6 +85,11 @@ struct DashboardCommand: ParsableCommand {
       if (try? ThemeLibrary(directory: options.themesDirectory).load(options.theme)) == nil { options.theme = "default" }
     }
     if headless || isatty(STDOUT_FILENO) == 0 {
+      return runHeadless(LiveEngine(configuration: engineConfiguration))
+    }
+    let term = ProcessInfo.processInfo.environment["TERM"]
+    if TerminalKind.lacksCursorAddressing(term: term) {
+      printError("TERM=\(term ?? "") cannot address the cursor: printing the plain progress log instead.")
       return runHeadless(LiveEngine(configuration: engineConfiguration))
     }
     let engine = LiveEngine(configuration: engineConfiguration)

@@ -52,6 +52,10 @@ struct RaceCommand: ParsableCommand {
   @Flag(help: "With the table format: also print the mean over instances of (f − r)/r at the last step.")
   var relativeErrors = false
 
+  @Flag(
+    help: "With --format json: record a DNC racer's memory, usage, write and read weightings after every step (first instance).")
+  var dncMemory = false
+
   @Option(help: "Output format: table, csv or json.")
   var format: OutputFormat = .table
 
@@ -74,6 +78,9 @@ struct RaceCommand: ParsableCommand {
     guard tuneInstances >= 1 else { throw ValidationError("--tune-instances must be at least 1.") }
     guard tolerance > 0, tolerance < 1 else { throw ValidationError("--tolerance must lie in (0, 1).") }
     guard guardTolerance > 0, guardTolerance.isFinite else { throw ValidationError("--guard-tolerance must be positive.") }
+    if dncMemory, format != .json {
+      throw ValidationError("--dnc-memory writes per-step memory records, which only --format json carries.")
+    }
     if guardRule != nil, session == nil {
       throw ValidationError("--guard guards a learned optimizer: name one with --session.")
     }
@@ -118,7 +125,8 @@ struct RaceCommand: ParsableCommand {
       }
     }
     let configuration = RaceConfiguration(steps: steps, instances: instances, seed: seed)
-    var run = RaceRun(problemClass: problemClass, racers: racers, configuration: configuration)
+    var run = RaceRun(
+      problemClass: problemClass, racers: racers, configuration: configuration, recordingDNCMemory: dncMemory)
     var progress = Progress(label: "race \(problemClass.name)", quiet: quiet)
     let result = run.run { progress.update($0, of: steps + 1) }
     progress.finish()

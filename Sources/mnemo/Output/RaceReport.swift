@@ -18,12 +18,14 @@ struct RaceReport {
       + Self.number(result.meanOptimum) + "\n"
     var rows: [[String]] = [
       ["rank", "optimizer", "lr", "final loss", "log10", "geo-mean", "error f−r", "μ", "q", "α(λ=0)",
-       "steps to \(Self.number(tolerance))·e₀", "status"]
+       "steps to \(Self.number(tolerance))·e₀", "time/step", "flop/step", "status"]
     ]
-    for summary in summaries.sorted(by: { $0.rank < $1.rank }) {
+    let traces = Dictionary(result.traces.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    for summary in summaries.sorted(by: { ($0.rank == 0 ? Int.max : $0.rank) < ($1.rank == 0 ? Int.max : $1.rank) }) {
       let estimates = summary.estimates
+      let trace = traces[summary.name]
       rows.append([
-        String(summary.rank), summary.name, summary.learningRate.map { Self.number(Double($0)) } ?? summary.stepLabel,
+        summary.rank > 0 ? String(summary.rank) : "—", summary.name, summary.learningRate.map { Self.number(Double($0)) } ?? summary.stepLabel,
         Self.number(summary.finalMeanLoss),
         summary.finalMeanLoss > 0 ? String(format: "%.3f", log10(summary.finalMeanLoss)) : "—",
         Self.number(summary.finalGeometricMeanLoss), Self.number(summary.finalMeanError),
@@ -31,12 +33,16 @@ struct RaceReport {
         estimates.order.map { String(format: "%.2f", $0) } ?? "—",
         estimates.proposalOrder.map { String(format: "%.3f", $0) } ?? "—",
         estimates.stepsToTolerance.map(String.init) ?? "—",
+        trace.map { Self.duration($0.meanStepSeconds) } ?? "—",
+        trace?.flopsPerStep.map { Self.number($0) } ?? "—",
         summary.divergedAt.map { "diverged at \($0)" } ?? "ok",
       ])
     }
     output += TextTable.render(rows)
     output += "μ: linear rate (geometric mean of e_{t+1}/e_t over the last half); "
       + "q: order from three successive errors; α: the proposal's order estimate.\n"
+      + "time/step: measured wall time of one update (mean over instances and steps, racers in parallel); "
+      + "flop/step: the rule's estimated floating-point operations per update (the gradient not counted).\n"
     return output
   }
 
@@ -46,23 +52,53 @@ struct RaceReport {
   }
 
   /// An array of records, one per racer per step (JSON has no NaN: null).
+  ///
+  /// Each record carries the mean optimum r (`optimum`), the mean relative
+  /// error (f − r)/r (`mean_relative_error`, null where undefined), the
+  /// spread of the loss (`loss_std`), the measured update time
+  /// (`step_seconds`) and the estimated `flops_per_step`; a DNC racer whose
+  /// memory was recorded (`--dnc-memory`) adds `dnc_memory` with M (slots ×
+  /// width, row-major), usage, the write weighting and the mean read
+  /// weighting per head after that step.
   func json() -> String {
     var records: [String] = []
+    let optimum = Self.jsonNumber(result.meanOptimum)
+    func entry(_ values: [Double], _ t: Int) -> String { t < values.count ? Self.jsonNumber(values[t]) : "null" }
+    func array(_ values: [Float]) -> String { "[" + values.map { Self.jsonNumber(Double($0)) }.joined(separator: ",") + "]" }
     for trace in result.traces {
       let rate = trace.learningRate.map { Self.jsonNumber(Double($0)) } ?? "null"
       let name = trace.name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+      let flops = trace.flopsPerStep.map(Self.jsonNumber) ?? "null"
       for t in trace.meanLoss.indices {
-        let update = t < trace.updateNorm.count ? Self.jsonNumber(trace.updateNorm[t]) : "null"
-        records.append(
+        var record =
           "{\"optimizer\":\"\(name)\",\"learning_rate\":\(rate),\"step\":\(t),"
-            + "\"mean_loss\":\(Self.jsonNumber(trace.meanLoss[t])),"
-            + "\"geometric_mean_loss\":\(Self.jsonNumber(trace.geometricMeanLoss[t])),"
-            + "\"mean_error\":\(Self.jsonNumber(trace.meanError[t])),"
-            + "\"gradient_norm\":\(Self.jsonNumber(trace.gradientNorm[t])),"
-            + "\"update_norm\":\(update)}")
+          + "\"mean_loss\":\(Self.jsonNumber(trace.meanLoss[t])),"
+          + "\"geometric_mean_loss\":\(Self.jsonNumber(trace.geometricMeanLoss[t])),"
+          + "\"mean_error\":\(Self.jsonNumber(trace.meanError[t])),"
+          + "\"gradient_norm\":\(Self.jsonNumber(trace.gradientNorm[t])),"
+          + "\"update_norm\":\(entry(trace.updateNorm, t)),"
+          + "\"optimum\":\(optimum),\"mean_relative_error\":\(entry(trace.meanRelativeError, t)),"
+          + "\"loss_std\":\(entry(trace.lossStandardDeviation, t)),"
+          + "\"step_seconds\":\(entry(trace.stepSeconds, t)),\"flops_per_step\":\(flops)"
+        if let history = trace.memoryHistory, t < history.count {
+          let m = history[t]
+          record +=
+            ",\"dnc_memory\":{\"slots\":\(m.slots),\"width\":\(m.width),\"memory\":\(array(m.memory)),"
+            + "\"usage\":\(array(m.usage)),\"write_weighting\":\(array(m.writeWeights)),"
+            + "\"read_weightings\":[\(m.readWeights.map(array).joined(separator: ","))]}"
+        }
+        records.append(record + "}")
       }
     }
     return "[\n" + records.joined(separator: ",\n") + "\n]"
+  }
+
+  /// Seconds as `12.3µs`, `4.56ms` or `1.2s` (three significant digits).
+  static func duration(_ seconds: Double) -> String {
+    guard seconds.isFinite else { return "—" }
+    let (value, unit): (Double, String) =
+      seconds < 1e-6 ? (seconds * 1e9, "ns") : seconds < 1e-3 ? (seconds * 1e6, "µs") : seconds < 1 ? (seconds * 1e3, "ms") : (seconds, "s")
+    return String(format: value < 10 ? "%.2f" : value < 100 ? "%.1f" : "%.0f", value) + unit
   }
 
   static func number(_ value: Double) -> String {
