@@ -20,6 +20,10 @@ import Testing
     // 16-lane vector with a ragged tail, the input term fused (I ≤ 8).
     Dimensions(batch: 70, input: 8, hidden: 37),
     Dimensions(batch: 33, input: 9, hidden: 1),
+    // The GEMM-free pre-activations (H even): every chunk width (4H = 24:
+    // three vectors; 4H = 56: one chunk of four and three), an odd row count.
+    Dimensions(batch: 9, input: 3, hidden: 6),
+    Dimensions(batch: 41, input: 14, hidden: 14),
   ]
 
   /// x, h, c, W_x, W_h, b.

@@ -65,6 +65,8 @@ enum KernelCall<S: TensorScalar> {
   case scaleBlock(UnsafeMutablePointer<S>, stride: Int, rows: Int, columns: Int, factor: S)
   /// y[j] += Σᵣ x[r, j].
   case addColumnSums(x: UnsafePointer<S>, rows: Int, columns: Int, y: UnsafeMutablePointer<S>)
+  /// The LSTM gate pre-activations z = b + x·W_x + h·W_h.
+  case lstmPreactivations(LSTMPreactivationOperands<S>)
   /// The LSTM gate pre-activations' bias and narrow input term.
   case lstmGatesInitialise(LSTMGatesInitialOperands<S>)
   /// The fused LSTM cell, elementwise part of the forward pass.
@@ -117,6 +119,8 @@ enum KernelCall<S: TensorScalar> {
       }
     case .addColumnSums(let x, let rows, let columns, let y):
       LayoutKernels.addColumnSums(x: x, rows: rows, columns: columns, y: y)
+    case .lstmPreactivations(let operands):
+      LSTMCell.preactivationsWithGEMM(operands)
     case .lstmGatesInitialise(let operands):
       LSTMKernels.initialiseGates(operands)
     case .lstmForward(let operands):

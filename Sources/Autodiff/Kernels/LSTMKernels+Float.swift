@@ -17,6 +17,18 @@ extension LSTMKernels {
     lstm_forward_f32(p.batch, p.hiddenSize, p.gates, p.previousCell, p.cell, p.hidden, p.cellTanh)
   }
 
+  /// Whether the GEMM-free pre-activation kernel covers these sizes: 4H a
+  /// multiple of its eight-float vectors, and inputs small enough that
+  /// OpenBLAS's blocking would not win (I + H ≤ 128).
+  static func preactivationsFitTheKernel(_ p: LSTMPreactivationOperands<Float>) -> Bool {
+    p.hiddenSize > 0 && p.hiddenSize % 2 == 0 && p.inputSize + p.hiddenSize <= 128
+  }
+
+  static func preactivationsFloat(_ p: LSTMPreactivationOperands<Float>) {
+    lstm_preactivations_f32(
+      p.batch, p.inputSize, p.hiddenSize, p.input, p.hidden, p.inputWeights, p.hiddenWeights, p.bias, p.gates)
+  }
+
   static func initialiseGatesFloat(_ p: LSTMGatesInitialOperands<Float>) {
     lstm_gates_init_f32(p.batch, p.inputSize, p.gateWidth, p.input, p.inputWeights, p.bias, p.gates)
   }

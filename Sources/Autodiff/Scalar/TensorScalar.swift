@@ -73,6 +73,12 @@ extension Float: TensorScalar {
     // The LSTM cell's passes run as C kernels dispatched for this CPU (the
     // cell splits its rows over threads around them).
     switch kernel.call {
+    case .lstmPreactivations(let operands):
+      if LSTMKernels.preactivationsFitTheKernel(operands) {
+        LSTMKernels.preactivationsFloat(operands)
+      } else {
+        LSTMCell.preactivationsWithGEMM(operands)
+      }
     case .lstmGatesInitialise(let operands):
       LSTMKernels.initialiseGatesFloat(operands)
     case .lstmForward(let operands):

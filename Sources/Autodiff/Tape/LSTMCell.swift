@@ -70,34 +70,64 @@ public enum LSTMCell {
   static let narrowInputWidth = 8
 
   /// The gate pre-activations z = b + x·W_x + h·W_h (B×4H) read straight
-  /// from the operands' storage: the bias and the input term in one pass
-  /// (narrow inputs) or a bias broadcast and a GEMM, then the hidden term as
-  /// a GEMM accumulating into z. No [x h 1] concatenation and no copy of
-  /// the weights are made.
+  /// from the operands' storage; no [x h 1] concatenation and no copy of
+  /// the weights. In `Float` at the learned optimizers' sizes a C kernel
+  /// computes them in one pass without a GEMM; otherwise the bias and the
+  /// input term in one pass (narrow inputs) or a bias broadcast and a GEMM,
+  /// then the hidden term as a GEMM accumulating into z.
   static func gatePreactivations<S: TensorScalar>(
     batch: Int, inputSize: Int, hiddenSize: Int,
     input: UnsafePointer<S>, hidden: UnsafePointer<S>,
     inputWeights: UnsafePointer<S>, hiddenWeights: UnsafePointer<S>, bias: UnsafePointer<S>,
     gates: UnsafeMutablePointer<S>
   ) {
-    let gateWidth = 4 * hiddenSize
-    let narrow = inputSize <= narrowInputWidth
+    S.run(
+      .lstmPreactivations(
+        LSTMPreactivationOperands(
+          batch: batch, inputSize: inputSize, hiddenSize: hiddenSize, input: input, hidden: hidden,
+          inputWeights: inputWeights, hiddenWeights: hiddenWeights, bias: bias, gates: gates)))
+  }
+
+  /// The pre-activations through OpenBLAS: the generic path (and `Float`'s
+  /// for sizes the C kernel does not cover).
+  static func preactivationsWithGEMM<S: TensorScalar>(_ p: LSTMPreactivationOperands<S>) {
+    let gateWidth = 4 * p.hiddenSize
+    let narrow = p.inputSize <= narrowInputWidth
     S.run(
       .lstmGatesInitialise(
         LSTMGatesInitialOperands(
-          batch: batch, inputSize: narrow ? inputSize : 0, gateWidth: gateWidth, input: input,
-          inputWeights: inputWeights, bias: bias, gates: gates)))
+          batch: p.batch, inputSize: narrow ? p.inputSize : 0, gateWidth: gateWidth, input: p.input,
+          inputWeights: p.inputWeights, bias: p.bias, gates: p.gates)))
     if !narrow {
       S._gemm(
-        transposeA: false, transposeB: false, m: batch, n: gateWidth, k: inputSize,
-        alpha: 1, a: input, lda: inputSize, b: inputWeights, ldb: gateWidth,
-        beta: 1, c: gates, ldc: gateWidth)
+        transposeA: false, transposeB: false, m: p.batch, n: gateWidth, k: p.inputSize,
+        alpha: 1, a: p.input, lda: p.inputSize, b: p.inputWeights, ldb: gateWidth,
+        beta: 1, c: p.gates, ldc: gateWidth)
     }
-    if hiddenSize > 0 {
+    if p.hiddenSize > 0 {
       S._gemm(
-        transposeA: false, transposeB: false, m: batch, n: gateWidth, k: hiddenSize,
-        alpha: 1, a: hidden, lda: hiddenSize, b: hiddenWeights, ldb: gateWidth,
-        beta: 1, c: gates, ldc: gateWidth)
+        transposeA: false, transposeB: false, m: p.batch, n: gateWidth, k: p.hiddenSize,
+        alpha: 1, a: p.hidden, lda: p.hiddenSize, b: p.hiddenWeights, ldb: gateWidth,
+        beta: 1, c: p.gates, ldc: gateWidth)
     }
   }
+}
+
+/// Operands of the gate pre-activations z = b + x·W_x + h·W_h.
+struct LSTMPreactivationOperands<S: TensorScalar> {
+  var batch: Int
+  var inputSize: Int
+  var hiddenSize: Int
+  /// x, B×I.
+  var input: UnsafePointer<S>
+  /// h, B×H.
+  var hidden: UnsafePointer<S>
+  /// W_x, I×4H.
+  var inputWeights: UnsafePointer<S>
+  /// W_h, H×4H.
+  var hiddenWeights: UnsafePointer<S>
+  /// b, 4H.
+  var bias: UnsafePointer<S>
+  /// z, B×4H (out).
+  var gates: UnsafeMutablePointer<S>
 }

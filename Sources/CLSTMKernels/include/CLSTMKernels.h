@@ -45,6 +45,15 @@ void lstm_backward_f32(
 /// y[j] += Σ_r x[r, j] for j < columns: the bias gradient from ∂z.
 void lstm_add_column_sums_f32(ptrdiff_t rows, ptrdiff_t columns, const float *x, float *y);
 
+/// z = b + x·W_x + h·W_h (rows×4H) without a GEMM: two rows at a time,
+/// eight-column vectors of z held in registers across the whole sum. For
+/// 4H a multiple of 8 (H even); x rows×I, h rows×H, W_x I×4H, W_h H×4H.
+/// At the LSTM optimizer's sizes (H = 20, I ≤ 20) this beats OpenBLAS,
+/// whose packing and blocking are made for large products.
+void lstm_preactivations_f32(
+    ptrdiff_t rows, ptrdiff_t input_size, ptrdiff_t hidden_size, const float *input, const float *hidden,
+    const float *input_weights, const float *hidden_weights, const float *bias, float *gates);
+
 #pragma clang assume_nonnull end
 
 #endif
