@@ -56,6 +56,15 @@ struct RaceCommand: ParsableCommand {
     help: "With --format json: record a DNC racer's memory, usage, write and read weightings after every step (first instance).")
   var dncMemory = false
 
+  @Option(
+    help: ArgumentHelp(
+      "mnist-mlp: also evaluate every racer's final networks on this data split (test or train): mean loss and accuracy with 95 % bootstrap intervals over the instances (table and json formats).",
+      valueName: "split"))
+  var evaluate: EvaluationSplit?
+
+  @Option(help: "With --evaluate: images of the split per instance (default: all of them).")
+  var evaluationExamples: Int?
+
   @Option(help: "Output format: table, csv or json.")
   var format: OutputFormat = .table
 
@@ -78,6 +87,15 @@ struct RaceCommand: ParsableCommand {
     guard tuneInstances >= 1 else { throw ValidationError("--tune-instances must be at least 1.") }
     guard tolerance > 0, tolerance < 1 else { throw ValidationError("--tolerance must lie in (0, 1).") }
     guard guardTolerance > 0, guardTolerance.isFinite else { throw ValidationError("--guard-tolerance must be positive.") }
+    if evaluate != nil, format == .csv {
+      throw ValidationError("--evaluate adds a second table, which the table and json formats carry; csv holds only the curves.")
+    }
+    if let evaluationExamples, evaluationExamples < 1 {
+      throw ValidationError("--evaluation-examples must be at least 1.")
+    }
+    if evaluationExamples != nil, evaluate == nil {
+      throw ValidationError("--evaluation-examples applies with --evaluate test (or train).")
+    }
     if dncMemory, format != .json {
       throw ValidationError("--dnc-memory writes per-step memory records, which only --format json carries.")
     }
@@ -125,21 +143,42 @@ struct RaceCommand: ParsableCommand {
       }
     }
     let configuration = RaceConfiguration(steps: steps, instances: instances, seed: seed)
+    if evaluate != nil, !(problemClass.sample(seed: 0) is MNISTMLPProblem) {
+      throw ValidationError("--evaluate needs a network trained on data: use it with --problem mnist-mlp.")
+    }
     var run = RaceRun(
-      problemClass: problemClass, racers: racers, configuration: configuration, recordingDNCMemory: dncMemory)
+      problemClass: problemClass, racers: racers, configuration: configuration,
+      keepingFinalParameters: evaluate != nil, recordingDNCMemory: dncMemory)
     var progress = Progress(label: "race \(problemClass.name)", quiet: quiet)
     let result = run.run { progress.update($0, of: steps + 1) }
     progress.finish()
     let report = RaceReport(result: result, tolerance: tolerance)
+    let evaluation = evaluate.flatMap {
+      SplitEvaluation(
+        result: result, instances: run.instances, split: $0.split, examples: evaluationExamples)
+    }
     switch format {
     case .table:
       print(report.table(), terminator: "")
+      if let evaluation { print("\n" + evaluation.markdown, terminator: "") }
       if relativeErrors {
         let table = RelativeErrorTable(result: result, checkpoints: [steps])
         print("mean relative error (f − r)/r over the instances:\n" + table.markdown, terminator: "")
       }
     case .csv: print(report.csv(), terminator: "")
-    case .json: print(report.json())
+    case .json:
+      if let evaluation {
+        print("{\"race\": \(report.json()), \"evaluation\": \(evaluation.json)}")
+      } else {
+        print(report.json())
+      }
     }
   }
+}
+
+/// The data splits `mnemo race --evaluate` takes.
+enum EvaluationSplit: String, ExpressibleByArgument, CaseIterable {
+  case test, train
+
+  var split: DataSplit { self == .test ? .test : .train }
 }
