@@ -67,7 +67,7 @@ let package = Package(
     .executableTarget(
       name: "mnemo",
       dependencies: [
-        "LinearAlgebra", "Optimizees", "Optimizers", "MetaLearning", "Engine", "Rendering", "TerminalUI",
+        "LinearAlgebra", "Autodiff", "Optimizees", "Optimizers", "MetaLearning", "Engine", "Rendering", "TerminalUI",
         "Dashboard", "Distributed", "Report",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
