@@ -80,7 +80,7 @@ public struct ThemeLibrary: Hashable, Sendable {
   /// can fail: missing, not a regular file, too large, not UTF-8.
   static func readThemeText(path: String) throws(ThemeError) -> String {
     guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
-      throw ThemeError(file: path, message: "no such theme file (check the path)")
+      throw ThemeError(file: path, message: "cannot read the theme file: there is no such file (check the path)")
     }
     guard attributes[.type] as? FileAttributeType == .typeRegular else {
       throw ThemeError(file: path, message: "not a regular file: pass the path to a .theme file")
