@@ -85,7 +85,12 @@ extension SessionManifest {
       try integer(training, "training", "validation", Limits.listaInstances)
       try real(training, "training", "learning-rate", "a positive finite number", { $0 > 0 })
     default:
-      throw fail("optimizer.architecture", architecture, "lstm, dnc or \(LISTAConfiguration.architecture)")
+      // A plug-in architecture (the report's contender registry loads
+      // them): its own loader reads its record; the shared training
+      // settings still keep to the CLI's ranges.
+      try integer(training, "training", "horizon", Limits.horizon)
+      try integer(training, "training", "unroll", Limits.unroll)
+      try integer(training, "training", "batch", Limits.batch)
     }
   }
 }
