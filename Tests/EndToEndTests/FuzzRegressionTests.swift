@@ -298,6 +298,37 @@ struct FuzzRegressionTests {
     #expect(!outcome.output.contains("The file doesn’t exist") && !outcome.output.contains("The file doesn't exist"))
   }
 
+  /// MNIST files that gzread would take without a word: garbage after the
+  /// gzip stream, a one-image split, 1×1-pixel images. A clean set races.
+  @Test(arguments: ["clean", "trailing garbage", "one image", "one pixel"])
+  func suspiciousMNISTFilesAreNamed(damage: String) throws {
+    let sandbox = try Self.sandbox([])
+    defer { sandbox.remove() }
+    let directory = sandbox.root.appendingPathComponent("mnist")
+    switch damage {
+    case "one image": try Fuzz.writeMNIST(to: directory, count: 1)
+    case "one pixel": try Fuzz.writeMNIST(to: directory, count: 64, rows: 1, columns: 1)
+    default: try Fuzz.writeMNIST(to: directory, count: 64, gzip: true)
+    }
+    if damage == "trailing garbage" {
+      let url = directory.appendingPathComponent("train-labels-idx1-ubyte.gz")
+      var data = try Data(contentsOf: url)
+      data.append(contentsOf: Array("garbage".utf8))
+      try data.write(to: url)
+    }
+    let arguments = [
+      "race", "--problem", "mnist-mlp", "--mnist", directory.path, "--steps", "2", "--instances", "1",
+      "--optimizers", "sgd@0.1", "--quiet",
+    ]
+    if damage == "clean" {
+      let outcome = try sandbox.run(arguments)
+      #expect(outcome.status == 0, "\(outcome.output.prefix(800))")
+    } else {
+      let phrase = ["trailing garbage": "garbage after its gzip stream", "one image": "at least 10", "one pixel": "at least 2×2"][damage] ?? ""
+      try Self.expectRejected(sandbox, arguments, mentioning: ["idx", phrase])
+    }
+  }
+
   // MARK: Issue 17: shipped sessions read-only, sessions by path
 
   @Test func trainingFromAShippedSessionContinuesInLocal() throws {

@@ -160,6 +160,28 @@ enum Fuzz {
       seconds: Date().timeIntervalSince(start))
   }
 
+  /// The four MNIST IDX files of a synthetic data set (`count` training and
+  /// test images of rows×columns pixels) in `directory`, gzipped by the
+  /// system's `gzip` when `gzip` is set.
+  static func writeMNIST(to directory: URL, count: Int, rows: Int = 28, columns: Int = 28, gzip: Bool = false) throws {
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    for name in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"] {
+      let images = name.contains("images")
+      var bytes: [UInt8] = [0, 0, 8, images ? 3 : 1]
+      for d in images ? [count, rows, columns] : [count] { bytes += withUnsafeBytes(of: UInt32(d).bigEndian, Array.init) }
+      bytes += (0..<(images ? count * rows * columns : count)).map { UInt8(images ? $0 % 251 : $0 % 10) }
+      let url = directory.appendingPathComponent(name)
+      try Data(bytes).write(to: url)
+      if gzip {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["gzip", "-n", "-f", url.path]
+        try process.run()
+        process.waitUntilExit()
+      }
+    }
+  }
+
   /// Every file under `folder` with its size and a hash of its bytes (and
   /// the kind of non-regular entries), to compare before and after a run.
   static func fingerprint(_ folder: URL) -> [String: String] {
