@@ -165,9 +165,8 @@ struct EngineWorker {
   /// weights, and saved to `local/NAME` either way.
   private mutating func openSession(for problemClass: any ProblemClass) {
     let name = problemClass.name
-    let named = SessionLocation(store: store, name: name)
-    let source = named.resumable
-    target = named.writable
+    let (source, target) = SessionLocation.dashboard(store: store, name: name)
+    self.target = target
     if source.store.exists(name) {
       do {
         if source == target { try source.store.recover(name) }
@@ -176,8 +175,8 @@ struct EngineWorker {
           throw SessionError.mismatch(
             path: source.folder.path, reason: "trained on \(session.manifest.problem.configurationKey)")
         }
-        if let target, source != target {
-          note("\(name) is shipped with Mnemo (read-only): training continues in \(target.folder.path)")
+        if source != target {
+          note("\(source.folder.path) stays as it is (shipped with Mnemo): training continues in \(target.folder.path)")
         }
         trainer = try MetaTrainer.resume(session, problemClass: problemClass)
         manifest = session.manifest
@@ -186,7 +185,7 @@ struct EngineWorker {
         note("resumed session \(name) at meta-iteration \(session.manifest.metaIteration)")
       } catch {
         note("could not resume session \(name): \(error); training from scratch in memory (not saved over it)")
-        target = nil
+        self.target = nil
         startFresh(problemClass, saveAs: nil)
       }
     } else {

@@ -79,6 +79,12 @@ public struct SessionStore: Sendable, Equatable {
     }
   }
 
+  /// Whether this folder has a `SHIPPED` list: it is the sessions folder of
+  /// a Mnemo checkout (or a copy of one).
+  public var hasShippedList: Bool {
+    SafeFile.exists(directory.appendingPathComponent(Self.shippedListName))
+  }
+
   /// The names of the sessions present (folders holding a `session.json`),
   /// sorted.
   public func names() -> [String] {
@@ -353,6 +359,19 @@ public struct SessionLocation: Sendable, Equatable {
   /// it for a shipped session.
   public var writable: SessionLocation {
     isShipped ? SessionLocation(store: store.local, name: name) : self
+  }
+
+  /// Where the dashboard reads and saves the session of problem class
+  /// `name`. In a folder with a `SHIPPED` list (a checkout's `sessions/`)
+  /// everything it writes goes to `local/NAME`, shipped or not, so running
+  /// the dashboard leaves `git status` clean; it reads `local/NAME` when
+  /// that exists, else the folder's own session (the shipped weights).
+  /// Elsewhere (`--sessions DIR`) it reads and writes `DIR/NAME`.
+  public static func dashboard(store: SessionStore, name: String) -> (source: SessionLocation, target: SessionLocation) {
+    let named = SessionLocation(store: store, name: name)
+    guard store.hasShippedList else { return (named.resumable, named.writable) }
+    let local = SessionLocation(store: store.local, name: name)
+    return (local.exists || !named.exists ? local : named, local)
   }
 
   /// The session to continue training: the user's continuation in

@@ -80,7 +80,8 @@ struct DashboardCommand: ParsableCommand {
     let engineConfiguration = EngineConfiguration(
       problem: problem, learning: !demo, objective: MetaObjective(rawValue: objective) ?? .lossSum, steps: steps,
       instances: instances, seed: seed, sessionsDirectory: directory, mnistDirectory: mnist)
-    let rememberedTheme = demo ? nil : (try? SessionStore(directory: directory).manifest(problem))?.theme
+    let source = SessionLocation.dashboard(store: SessionStore(directory: directory), name: problem).source
+    let rememberedTheme = demo ? nil : (try? source.store.manifest(source.name))?.theme
     var options = DashboardOptions(
       theme: theme ?? rememberedTheme ?? "default", themesDirectory: DashboardOptions.defaultThemesDirectory(),
       glyphs: GlyphSet(rawValue: glyphs) ?? .braille, logX: logX,
