@@ -19,10 +19,15 @@ enum Fuzz {
   static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
-  /// Cases per mutation suite: `MNEMO_FUZZ_CASES`, else a few hundred in all.
-  static let cases: Int = {
-    ProcessInfo.processInfo.environment["MNEMO_FUZZ_CASES"].flatMap(Int.init).map { max(1, $0) } ?? 60
+  /// Cases in all: `MNEMO_FUZZ_CASES`, else 300 (about a minute).
+  static let totalCases: Int = {
+    ProcessInfo.processInfo.environment["MNEMO_FUZZ_CASES"].flatMap(Int.init).map { max(6, $0) } ?? 300
   }()
+
+  /// The case indices of a suite taking `share` of ``totalCases``.
+  static func cases(_ share: Double) -> ClosedRange<Int> {
+    0...max(0, Int(Double(totalCases) * share) - 1)
+  }
 
   /// The suite's seed (`MNEMO_FUZZ_SEED`), so a failure reproduces.
   static let seed: UInt64 = ProcessInfo.processInfo.environment["MNEMO_FUZZ_SEED"].flatMap(UInt64.init) ?? 18
@@ -154,6 +159,7 @@ enum Fuzz {
     }
     process.waitUntilExit()
     let data = (try? Data(contentsOf: log)) ?? Data()
+    tally(status: process.terminationStatus, timedOut: timedOut, arguments: arguments)
     return Outcome(
       status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
       timedOut: timedOut, output: String(decoding: data.prefix(64 * 1024), as: UTF8.self), bytes: data.count,
@@ -180,6 +186,17 @@ enum Fuzz {
         process.waitUntilExit()
       }
     }
+  }
+
+  /// With `MNEMO_FUZZ_LOG=FILE`, one line per run (`status<TAB>command`),
+  /// appended, for counting accepted, rejected and failed cases.
+  static func tally(status: Int32, timedOut: Bool, arguments: [String]) {
+    guard let path = ProcessInfo.processInfo.environment["MNEMO_FUZZ_LOG"], !path.isEmpty else { return }
+    let line = "\(timedOut ? "timeout" : String(status))\t\(arguments.first ?? "")\n"
+    let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+    guard descriptor >= 0 else { return }
+    _ = line.withCString { write(descriptor, $0, strlen($0)) }
+    close(descriptor)
   }
 
   /// Every file under `folder` with its size and a hash of its bytes (and

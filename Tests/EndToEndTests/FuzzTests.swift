@@ -15,8 +15,8 @@ import Testing
 /// `train`: nothing outside its own session folder, and nothing at all when
 /// it fails).
 ///
-/// `Fuzz.cases` cases per suite (60 by default, a few hundred in all;
-/// `MNEMO_FUZZ_CASES=10000` for a long run), seed `MNEMO_FUZZ_SEED`.
+/// `Fuzz.totalCases` cases shared among the suites (300 by default, about a
+/// minute; `MNEMO_FUZZ_CASES=10000` for a long run), seed `MNEMO_FUZZ_SEED`.
 @Suite(
   .enabled(if: Fuzz.binary != nil, "MNEMO_BINARY is not set: run `make test`, or set it to a built mnemo"))
 struct FuzzTests {
@@ -91,9 +91,7 @@ struct FuzzTests {
     }
   }
 
-  static var indices: ClosedRange<Int> { 0...(Fuzz.cases - 1) }
-
-  @Test(arguments: indices)
+  @Test(arguments: Fuzz.cases(0.25))
   func manifestMutations(index: Int) throws {
     try Self.check(index: index, file: "session.json") { sandbox, name, random in
       let url = sandbox.folder(name).appendingPathComponent("session.json")
@@ -115,7 +113,7 @@ struct FuzzTests {
     }
   }
 
-  @Test(arguments: indices)
+  @Test(arguments: Fuzz.cases(0.2))
   func historyMutations(index: Int) throws {
     let file = index % 2 == 0 ? "training.csv" : "race.csv"
     try Self.check(index: index, file: file) { sandbox, name, random in
@@ -152,7 +150,7 @@ struct FuzzTests {
     }
   }
 
-  @Test(arguments: indices)
+  @Test(arguments: Fuzz.cases(0.2))
   func weightsMutations(index: Int) throws {
     try Self.check(index: index, file: "weights") { sandbox, name, random in
       let url = try sandbox.weightsURL(name)
@@ -193,7 +191,7 @@ struct FuzzTests {
   }
 
   /// Command lines: an option from each command with a hostile value.
-  @Test(arguments: indices)
+  @Test(arguments: Fuzz.cases(0.2))
   func commandLineMutations(index: Int) throws {
     var random = FuzzRandom(seed: Fuzz.seed &+ 104_729 &* UInt64(index))
     let sandbox = try Fuzz.Sandbox(copying: ["quadratic"])
@@ -240,7 +238,7 @@ struct FuzzTests {
   }
 
   /// Theme files: mutated copies of the shipped themes, loaded by `watch`.
-  @Test(arguments: 0...max(0, Fuzz.cases / 2 - 1))
+  @Test(arguments: Fuzz.cases(0.1))
   func themeMutations(index: Int) throws {
     var random = FuzzRandom(seed: Fuzz.seed &+ 15_485_863 &* UInt64(index))
     let sandbox = try Fuzz.Sandbox(copying: ["quadratic"])
@@ -267,7 +265,7 @@ struct FuzzTests {
 
   /// IDX files: a small synthetic MNIST set (raw or gzipped), one file
   /// mutated, raced on `mnist-mlp`.
-  @Test(arguments: 0...max(0, Fuzz.cases / 3 - 1))
+  @Test(arguments: Fuzz.cases(0.05))
   func idxMutations(index: Int) throws {
     var random = FuzzRandom(seed: Fuzz.seed &+ 32_452_843 &* UInt64(index))
     let sandbox = try Fuzz.Sandbox(copying: [])
