@@ -1,3 +1,5 @@
+import Foundation
+
 /// The ranges of every size and count Mnemo accepts, in one place, used both
 /// by the command-line parsers and by the readers of files (session.json,
 /// histories, weights headers), so that a value the CLI would reject is
@@ -57,5 +59,40 @@ public enum Limits {
   public static func fitsProblemElements(_ rows: Int, _ columns: Int) -> Bool {
     let (product, overflow) = rows.multipliedReportingOverflow(by: columns)
     return !overflow && product <= problemElements
+  }
+}
+
+/// The memory one sampled instance of a problem class holds, for checking a
+/// run's needs before sampling (a race holds every instance at once, a
+/// meta-batch every problem of the batch).
+public protocol InstanceFootprint {
+  /// Bytes of one instance (its matrices and vectors, Float32).
+  var instanceBytes: Int { get }
+}
+
+extension QuadraticClass: InstanceFootprint {
+  public var instanceBytes: Int { 4 * (rows * dimension + rows + 3 * dimension) }
+}
+
+extension SparseCodingClass: InstanceFootprint {
+  public var instanceBytes: Int { 4 * (rows * dimension + rows + 3 * dimension) }
+}
+
+extension LogisticRegressionClass: InstanceFootprint {
+  public var instanceBytes: Int { 4 * (points * features + points + 3 * features) }
+}
+
+extension Limits {
+  /// The most memory the instances of one run may take: half the machine's.
+  public static var instanceMemoryBudget: Int {
+    Int(clamping: ProcessInfo.processInfo.physicalMemory / 2)
+  }
+
+  /// The bytes `count` instances of `problemClass` take, when the class
+  /// knows its footprint (MNIST shares one data set among its instances).
+  public static func instanceMemory(_ problemClass: any ProblemClass, count: Int) -> Int? {
+    guard let footprint = problemClass as? InstanceFootprint else { return nil }
+    let (bytes, overflow) = footprint.instanceBytes.multipliedReportingOverflow(by: count)
+    return overflow ? Int.max : bytes
   }
 }

@@ -25,7 +25,7 @@ struct RaceCommand: ParsableCommand {
       valueName: "list"))
   var optimizers: String?
 
-  @Option(help: "Add the learned optimizer of this saved session to the race.")
+  @Option(help: "Add the learned optimizer of this saved session to the race (a name in the sessions folder, or a path to a session folder).")
   var session: String?
 
   @Option(help: ArgumentHelp("The sessions folder (default: $MNEMO_SESSIONS, else ./sessions).", valueName: "dir"))
@@ -109,6 +109,8 @@ struct RaceCommand: ParsableCommand {
         "note: session \(saved.manifest.name) was trained on \(saved.manifest.problem.configurationKey); "
           + "racing it on \(problemClass.configurationKey) tests generalisation.")
     }
+    try Limits.requireMemory(problemClass, count: instances, option: "--instances")
+    if tune { try Limits.requireMemory(problemClass, count: tuneInstances, option: "--tune-instances") }
     let sample = problemClass.sample(seed: 0)
     let selection = try RacerSelection(
       list: optimizers, composite: !sample.regularizer.isNone)

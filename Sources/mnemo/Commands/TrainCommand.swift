@@ -22,7 +22,7 @@ struct TrainCommand: ParsableCommand {
 
   @OptionGroup var problemOptions: ProblemOptions
 
-  @Option(help: "Session name (a folder in the sessions directory).")
+  @Option(help: "The session: a name in the sessions folder, or a path to a session folder (anything with a /). Shipped sessions are read-only: training from one continues in sessions/local/NAME.")
   var session: String
 
   @Flag(help: "Continue the saved session (its problem, architecture and settings).")
@@ -131,11 +131,21 @@ struct TrainCommand: ParsableCommand {
       return try runDistributed()
     }
     let places = try sessionPlaces()
+    if !resume {
+      // Before tuning the baselines (minutes on a large class).
+      let problemClass = try problemOptions.makeClass()
+      let batch = batch ?? MetaTrainingConfiguration.defaults(forProblem: problemClass.name).batch
+      try Limits.requireMemory(problemClass, count: batch, option: "--batch")
+    }
     try prepareToWrite(places)
     let prepared = try prepare(places: places, tuneBaselines: true)
     let trainer = prepared.trainer
     var manifest = prepared.manifest
     let problemClass = prepared.problemClass
+    try Limits.requireMemory(problemClass, count: trainer.configuration.batch, option: "--batch")
+    try Limits.require(
+      "--iterations (with the session's \(trainer.iteration) done)", trainer.iteration + iterations,
+      in: Limits.metaIteration)
 
     let interrupted = InterruptFlag()
     var raceHistory = (try? places.source.load())?.raceHistory ?? CSVTable(header: [])

@@ -19,7 +19,7 @@ struct WatchCommand: ParsableCommand {
       process. Without a terminal (or with --headless) a plain log is printed instead.
       """)
 
-  @Argument(help: "The session to watch (a folder in the sessions directory).")
+  @Argument(help: "The session to watch: a name in the sessions folder, or a path to a session folder.")
   var session: String
 
   @Option(

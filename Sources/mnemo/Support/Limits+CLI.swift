@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Optimizees
 
 /// The command line's side of ``Limits``: the same ranges the file readers
@@ -8,6 +9,17 @@ extension Limits {
   static func require(_ option: String, _ value: Int?, in range: ClosedRange<Int>) throws {
     guard let value, !range.contains(value) else { return }
     throw ValidationError("\(option) must be in \(describe(range)), got \(value).")
+  }
+
+  /// Fails when `count` instances of `problemClass` (what `option` asks
+  /// for) would take more than ``instanceMemoryBudget``: said before
+  /// sampling, instead of an allocation failure or a swapping machine.
+  static func requireMemory(_ problemClass: any ProblemClass, count: Int, option: String) throws {
+    guard let bytes = instanceMemory(problemClass, count: count), bytes > instanceMemoryBudget else { return }
+    let gigabytes = { (value: Int) in String(format: "%.1f GB", Double(value) / 1e9) }
+    throw ValidationError(
+      "\(option) \(count) of \(problemClass.configurationKey) needs \(gigabytes(bytes)) for the instances, "
+        + "more than half this machine's memory (\(gigabytes(instanceMemoryBudget))); use fewer or smaller instances.")
   }
 
   /// Fails unless `value` (when given) is a finite number of seconds in
