@@ -148,6 +148,10 @@ struct FuzzRegressionTests {
     (["race", "--option", "n=100000", "--steps", "1", "--instances", "1", "--optimizers", "sgd@0.01"], "m×n"),
     (["race", "--option", "n=20000", "--steps", "1", "--instances", "1", "--optimizers", "sgd@0.01"], "m×n"),
     (["dashboard", "--headless", "--duration", "nan"], "--duration"),
+    // 10,000 instances of 4 MB: 42 GB, past half of any machine this runs on.
+    (["race", "--option", "n=1024", "--option", "m=1024", "--instances", "10000", "--steps", "1"], "half this machine's memory"),
+    (["train", "--session", "n", "--option", "n=1024", "--option", "m=1024", "--batch", "4096", "--iterations", "1"],
+      "half this machine's memory"),
     (["race", "--steps", "-1"], "--steps must be in"),
     (["dashboard", "--headless", "--problem", "bogus", "--duration", "1"], "bogus"),
   ])
