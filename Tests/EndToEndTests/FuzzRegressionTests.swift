@@ -152,6 +152,8 @@ struct FuzzRegressionTests {
     (["race", "--option", "n=1024", "--option", "m=1024", "--instances", "10000", "--steps", "1"], "half this machine's memory"),
     (["train", "--session", "n", "--option", "n=1024", "--option", "m=1024", "--batch", "4096", "--iterations", "1"],
       "half this machine's memory"),
+    (["train", "--session", "n", "--option", "n=1024", "--option", "m=1", "--batch", "4096", "--hidden", "256"],
+      "one meta-iteration would need"),
     (["race", "--steps", "-1"], "--steps must be in"),
     (["dashboard", "--headless", "--problem", "bogus", "--duration", "1"], "bogus"),
   ])

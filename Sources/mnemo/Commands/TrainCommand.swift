@@ -136,6 +136,11 @@ struct TrainCommand: ParsableCommand {
       let problemClass = try problemOptions.makeClass()
       let batch = batch ?? MetaTrainingConfiguration.defaults(forProblem: problemClass.name).batch
       try Limits.requireMemory(problemClass, count: batch, option: "--batch")
+      let defaults = LSTMOptimizerConfiguration.defaults(forProblem: problemClass.name)
+      let (coordinates, overflow) = batch.multipliedReportingOverflow(by: problemClass.sample(seed: 0).dimension)
+      try Limits.requireTapeMemory(
+        coordinates: overflow ? Int.max : coordinates, hidden: hidden ?? defaults.hiddenSize,
+        layers: architecture == "dnc" ? 1 : (layers ?? defaults.layers), unroll: unroll)
     }
     try prepareToWrite(places)
     let prepared = try prepare(places: places, tuneBaselines: true)
@@ -143,6 +148,16 @@ struct TrainCommand: ParsableCommand {
     var manifest = prepared.manifest
     let problemClass = prepared.problemClass
     try Limits.requireMemory(problemClass, count: trainer.configuration.batch, option: "--batch")
+    let (hiddenUnits, layerCount) =
+      switch trainer.weights {
+      case .lstm(let lstm): (lstm.configuration.hiddenSize, lstm.configuration.layers)
+      case .dnc(let dnc): (dnc.configuration.hiddenSize, 1)
+      }
+    let (coordinates, overflow) = trainer.configuration.batch.multipliedReportingOverflow(
+      by: problemClass.sample(seed: 0).dimension)
+    try Limits.requireTapeMemory(
+      coordinates: overflow ? Int.max : coordinates, hidden: hiddenUnits, layers: layerCount,
+      unroll: trainer.configuration.unroll)
     try Limits.require(
       "--iterations (with the session's \(trainer.iteration) done)", trainer.iteration + iterations,
       in: Limits.metaIteration)

@@ -22,6 +22,26 @@ extension Limits {
         + "more than half this machine's memory (\(gigabytes(instanceMemoryBudget))); use fewer or smaller instances.")
   }
 
+  /// Fails when one meta-iteration's tape would not fit half the machine's
+  /// memory. The estimate — 16 floats per hidden unit per layer per
+  /// coordinate per unrolled step (gates, cell and hidden states, their
+  /// adjoints) — is rough (the shipped quadratic LSTM: 16M floats); it
+  /// only has to tell a runnable configuration from one that would die
+  /// allocating (B = 4096 problems of 1,024 coordinates, 256 hidden units).
+  static func requireTapeMemory(coordinates: Int, hidden: Int, layers: Int, unroll: Int) throws {
+    var bytes = 16 * 4
+    for factor in [coordinates, hidden, layers, unroll] {
+      let (product, overflow) = bytes.multipliedReportingOverflow(by: factor)
+      bytes = overflow ? Int.max : product
+    }
+    guard bytes > instanceMemoryBudget else { return }
+    throw ValidationError(
+      String(
+        format: "one meta-iteration would need about %.1f GB (%d coordinates × %d hidden units × %d layers × %d steps), "
+          + "more than half this machine's memory (%.1f GB); use a smaller --batch, --hidden or --unroll.",
+        Double(bytes) / 1e9, coordinates, hidden, layers, unroll, Double(instanceMemoryBudget) / 1e9))
+  }
+
   /// Fails unless `value` (when given) is a finite number of seconds in
   /// ``duration`` (NaN passes `value <= 0`, so it is tested for).
   static func requireDuration(_ option: String, _ value: Double?) throws {
