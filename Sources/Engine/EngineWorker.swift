@@ -29,6 +29,9 @@ struct EngineWorker {
 
   private var trainer: MetaTrainer?
   private var manifest: SessionManifest?
+  /// Where the open session is saved: its own folder, or `local/NAME` for a
+  /// session shipped with Mnemo (which is never written).
+  private var target: SessionLocation?
   private var history = CSVTable(header: ["iteration", "meta_loss", "validation_loss", "seconds"])
   private var training = TrainingStatus()
   private var memory: MemoryView?
@@ -143,6 +146,7 @@ struct EngineWorker {
     memory = nil
     trainer = nil
     manifest = nil
+    target = nil
     phase = .tuning(progress: 0)
     publish()
     if configuration.learning { openSession(for: problemClass) }
@@ -156,14 +160,23 @@ struct EngineWorker {
   }
 
   /// Resumes the class's session (named after the class) or starts one.
+  /// A session shipped with Mnemo is resumed from its continuation in
+  /// `local/NAME` when there is one, else initialised from the shipped
+  /// weights, and saved to `local/NAME` either way.
   private mutating func openSession(for problemClass: any ProblemClass) {
     let name = problemClass.name
-    if store.exists(name) {
+    let (source, target) = SessionLocation.dashboard(store: store, name: name)
+    self.target = target
+    if source.store.exists(name) {
       do {
-        let session = try store.load(name)
+        if source == target { try source.store.recover(name) }
+        let session = try source.store.load(name)
         guard session.manifest.problem.configurationKey == problemClass.configurationKey else {
           throw SessionError.mismatch(
-            path: store.folder(name).path, reason: "trained on \(session.manifest.problem.configurationKey)")
+            path: source.folder.path, reason: "trained on \(session.manifest.problem.configurationKey)")
+        }
+        if source != target {
+          note("\(source.folder.path) stays as it is (shipped with Mnemo): training continues in \(target.folder.path)")
         }
         trainer = try MetaTrainer.resume(session, problemClass: problemClass)
         manifest = session.manifest
@@ -172,6 +185,7 @@ struct EngineWorker {
         note("resumed session \(name) at meta-iteration \(session.manifest.metaIteration)")
       } catch {
         note("could not resume session \(name): \(error); training from scratch in memory (not saved over it)")
+        self.target = nil
         startFresh(problemClass, saveAs: nil)
       }
     } else {
@@ -182,9 +196,9 @@ struct EngineWorker {
       architecture: trainer?.weights.architecture ?? "lstm",
       objective: trainer?.configuration.objective.rawValue ?? configuration.objective.rawValue,
       iteration: trainer?.iteration ?? 0,
-      iterations: history.column("iteration")?.map { Int($0) } ?? [],
+      iterations: history.integerColumn("iteration") ?? [],
       metaLosses: history.column("meta_loss") ?? [],
-      validationIterations: history.column("iteration")?.map { Int($0) } ?? [],
+      validationIterations: history.integerColumn("iteration") ?? [],
       validationLosses: history.column("validation_loss") ?? [])
     trainingStart = Date()
     rateWindow = (Date(), trainer?.iteration ?? 0)
@@ -395,17 +409,18 @@ struct EngineWorker {
   // MARK: Saving
 
   private mutating func save(reason: String) {
-    guard let trainer, var manifest else { return }
+    guard let trainer, var manifest, let target else { return }
     manifest.metaIteration = trainer.iteration
     manifest.tunedLearningRates = tunedRates
     do {
       var race = baselineRace?.result
       if let learnedTrace { race?.traces.append(learnedTrace) }
-      self.manifest = try store.save(
+      self.manifest = try target.store.save(
         Session(
           manifest: manifest, weights: trainer.sessionTensors, trainingHistory: history,
-          raceHistory: race?.csvTable ?? CSVTable(header: [])))
-      note("saved session \(manifest.name) at meta-iteration \(trainer.iteration) (\(reason))")
+          raceHistory: race?.csvTable ?? CSVTable(header: [])),
+        as: target.name)
+      note("saved session \(manifest.name) in \(target.store.directory.path) at meta-iteration \(trainer.iteration) (\(reason))")
     } catch {
       note("could not save session \(manifest.name): \(error)")
     }

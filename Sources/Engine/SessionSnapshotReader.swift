@@ -93,7 +93,7 @@ struct SessionSnapshotReader {
   private mutating func training(of session: Session) -> TrainingStatus {
     let manifest = session.manifest
     let table = session.trainingHistory
-    let iterations = (table.column("iteration") ?? []).map { Int($0) }
+    let iterations = table.integerColumn("iteration") ?? []
     let metaLosses = table.column("meta_loss") ?? []
     let validation = table.column("validation_loss") ?? []
     let seconds = table.column("seconds") ?? []

@@ -1,4 +1,5 @@
 import CZlib
+import Foundation
 
 /// The contents of one IDX file of unsigned bytes: its dimensions and its
 /// payload in row-major order.
@@ -25,7 +26,11 @@ public enum IDXReader {
   /// The largest payload accepted (2³¹ − 1 bytes), far above MNIST's 47 MB.
   static let maximumPayload = Int(Int32.max)
 
+  /// The largest file read: MNIST's largest gzipped file is 9.9 MB, raw 47 MB.
+  static let maximumFileSize = 256 << 20
+
   public static func read(path: String) throws(ProblemError) -> IDXFile {
+    try checkFile(path: path)
     guard let file = gzopen(path, "rb") else {
       throw .corruptFile(path: path, reason: "cannot be opened (\(FileSystem.lastErrorDescription()))")
     }
@@ -71,6 +76,63 @@ public enum IDXReader {
       throw .corruptFile(path: path, reason: "has bytes beyond the \(shape) payload its header declares")
     }
     return IDXFile(magic: magic, dimensions: dimensions, bytes: bytes)
+  }
+
+  /// Refuses what `gzread` would read without a word: something that is not
+  /// a regular file (a FIFO would block forever), a file over
+  /// ``maximumFileSize``, and a gzip file with non-zero bytes after its
+  /// stream (zlib ignores trailing garbage; `gzip -t` reports it).
+  static func checkFile(path: String) throws(ProblemError) {
+    var status = stat()
+    guard stat(path, &status) == 0 else {
+      throw .corruptFile(path: path, reason: "cannot be opened (\(FileSystem.lastErrorDescription()))")
+    }
+    guard status.st_mode & S_IFMT == S_IFREG else {
+      throw .corruptFile(path: path, reason: "is not a regular file")
+    }
+    let size = Int(status.st_size)
+    guard size <= maximumFileSize else {
+      throw .corruptFile(path: path, reason: "is \(size) bytes, more than the \(maximumFileSize) an IDX file may be")
+    }
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      throw .corruptFile(path: path, reason: "cannot be opened (\(FileSystem.lastErrorDescription()))")
+    }
+    defer { try? handle.close() }
+    let magic = [UInt8](handle.readData(ofLength: 2))
+    guard magic == [0x1F, 0x8B] else { return }
+    handle.seek(toFileOffset: 0)
+    let data = [UInt8](handle.readDataToEndOfFile())
+    guard let trailing = trailingBytesAfterGzipStream(data) else { return }  // gzread reports the damage
+    guard trailing.allSatisfy({ $0 == 0 }) else {
+      throw .corruptFile(
+        path: path, reason: "has \(trailing.count) bytes of garbage after its gzip stream (a damaged download?)")
+    }
+  }
+
+  /// The bytes after the end of the first gzip stream in `data`; nil when
+  /// the stream does not end cleanly.
+  static func trailingBytesAfterGzipStream(_ data: [UInt8]) -> ArraySlice<UInt8>? {
+    var stream = z_stream()
+    guard inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+      return nil
+    }
+    defer { inflateEnd(&stream) }
+    var output = [UInt8](repeating: 0, count: 1 << 16)
+    let remaining: Int? = data.withUnsafeBufferPointer { input in
+      stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+      stream.avail_in = uInt(input.count)
+      while true {
+        let status = output.withUnsafeMutableBufferPointer { out in
+          stream.next_out = out.baseAddress
+          stream.avail_out = uInt(out.count)
+          return inflate(&stream, Z_NO_FLUSH)
+        }
+        if status == Z_STREAM_END { return Int(stream.avail_in) }
+        if status != Z_OK { return nil }
+      }
+    }
+    guard let remaining else { return nil }
+    return data[(data.count - remaining)...]
   }
 
   /// Exactly `count` bytes, or an error saying the file ends early.

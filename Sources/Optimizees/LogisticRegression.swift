@@ -37,9 +37,12 @@ public struct LogisticRegressionClass: ProblemClass {
   init(options: [String: String]) throws(ProblemError) {
     let reader = try OptionReader(
       problem: "logistic", options: options, valid: Self.optionNames)
+    let features = try reader.integer("features", default: 20, in: 1...100_000)
+    let points = try reader.integer("points", default: 100, in: 1...1_000_000)
+    try reader.requireElements(points, "points", features, "features")
     self.init(
-      features: try reader.integer("features", default: 20, in: 1...100_000),
-      points: try reader.integer("points", default: 100, in: 1...1_000_000),
+      features: features,
+      points: points,
       noise: try reader.real("noise", default: 0.05, expected: "a probability in [0, 0.5]") {
         (0...0.5).contains($0)
       },

@@ -91,6 +91,9 @@ public final class MNISTDataset: Sendable {
     return MNISTDataset(train: train, test: test, directory: found)
   }
 
+  /// The fewest images a split may hold (one per digit).
+  static let minimumImages = 10
+
   /// One split from an image file and a label file, validated against each other.
   static func readSplit(imagesPath: String, labelsPath: String) throws(ProblemError) -> LabelledImages {
     let imageFile = try IDXReader.read(path: imagesPath)
@@ -108,6 +111,17 @@ public final class MNISTDataset: Sendable {
           + " file (magic \(labelMagic): count)")
     }
     let count = imageFile.dimensions[0]
+    // Smaller than any data set an MLP can learn or be tested on: a
+    // truncated or stand-in file, said here rather than trained on.
+    guard count >= minimumImages else {
+      throw .corruptFile(
+        path: imagesPath, reason: "holds \(count) images; a split needs at least \(minimumImages)")
+    }
+    guard imageFile.dimensions[1] >= 2, imageFile.dimensions[2] >= 2 else {
+      throw .corruptFile(
+        path: imagesPath,
+        reason: "holds \(imageFile.dimensions[1])×\(imageFile.dimensions[2])-pixel images; at least 2×2 are needed")
+    }
     guard labelFile.dimensions[0] == count else {
       throw .corruptFile(
         path: labelsPath,

@@ -39,10 +39,10 @@ public struct MNISTMLPClass: ProblemClass {
   /// then loads MNIST from `mnistDirectory` or the default locations.
   init(options: [String: String], mnistDirectory: String?) throws(ProblemError) {
     let reader = try OptionReader(problem: "mnist-mlp", options: options, valid: Self.optionNames)
-    let hidden = try reader.integer("hidden", default: 20, in: 1...100_000)
-    let layers = try reader.integer("layers", default: 1, in: 0...64)
+    let hidden = try reader.integer("hidden", default: 20, in: 1...4096)
+    let layers = try reader.integer("layers", default: 1, in: 0...16)
     let activation = try reader.choice("activation", default: Activation.sigmoid)
-    let batch = try reader.integer("batch", default: 128, in: 1...1_000_000)
+    let batch = try reader.integer("batch", default: 128, in: 1...60_000)
     self.init(
       dataset: try MNISTDataset.load(directory: mnistDirectory), hidden: hidden, layers: layers,
       activation: activation, batchSize: batch)

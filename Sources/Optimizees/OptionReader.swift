@@ -28,6 +28,17 @@ struct OptionReader {
     return value
   }
 
+  /// Fails unless `rows × columns` (the options `rowsKey` and `columnsKey`)
+  /// fits ``Limits/problemElements``: each bound alone lets through
+  /// matrices no machine holds (n = m = 100,000 is 40 GB per instance).
+  func requireElements(_ rows: Int, _ rowsKey: String, _ columns: Int, _ columnsKey: String) throws(ProblemError) {
+    guard Limits.fitsProblemElements(rows, columns) else {
+      throw .invalidOption(
+        problem: problem, option: "\(rowsKey)×\(columnsKey)", value: "\(rows)×\(columns)",
+        expected: "at most \(Limits.problemElements) values per instance (4 MB)")
+    }
+  }
+
   /// A finite real option accepted by `isValid` (described by `expected`),
   /// or `fallback` when absent.
   func real(

@@ -39,6 +39,7 @@ public struct QuadraticClass: ProblemClass {
       problem: "quadratic", options: options, valid: Self.optionNames)
     let n = try reader.integer("n", default: 10, in: 1...100_000)
     let m = try reader.integer("m", default: n, in: 1...100_000)
+    try reader.requireElements(m, "m", n, "n")
     self.init(
       dimension: n, rows: m,
       distribution: try reader.choice("distribution", default: Distribution.gaussian))

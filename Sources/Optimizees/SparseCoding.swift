@@ -93,9 +93,11 @@ public struct SparseCodingClass: ProblemClass {
           expected: "a divisor of n = \(n)")
       }
     }
+    let rows = try reader.integer("m", default: 25, in: 1...100_000)
+    try reader.requireElements(rows, "m", n, "n")
     self.init(
       penalty: penalty,
-      rows: try reader.integer("m", default: 25, in: 1...100_000),
+      rows: rows,
       dimension: n,
       sparsity: try reader.real("sparsity", default: 0.1, expected: "a fraction in (0, 1]") {
         $0 > 0 && $0 <= 1

@@ -16,8 +16,14 @@ public struct ThemeError: Error, Hashable, Sendable, CustomStringConvertible {
   /// `file:line: message`, the format compilers use, so editors can jump
   /// to the line.
   public var description: String {
-    if let line { return "\(file):\(line): \(message)" }
-    return "\(file): \(message)"
+    if let line { return "\(file):\(line): \(Self.bounded(message))" }
+    return "\(file): \(Self.bounded(message))"
+  }
+
+  /// `message` cut to 400 characters: a message quotes the offending value,
+  /// and a megabyte-long value must not come back whole.
+  static func bounded(_ message: String) -> String {
+    message.count <= 400 ? message : String(message.prefix(400)) + "… (message cut: \(message.utf8.count) bytes)"
   }
 }
 
@@ -34,5 +40,5 @@ public struct ThemeWarning: Hashable, Sendable, CustomStringConvertible {
     self.message = message
   }
 
-  public var description: String { "\(file):\(line): warning: \(message)" }
+  public var description: String { "\(file):\(line): warning: \(ThemeError.bounded(message))" }
 }

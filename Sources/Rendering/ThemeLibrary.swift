@@ -73,14 +73,49 @@ public struct ThemeLibrary: Hashable, Sendable {
         + "Pass one of these names or the path to a .theme file")
   }
 
+  /// The largest theme file read (a theme is a few hundred bytes).
+  public static let sizeLimit = 1 << 20
+
+  /// The text of the theme file at `path`, with a message for each way it
+  /// can fail: missing, not a regular file, too large, not UTF-8.
+  static func readThemeText(path: String) throws(ThemeError) -> String {
+    guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+      throw ThemeError(file: path, message: "cannot read the theme file: there is no such file (check the path)")
+    }
+    guard attributes[.type] as? FileAttributeType == .typeRegular else {
+      throw ThemeError(file: path, message: "not a regular file: pass the path to a .theme file")
+    }
+    let size = (attributes[.size] as? Int) ?? Int(clamping: (attributes[.size] as? UInt64) ?? 0)
+    guard size <= sizeLimit else {
+      throw ThemeError(file: path, message: "\(size) bytes: a theme file is at most \(sizeLimit) bytes")
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ThemeError(file: path, message: "cannot read the theme file (check its permissions)")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      let offset = String(decoding: data, as: UTF8.self).utf8.count == data.count ? 0 : Self.firstInvalidUTF8(data)
+      throw ThemeError(
+        file: path, message: "not UTF-8 text (first invalid byte at offset \(offset)): save the file as UTF-8")
+    }
+    return text
+  }
+
+  /// The offset of the first byte that is not part of valid UTF-8.
+  static func firstInvalidUTF8(_ data: Data) -> Int {
+    var low = 0
+    var high = data.count
+    // The longest valid prefix, by bisection on whether a prefix decodes
+    // (a cut inside a multi-byte character moves the answer by at most 3).
+    while low < high {
+      let middle = (low + high + 1) / 2
+      if String(data: data.prefix(middle), encoding: .utf8) != nil { low = middle } else { high = middle - 1 }
+    }
+    return low
+  }
+
   /// Reads and parses one theme file.
   public static func load(path: String) throws(ThemeError) -> LoadedTheme {
-    let text: String
-    do {
-      text = try String(contentsOfFile: path, encoding: .utf8)
-    } catch {
-      throw ThemeError(file: path, message: "cannot read the theme file (check the path and permissions)")
-    }
+    let text = try readThemeText(path: path)
     let parsed = try Theme.parse(text, file: path)
     var name = String(path.split(separator: "/").last ?? Substring(path))
     if name.hasSuffix(fileExtension) { name = String(name.dropLast(fileExtension.count)) }

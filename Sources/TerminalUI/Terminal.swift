@@ -75,6 +75,7 @@ public final class Terminal {
     cbreak()
     noecho()
     nonl()
+    Self.disableFlowControl()
     keypad(window, true)
     curs_set(0)
     set_escdelay(25)
@@ -97,6 +98,20 @@ public final class Terminal {
   }
 
   deinit { close() }
+
+  /// Turns off XON/XOFF flow control on the terminal, so Ctrl-S reaches the
+  /// dashboard as a key instead of freezing its output until Ctrl-Q (`q`
+  /// would then seem ignored). `cbreak` leaves flow control on and `raw`
+  /// would also turn Ctrl-C into a key, which the quit signals rely on; so
+  /// only IXON/IXOFF are cleared, and `def_prog_mode` records the result as
+  /// ncurses' program mode (`endwin` restores the shell's own settings).
+  private static func disableFlowControl() {
+    var settings = termios()
+    guard tcgetattr(STDIN_FILENO, &settings) == 0 else { return }
+    settings.c_iflag &= ~tcflag_t(IXON | IXOFF)
+    _ = tcsetattr(STDIN_FILENO, TCSANOW, &settings)
+    def_prog_mode()
+  }
 
   /// Leaves full-screen mode and restores the terminal (idempotent).
   public func close() {

@@ -152,6 +152,19 @@ struct DashboardEndToEndTests {
     try await session.waitForScreen { $0.contains("mnemo exited with status") }
   }
 
+  /// Ctrl-S (XOFF) does not freeze the dashboard: flow control is off, so
+  /// the key reaches mnemo and the `q` after it quits (issue 18).
+  @Test func ctrlSDoesNotFreezeTheDashboard() async throws {
+    let session = TmuxSession()
+    defer { session.kill() }
+    try Self.start(session)
+    try await session.waitForScreen { $0.contains("convergence") && $0.contains("race finished") }
+    try session.send("C-s")
+    try session.send("q")
+    let screen = try await session.waitForScreen(timeout: 20) { $0.contains("mnemo exited with status") }
+    #expect(screen.contains("mnemo exited with status 0"))
+  }
+
   /// With a 256-colour terminal, colours are palette entries.
   @Test func colourTerminalGetsPaletteColours() async throws {
     let session = TmuxSession()

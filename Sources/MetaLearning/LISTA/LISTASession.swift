@@ -92,10 +92,12 @@ public enum LISTASession {
   }
 
   /// The LISTA configuration recorded in `manifest`.
-  public static func configuration(of manifest: SessionManifest) throws(SessionError) -> LISTAConfiguration {
+  public static func configuration(of manifest: SessionManifest, path: String? = nil) throws(SessionError)
+    -> LISTAConfiguration
+  {
     guard let configuration = LISTAConfiguration(record: manifest.optimizer) else {
       throw .corrupt(
-        path: "sessions/\(manifest.name)/session.json",
+        path: path ?? "sessions/\(manifest.name)/session.json",
         reason: "the 'optimizer' record is not a valid LISTA configuration: \(manifest.optimizer)")
     }
     return configuration
@@ -104,8 +106,8 @@ public enum LISTASession {
   /// The parameters to race from `session`: the best validated ones when
   /// the session has them, else the latest.
   public static func parameters(of session: Session) throws(SessionError) -> LISTAParameters {
-    let configuration = try configuration(of: session.manifest)
-    let path = "sessions/\(session.manifest.name)/\(session.manifest.weightsFile)"
+    let configuration = try configuration(of: session.manifest, path: session.path(of: "session.json"))
+    let path = session.path(of: session.manifest.weightsFile)
     let hasBest = session.weights["best.validation-loss"] != nil
     return try parameters(
       configuration: configuration, tensors: session.weights, path: path, prefix: hasBest ? bestPrefix : "")
@@ -115,14 +117,14 @@ public enum LISTASession {
   /// Adam's state, the iteration count and the best parameters restored.
   public static func resume(_ session: Session, problemClass: any ProblemClass) throws(SessionError) -> LISTATrainer {
     let manifest = session.manifest
-    let path = "sessions/\(manifest.name)/\(manifest.weightsFile)"
-    let configuration = try configuration(of: manifest)
+    let path = session.path(of: manifest.weightsFile)
+    let configuration = try configuration(of: manifest, path: session.path(of: "session.json"))
     guard
       let training = LISTATrainingConfiguration(
         record: manifest.training, objective: manifest.objective, seed: manifest.seed)
     else {
       throw .corrupt(
-        path: "sessions/\(manifest.name)/session.json", reason: "the LISTA objective or training settings are invalid")
+        path: session.path(of: "session.json"), reason: "the LISTA objective or training settings are invalid")
     }
     let current = try parameters(configuration: configuration, tensors: session.weights, path: path)
     var adam = MetaAdam(count: configuration.parameterCount, learningRate: training.learningRate)
@@ -138,7 +140,7 @@ public enum LISTASession {
         problemClass: problemClass, configuration: configuration, training: training, parameters: current,
         adam: adam, iteration: manifest.metaIteration, best: best)
     } catch {
-      throw .mismatch(path: "sessions/\(manifest.name)/session.json", reason: error.description)
+      throw .mismatch(path: session.path(of: "session.json"), reason: error.description)
     }
   }
 

@@ -1,3 +1,4 @@
+import Optimizees
 /// How a LISTA racer is trained: batches of problems from a fixed pool of
 /// training instances, T unrolled steps, an objective, Adam.
 ///
@@ -50,11 +51,11 @@ public struct LISTATrainingConfiguration: Sendable, Equatable {
   /// when a field is missing or out of range.
   public init?(record: [String: String], objective: String, seed: UInt64) {
     guard let objective = LISTAObjective(rawValue: objective),
-      let batch = record["batch"].flatMap(Int.init), batch >= 1,
-      let unroll = record["unroll"].flatMap(Int.init), unroll >= 1,
+      let batch = record["batch"].flatMap(Int.init), Limits.batch.contains(batch),
+      let unroll = record["unroll"].flatMap(Int.init), Limits.unroll.contains(unroll),
       let learningRate = record["learning-rate"].flatMap(Float.init), learningRate > 0, learningRate.isFinite,
-      let pool = record["pool"].flatMap(Int.init), pool >= 1,
-      let validation = record["validation"].flatMap(Int.init), validation >= 1
+      let pool = record["pool"].flatMap(Int.init), Limits.listaInstances.contains(pool),
+      let validation = record["validation"].flatMap(Int.init), Limits.listaInstances.contains(validation)
     else { return nil }
     self.init(
       batch: batch, unroll: unroll, objective: objective, learningRate: learningRate, pool: pool,

@@ -1,3 +1,4 @@
+import Optimizees
 /// Adam's state in a session's weights file, the same three tensors for
 /// every learned optimizer: `meta-adam.m` and `meta-adam.v` (the moments,
 /// one entry per parameter) and `meta-adam.steps` (the update count, which
@@ -20,7 +21,12 @@ extension MetaAdam {
   public mutating func restore(from tensors: NamedTensors) {
     guard let m = tensors["meta-adam.m"], let v = tensors["meta-adam.v"],
       let steps = tensors["meta-adam.steps"]?.values.first,
-      m.values.count == firstMoment.count, v.values.count == secondMoment.count
+      m.values.count == firstMoment.count, v.values.count == secondMoment.count,
+      // The count is stored as a Float: anything but a whole number in the
+      // meta-iteration range (1e38, −5) would trap converting to Int.
+      steps.isFinite, steps == steps.rounded(), Double(steps) >= 0,
+      Double(steps) <= Double(Limits.metaIteration.upperBound),
+      v.values.allSatisfy({ $0 >= 0 })
     else { return }
     firstMoment = m.values
     secondMoment = v.values

@@ -106,12 +106,12 @@ extension MetaTrainer {
   }
 
   /// The learned optimizer's configuration recorded in a manifest.
-  public static func optimizerConfiguration(of manifest: SessionManifest) throws(SessionError)
+  public static func optimizerConfiguration(of manifest: SessionManifest, path: String? = nil) throws(SessionError)
     -> LSTMOptimizerConfiguration
   {
     guard let configuration = LSTMOptimizerConfiguration(record: manifest.optimizer) else {
       throw .corrupt(
-        path: "sessions/\(manifest.name)/session.json",
+        path: path ?? "sessions/\(manifest.name)/session.json",
         reason: "the 'optimizer' record is not a valid LSTM configuration: \(manifest.optimizer)")
     }
     return configuration
@@ -121,12 +121,12 @@ extension MetaTrainer {
   /// moments and the iteration count restored.
   public static func resume(_ session: Session, problemClass: any ProblemClass) throws(SessionError) -> MetaTrainer {
     let manifest = session.manifest
-    let path = "sessions/\(manifest.name)/\(manifest.weightsFile)"
+    let path = session.path(of: manifest.weightsFile)
     guard let objective = MetaObjective(rawValue: manifest.objective),
       let training = MetaTrainingConfiguration(record: manifest.training, objective: objective, seed: manifest.seed)
     else {
       throw .corrupt(
-        path: "sessions/\(manifest.name)/session.json", reason: "the objective or training settings are invalid")
+        path: session.path(of: "session.json"), reason: "the objective or training settings are invalid")
     }
     let weights = try LearnedOptimizerWeights(
       record: manifest.optimizer, tensors: session.weights, path: path)
@@ -150,7 +150,7 @@ extension MetaTrainer {
   /// The learned optimizer stored in `session` for racing: the best
   /// validated weights when the session has them, else the latest.
   public static func weights(of session: Session) throws(SessionError) -> LearnedOptimizerWeights {
-    let path = "sessions/\(session.manifest.name)/\(session.manifest.weightsFile)"
+    let path = session.path(of: session.manifest.weightsFile)
     let hasBest = session.weights["best.validation-loss"] != nil
     return try LearnedOptimizerWeights(
       record: session.manifest.optimizer, tensors: session.weights, path: path,

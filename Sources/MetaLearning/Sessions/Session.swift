@@ -8,6 +8,10 @@ public struct Session: Sendable, Equatable {
   public var trainingHistory: CSVTable
   /// The latest race: one row per optimizer per step.
   public var raceHistory: CSVTable
+  /// The folder it was loaded from (nil for a session built in memory):
+  /// named in errors, so they point at the files the user gave, not at
+  /// `sessions/NAME`.
+  public var folder: String?
 
   public init(
     manifest: SessionManifest, weights: NamedTensors,
@@ -17,5 +21,10 @@ public struct Session: Sendable, Equatable {
     self.weights = weights
     self.trainingHistory = trainingHistory
     self.raceHistory = raceHistory
+  }
+
+  /// The path of `file` in the session's folder, for messages.
+  public func path(of file: String) -> String {
+    (folder ?? "sessions/\(manifest.name)") + "/" + file
   }
 }

@@ -13,6 +13,12 @@ public enum SessionError: Error, CustomStringConvertible, Equatable {
   case writeFailed(path: String, reason: String)
   /// The session holds a different kind of optimizer or problem than asked.
   case mismatch(path: String, reason: String)
+  /// A field of a file holds a value outside what Mnemo accepts (the same
+  /// range the command line accepts).
+  case invalidField(path: String, field: String, value: String, expected: String)
+  /// The session is shipped with Mnemo (listed in its sessions folder's
+  /// `SHIPPED` file) and is never written.
+  case readOnly(path: String)
 
   public var description: String {
     switch self {
@@ -30,6 +36,19 @@ public enum SessionError: Error, CustomStringConvertible, Equatable {
       return "could not write \(path): \(reason)."
     case .mismatch(let path, let reason):
       return "\(path): \(reason)."
+    case .invalidField(let path, let field, let value, let expected):
+      return "\(path): field '\(field)' is \(Self.quote(value)), expected \(expected). "
+        + "Fix the value, or restore the file from a backup."
+    case .readOnly(let path):
+      return "\(path) is a session shipped with Mnemo and is never written; "
+        + "training from it continues in sessions/local/ (see docs/sessions.md)."
     }
+  }
+
+  /// `value` for a message: quoted, and cut to 60 characters so a megabyte
+  /// of garbage is not echoed back.
+  static func quote(_ value: String) -> String {
+    let shown = value.count > 60 ? String(value.prefix(60)) + "… (\(value.utf8.count) bytes)" : value
+    return "'\(shown)'"
   }
 }

@@ -55,21 +55,50 @@ public enum WeightsFile {
     guard fileVersion == version else {
       throw .unsupportedVersion(path: path, found: Int(fileVersion), supported: Int(version))
     }
-    let count = try reader.uint32()
+    let count = Int(try reader.uint32())
+    // Each tensor takes at least 8 header bytes: a count beyond that is a
+    // malformed header, refused before reserving anything for it.
+    guard count <= (reader.end - reader.offset) / 8 else {
+      throw .corrupt(path: path, reason: "the header claims \(count) tensors, more than the file can hold")
+    }
     var entries: [NamedTensors.Entry] = []
     for _ in 0..<count {
       let nameLength = Int(try reader.uint32())
       let name = String(decoding: try reader.bytes(nameLength), as: UTF8.self)
+      let shown = SessionError.quote(name)
       let rank = Int(try reader.uint32())
-      guard rank <= 8 else { throw .corrupt(path: path, reason: "tensor '\(name)' has rank \(rank)") }
+      guard rank <= 8 else { throw .corrupt(path: path, reason: "tensor \(shown) has rank \(rank) (at most 8)") }
       var shape: [Int] = []
-      for _ in 0..<rank { shape.append(Int(try reader.uint64())) }
-      let total = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
-      guard shape.allSatisfy({ $0 >= 0 }), total <= (reader.end - reader.offset) / 4 else {
-        throw .corrupt(path: path, reason: "tensor '\(name)' claims \(shape) values past the end of the file")
+      var total = 1
+      for _ in 0..<rank {
+        let raw = try reader.uint64()
+        // Sizes are checked against the bytes left before any allocation,
+        // with overflow-checked products: a valid CRC says nothing about a
+        // header's sanity ([2³², 2³²] multiplies to 0 in wrapping arithmetic).
+        guard let dimension = Int(exactly: raw) else {
+          throw .corrupt(path: path, reason: "tensor \(shown) has a dimension of \(raw), past any file's size")
+        }
+        let (product, overflow) = total.multipliedReportingOverflow(by: dimension)
+        guard !overflow else {
+          throw .corrupt(path: path, reason: "tensor \(shown)'s dimensions multiply past any file's size")
+        }
+        shape.append(dimension)
+        total = product
+      }
+      guard total <= (reader.end - reader.offset) / 4 else {
+        throw .corrupt(path: path, reason: "tensor \(shown) claims \(shape) values past the end of the file")
       }
       var values = [Float](repeating: 0, count: total)
-      for index in 0..<total { values[index] = Float(bitPattern: try reader.uint32()) }
+      for index in 0..<total {
+        let value = Float(bitPattern: try reader.uint32())
+        guard value.isFinite else {
+          throw .corrupt(
+            path: path,
+            reason: "tensor \(shown) holds a non-finite value (\(value)) at index \(index); "
+              + "weights must be finite numbers")
+        }
+        values[index] = value
+      }
       entries.append(NamedTensors.Entry(name: name, shape: shape, values: values))
     }
     guard reader.offset == reader.end else {

@@ -1,3 +1,4 @@
+import Optimizees
 /// The settings of meta-training, with the anchors' defaults (Andrychowicz
 /// et al. 2016 as DeepMind's code runs them).
 public struct MetaTrainingConfiguration: Sendable, Hashable, Codable {
@@ -59,11 +60,11 @@ public struct MetaTrainingConfiguration: Sendable, Hashable, Codable {
   /// Rebuilds a configuration from a manifest's record, objective and seed;
   /// nil when a field is malformed.
   public init?(record: [String: String], objective: MetaObjective, seed: UInt64) {
-    guard let horizon = record["horizon"].flatMap(Int.init), horizon > 0,
-      let unroll = record["unroll"].flatMap(Int.init), unroll > 0,
-      let batch = record["batch"].flatMap(Int.init), batch > 0,
-      let rate = record["learning-rate"].flatMap(Float.init), rate > 0,
-      let clip = record["clip-norm"].flatMap(Float.init), clip > 0
+    guard let horizon = record["horizon"].flatMap(Int.init), Limits.horizon.contains(horizon),
+      let unroll = record["unroll"].flatMap(Int.init), Limits.unroll.contains(unroll),
+      let batch = record["batch"].flatMap(Int.init), Limits.batch.contains(batch),
+      let rate = record["learning-rate"].flatMap(Float.init), rate > 0, rate.isFinite,
+      let clip = record["clip-norm"].flatMap(Float.init), clip > 0, clip.isFinite
     else { return nil }
     let scaling = record["random-scaling"].flatMap(Float.init) ?? 0
     self.init(

@@ -1,3 +1,4 @@
+import Optimizees
 /// The architecture of the shared-memory coordinatewise DNC optimizer
 /// (design "S" of docs/dnc-optimizer.md): an LSTM controller applied to every
 /// coordinate with shared weights, per-coordinate read heads on one memory
@@ -61,10 +62,10 @@ public struct DNCOptimizerConfiguration: Sendable, Hashable, Codable {
   /// or malformed (the caller names the file).
   public init?(record: [String: String]) {
     guard record["architecture"] == "dnc",
-      let hidden = record["hidden"].flatMap(Int.init), hidden >= 1,
-      let slots = record["slots"].flatMap(Int.init), slots >= 1,
-      let word = record["word"].flatMap(Int.init), word >= 1,
-      let reads = record["reads"].flatMap(Int.init), reads >= 1,
+      let hidden = record["hidden"].flatMap(Int.init), Limits.hidden.contains(hidden),
+      let slots = record["slots"].flatMap(Int.init), Limits.memorySlots.contains(slots),
+      let word = record["word"].flatMap(Int.init), Limits.wordSize.contains(word),
+      let reads = record["reads"].flatMap(Int.init), Limits.readHeads.contains(reads),
       let preprocessing = record["preprocessing"].flatMap(GradientPreprocessing.init(parsing:)),
       let scale = record["scale"].flatMap(Float.init), scale.isFinite
     else { return nil }

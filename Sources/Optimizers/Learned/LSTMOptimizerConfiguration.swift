@@ -1,3 +1,4 @@
+import Optimizees
 /// The architecture of the coordinatewise LSTM optimizer (Andrychowicz et
 /// al. 2016): a stack of LSTM layers applied to every coordinate with shared
 /// weights, a linear head, and an output scale,
@@ -67,8 +68,8 @@ public struct LSTMOptimizerConfiguration: Sendable, Hashable, Codable {
   /// or malformed (the caller names the file).
   public init?(record: [String: String]) {
     guard record["architecture"] == "lstm",
-      let layers = record["layers"].flatMap(Int.init), layers >= 1,
-      let hidden = record["hidden"].flatMap(Int.init), hidden >= 1,
+      let layers = record["layers"].flatMap(Int.init), Limits.layers.contains(layers),
+      let hidden = record["hidden"].flatMap(Int.init), Limits.hidden.contains(hidden),
       let preprocessing = record["preprocessing"].flatMap(GradientPreprocessing.init(parsing:)),
       let scale = record["scale"].flatMap(Float.init), scale.isFinite
     else { return nil }

@@ -15,7 +15,7 @@ struct ReportOutput {
     do {
       try manager.createDirectory(at: directory, withIntermediateDirectories: true)
     } catch {
-      throw .unwritableOutput(path: directory.path, reason: error.localizedDescription)
+      throw .unwritableOutput(path: directory.path, reason: Self.whyNotCreatable(directory))
     }
     let probe = directory.appendingPathComponent(".mnemo-report-probe")
     do {
@@ -24,6 +24,27 @@ struct ReportOutput {
     } catch {
       throw .unwritableOutput(path: directory.path, reason: "a test file cannot be written there")
     }
+  }
+
+  /// Why `directory` cannot be created, in the system's words about the
+  /// first missing folder on its path (Foundation's "The file doesn't
+  /// exist." for /proc/nope says nothing useful).
+  static func whyNotCreatable(_ directory: URL) -> String {
+    var missing = directory.standardizedFileURL
+    var parent = missing.deletingLastPathComponent()
+    while !FileManager.default.fileExists(atPath: parent.path), parent.path != "/" {
+      missing = parent
+      parent = missing.deletingLastPathComponent()
+    }
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: parent.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+      return "\(parent.path) is a file, not a folder"
+    }
+    if mkdir(missing.path, 0o755) == 0 {
+      rmdir(missing.path)
+      return "a folder below \(missing.path) cannot be created"
+    }
+    return "cannot create the folder \(missing.path) in \(parent.path): \(String(cString: strerror(errno)))"
   }
 
   /// Writes `text` to `name` in the directory atomically.

@@ -3,6 +3,7 @@ import Dashboard
 import Engine
 import Foundation
 import MetaLearning
+import Optimizees
 import Rendering
 import TerminalUI
 
@@ -66,8 +67,13 @@ struct DashboardCommand: ParsableCommand {
     guard GlyphSet(rawValue: glyphs) != nil else {
       throw ValidationError("--glyphs expects braille, block or ascii, got '\(glyphs)'.")
     }
-    guard steps >= 1, instances >= 1 else { throw ValidationError("--steps and --instances must be at least 1.") }
-    if let duration, duration <= 0 { throw ValidationError("--duration must be positive.") }
+    try Limits.require("--steps", steps, in: Limits.horizon)
+    try Limits.require("--instances", instances, in: Limits.instances)
+    try Limits.requireDuration("--duration", duration)
+    let known = ProblemCatalog.summaries.map(\.name)
+    guard known.contains(problem) else {
+      throw ValidationError("unknown problem class '\(problem)'; valid: \(known.joined(separator: ", ")).")
+    }
   }
 
   func run() throws {
@@ -75,7 +81,8 @@ struct DashboardCommand: ParsableCommand {
     let engineConfiguration = EngineConfiguration(
       problem: problem, learning: !demo, objective: MetaObjective(rawValue: objective) ?? .lossSum, steps: steps,
       instances: instances, seed: seed, sessionsDirectory: directory, mnistDirectory: mnist)
-    let rememberedTheme = demo ? nil : (try? SessionStore(directory: directory).manifest(problem))?.theme
+    let source = SessionLocation.dashboard(store: SessionStore(directory: directory), name: problem).source
+    let rememberedTheme = demo ? nil : (try? source.store.manifest(source.name))?.theme
     var options = DashboardOptions(
       theme: theme ?? rememberedTheme ?? "default", themesDirectory: DashboardOptions.defaultThemesDirectory(),
       glyphs: GlyphSet(rawValue: glyphs) ?? .braille, logX: logX,
@@ -83,6 +90,13 @@ struct DashboardCommand: ParsableCommand {
     if theme == nil, rememberedTheme != nil {
       // A remembered theme that has since been deleted is not worth failing over.
       if (try? ThemeLibrary(directory: options.themesDirectory).load(options.theme)) == nil { options.theme = "default" }
+    }
+    // A bad --theme fails here, before the engine starts: the engine saves
+    // the session on its way out, and a command that fails must not write.
+    do {
+      _ = try ThemeLibrary(directory: options.themesDirectory).load(options.theme)
+    } catch {
+      throw ValidationError(error.description)
     }
     if headless || isatty(STDOUT_FILENO) == 0 {
       return runHeadless(LiveEngine(configuration: engineConfiguration))

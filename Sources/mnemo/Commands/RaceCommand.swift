@@ -25,7 +25,7 @@ struct RaceCommand: ParsableCommand {
       valueName: "list"))
   var optimizers: String?
 
-  @Option(help: "Add the learned optimizer of this saved session to the race.")
+  @Option(help: "Add the learned optimizer of this saved session to the race (a name in the sessions folder, or a path to a session folder).")
   var session: String?
 
   @Option(help: ArgumentHelp("The sessions folder (default: $MNEMO_SESSIONS, else ./sessions).", valueName: "dir"))
@@ -82,9 +82,14 @@ struct RaceCommand: ParsableCommand {
   var guardTolerance: Float = 0.5
 
   func validate() throws {
-    guard steps >= 1 else { throw ValidationError("--steps must be at least 1.") }
-    guard instances >= 1 else { throw ValidationError("--instances must be at least 1.") }
-    guard tuneInstances >= 1 else { throw ValidationError("--tune-instances must be at least 1.") }
+    try Limits.require("--steps", steps, in: Limits.raceSteps)
+    try Limits.require("--instances", instances, in: Limits.instances)
+    try Limits.require("--tune-instances", tuneInstances, in: Limits.instances)
+    if let session {
+      do { _ = try SessionLocation.resolve(session, sessionsDirectory: sessionsDirectory) } catch {
+        throw ValidationError(error.description)
+      }
+    }
     guard tolerance > 0, tolerance < 1 else { throw ValidationError("--tolerance must lie in (0, 1).") }
     guard guardTolerance > 0, guardTolerance.isFinite else { throw ValidationError("--guard-tolerance must be positive.") }
     if evaluate != nil, format == .csv {
@@ -109,15 +114,28 @@ struct RaceCommand: ParsableCommand {
     }
   }
 
+  /// The sessions folder of plain `--session` names.
+  var sessionsDirectory: URL {
+    sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory()
+  }
+
   func run() throws {
-    let store = SessionStore(directory: sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory())
-    let saved = try session.map { try store.load($0) }
-    let problemClass = try problemOptions.makeClass(session: saved?.manifest)
+    let saved = try session.map { try SessionLocation.resolve($0, sessionsDirectory: sessionsDirectory).load() }
+    let problemClass: any ProblemClass
+    do {
+      problemClass = try problemOptions.makeClass(session: saved?.manifest)
+    } catch {
+      // The options may be the session's: name the file they came from.
+      guard let saved else { throw error }
+      throw ValidationError("\(saved.path(of: "session.json")): problem: \(error)")
+    }
     if let saved, saved.manifest.problem.configurationKey != problemClass.configurationKey, !quiet {
       printError(
         "note: session \(saved.manifest.name) was trained on \(saved.manifest.problem.configurationKey); "
           + "racing it on \(problemClass.configurationKey) tests generalisation.")
     }
+    try Limits.requireMemory(problemClass, count: instances, option: "--instances")
+    if tune { try Limits.requireMemory(problemClass, count: tuneInstances, option: "--tune-instances") }
     let sample = problemClass.sample(seed: 0)
     let selection = try RacerSelection(
       list: optimizers, composite: !sample.regularizer.isNone)

@@ -51,14 +51,17 @@ struct SessionsCommand: ParsableCommand {
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show one session's configuration and progress.")
     @OptionGroup var location: Location
-    @Argument(help: "The session's name.") var name: String
+    @Argument(help: "The session: a name in the sessions folder, or a path to a session folder.")
+    var session: String
 
     func run() throws {
-      let session = try location.store.load(name)
+      let place = try SessionLocation.resolve(session, sessionsDirectory: location.store.directory)
+      let name = place.name
+      let session = try place.load()
       let manifest = session.manifest
       var lines: [(String, String)] = [
         ("name", manifest.name),
-        ("folder", location.store.folder(name).path),
+        ("folder", place.folder.path + (place.isShipped ? " (shipped with Mnemo: read-only)" : "")),
         ("problem", manifest.problem.configurationKey),
         ("optimizer", manifest.optimizer.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
           .joined(separator: " ")),

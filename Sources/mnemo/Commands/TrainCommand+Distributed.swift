@@ -43,9 +43,9 @@ extension TrainCommand {
   private func trainDistributed(communicator: Communicator) throws {
     let isRoot = communicator.isRoot
     let talk = isRoot && !quiet
-    let store = SessionStore(
-      directory: sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory())
-    let prepared = try prepare(store: store, tuneBaselines: isRoot)
+    let places = try sessionPlaces()
+    if isRoot { try prepareToWrite(places) }
+    let prepared = try prepare(places: places, tuneBaselines: isRoot)
     let parallel = try DistributedMetaTrainer(
       sharing: prepared.trainer, communicator: communicator, checkEvery: checkEvery)
     let trainer = parallel.trainer
@@ -61,17 +61,17 @@ extension TrainCommand {
     var lastSave = Date()
     var smoothed = Double.nan
     var raceHistory =
-      isRoot ? (try? store.load(session))?.raceHistory ?? CSVTable(header: []) : CSVTable(header: [])
+      isRoot ? (try? places.source.load())?.raceHistory ?? CSVTable(header: []) : CSVTable(header: [])
     func save() throws {
       manifest.metaIteration = trainer.iteration
-      manifest = try store.save(
+      manifest = try places.target.save(
         Session(
           manifest: manifest, weights: trainer.sessionTensors, trainingHistory: history,
           raceHistory: raceHistory))
     }
     if talk {
       printError(
-        "session \(session) in \(store.directory.path): \(communicator.size) ranks share batch "
+        "session \(places.target.name) in \(places.target.store.directory.path): \(communicator.size) ranks share batch "
           + "\(trainer.configuration.batch) (rank 0: problems "
           + "\(trainer.share.lowerBound)..<\(trainer.share.upperBound)), "
           + "objective \(trainer.configuration.objective.rawValue)")

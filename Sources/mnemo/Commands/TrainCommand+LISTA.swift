@@ -48,8 +48,8 @@ extension TrainCommand {
   /// LISTA whatever --architecture says).
   var resumesLISTA: Bool {
     guard resume else { return false }
-    let store = SessionStore(directory: sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory())
-    return (try? store.manifest(session)).map(LISTASession.isLISTA) ?? false
+    guard let places = try? sessionPlaces() else { return false }
+    return (try? places.source.store.manifest(places.source.name)).map(LISTASession.isLISTA) ?? false
   }
 
   /// Trains (or resumes) a LISTA session: the same progress, history,
@@ -60,13 +60,14 @@ extension TrainCommand {
     if distributed || MPIEnvironment(environment: ProcessInfo.processInfo.environment).isMultiRank {
       throw ValidationError("--architecture lista trains on one process; run it without mpirun/--distributed.")
     }
-    let store = SessionStore(directory: sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory())
+    let places = try sessionPlaces()
+    try prepareToWrite(places)
     var trainer: LISTATrainer
     var manifest: SessionManifest
     let initialHistory: CSVTable
     let problemClass: any ProblemClass
     if resume {
-      let saved = try store.load(session)
+      let saved = try places.source.load()
       guard LISTASession.isLISTA(saved.manifest) else {
         throw ValidationError(
           "session '\(session)' holds a \(saved.manifest.optimizer["architecture"] ?? "?") optimizer; "
@@ -77,7 +78,7 @@ extension TrainCommand {
       trainer = try LISTASession.resume(saved, problemClass: problemClass)
       initialHistory = saved.trainingHistory
     } else {
-      try requireNewSession(in: store)
+      try requireNewSession(at: places)
       problemClass = try problemOptions.makeClass()
       guard problemClass is SparseCodingClass else {
         throw ValidationError(LISTAError.unsupportedProblem(problemClass.name).description)
@@ -94,7 +95,7 @@ extension TrainCommand {
         throw ValidationError(error.description)
       }
       manifest = LISTASession.manifest(
-        name: session,
+        name: places.target.name,
         problem: ProblemRecord(
           name: problemClass.name, options: try problemOptions.parsedOptions(),
           configurationKey: problemClass.configurationKey),
@@ -104,15 +105,15 @@ extension TrainCommand {
 
     let interrupted = InterruptFlag()
     let start = Date()
-    var raceHistory = (try? store.load(session))?.raceHistory ?? CSVTable(header: [])
+    var raceHistory = (try? places.source.load())?.raceHistory ?? CSVTable(header: [])
     func save(_ history: CSVTable) throws {
-      manifest = try store.save(
+      manifest = try places.target.save(
         LISTASession.session(trainer: trainer, manifest: manifest, trainingHistory: history, raceHistory: raceHistory))
     }
     if !quiet {
       let record = trainer.configuration.record.merging(trainer.training.record) { a, _ in a }
       printError(
-        "session \(session) in \(store.directory.path): "
+        "session \(places.target.name) in \(places.target.store.directory.path): "
           + record.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
           + ", objective \(trainer.training.objective.rawValue)")
     }
@@ -155,7 +156,7 @@ extension TrainCommand {
       let table = RelativeErrorTable(result: long.run(), checkpoints: [parameters.layers, 100, 1000])
       printError("mean (f − r)/r on 100 held-out instances (seed \(seed)):\n" + table.markdown)
       let last = history.rows.last.map { "validation loss \($0[2]) at iteration \($0[0])" } ?? ""
-      printError("saved session \(session) at iteration \(trainer.iteration)\(interrupted.isSet ? " (interrupted)" : ""); \(last)")
+      printError("saved session \(places.target.folder.path) at iteration \(trainer.iteration)\(interrupted.isSet ? " (interrupted)" : ""); \(last)")
     }
   }
 }

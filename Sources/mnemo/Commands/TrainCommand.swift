@@ -22,7 +22,7 @@ struct TrainCommand: ParsableCommand {
 
   @OptionGroup var problemOptions: ProblemOptions
 
-  @Option(help: "Session name (a folder in the sessions directory).")
+  @Option(help: "The session: a name in the sessions folder, or a path to a session folder (anything with a /). Shipped sessions are read-only: training from one continues in sessions/local/NAME.")
   var session: String
 
   @Flag(help: "Continue the saved session (its problem, architecture and settings).")
@@ -84,15 +84,23 @@ struct TrainCommand: ParsableCommand {
   var checkEvery: Int = 10
 
   func validate() throws {
-    guard SessionStore.isValidName(session) else {
-      throw ValidationError("'\(session)' is not a valid session name: use letters, digits, '-', '_' and '.'.")
+    do { _ = try SessionLocation.resolve(session, sessionsDirectory: sessionsDirectory) } catch {
+      throw ValidationError(error.description)
     }
     guard ["lstm", "dnc", "lista"].contains(architecture) else {
       throw ValidationError("--architecture must be lstm, dnc or lista, not '\(architecture)'.")
     }
-    guard iterations >= 0 else { throw ValidationError("--iterations must be at least 0.") }
-    for (name, value) in [("--memory-slots", memorySlots), ("--word-size", wordSize), ("--read-heads", readHeads)] {
-      if let value, value < 1 { throw ValidationError("\(name) must be at least 1.") }
+    try Limits.require("--iterations", iterations, in: 0...Limits.metaIteration.upperBound)
+    try Limits.require("--horizon", horizon, in: Limits.horizon)
+    try Limits.require("--unroll", unroll, in: Limits.unroll)
+    try Limits.require("--batch", batch, in: Limits.batch)
+    try Limits.require("--layers", layers, in: Limits.layers)
+    try Limits.require("--hidden", hidden, in: Limits.hidden)
+    for (name, value, range) in [
+      ("--memory-slots", memorySlots, Limits.memorySlots), ("--word-size", wordSize, Limits.wordSize),
+      ("--read-heads", readHeads, Limits.readHeads),
+    ] {
+      try Limits.require(name, value, in: range)
       if value != nil, architecture != "dnc" { throw ValidationError("\(name) applies to --architecture dnc only.") }
     }
     guard MetaObjective(rawValue: objective) != nil else {
@@ -102,8 +110,15 @@ struct TrainCommand: ParsableCommand {
     if let metaLearningRate, !(metaLearningRate > 0 && metaLearningRate.isFinite) {
       throw ValidationError("--meta-learning-rate must be a positive number, got \(metaLearningRate).")
     }
-    guard horizon >= 1, unroll >= 1, validateEvery >= 1, checkEvery >= 1 else {
-      throw ValidationError("--horizon, --unroll, --validate-every and --check-every must be at least 1.")
+    guard validateEvery >= 1, checkEvery >= 1 else {
+      throw ValidationError("--validate-every and --check-every must be at least 1.")
+    }
+    guard autosaveSeconds.isFinite, autosaveSeconds > 0 else {
+      throw ValidationError("--autosave-seconds must be a positive number of seconds, got \(autosaveSeconds).")
+    }
+    if let outputScale, !outputScale.isFinite { throw ValidationError("--output-scale must be a finite number.") }
+    guard randomScaling.isFinite, (0...10).contains(randomScaling) else {
+      throw ValidationError("--random-scaling must be a number in 0…10, got \(randomScaling).")
     }
     if let preprocessing, GradientPreprocessing(parsing: preprocessing) == nil {
       throw ValidationError("--preprocessing expects none, log-sign[:k] or rnnprop[:b1:b2], got '\(preprocessing)'.")
@@ -115,21 +130,47 @@ struct TrainCommand: ParsableCommand {
     if distributed || MPIEnvironment(environment: ProcessInfo.processInfo.environment).isMultiRank {
       return try runDistributed()
     }
-    let store = SessionStore(directory: sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory())
-    let prepared = try prepare(store: store, tuneBaselines: true)
+    let places = try sessionPlaces()
+    if !resume {
+      // Before tuning the baselines (minutes on a large class).
+      let problemClass = try problemOptions.makeClass()
+      let batch = batch ?? MetaTrainingConfiguration.defaults(forProblem: problemClass.name).batch
+      try Limits.requireMemory(problemClass, count: batch, option: "--batch")
+      let defaults = LSTMOptimizerConfiguration.defaults(forProblem: problemClass.name)
+      let (coordinates, overflow) = batch.multipliedReportingOverflow(by: problemClass.sample(seed: 0).dimension)
+      try Limits.requireTapeMemory(
+        coordinates: overflow ? Int.max : coordinates, hidden: hidden ?? defaults.hiddenSize,
+        layers: architecture == "dnc" ? 1 : (layers ?? defaults.layers), unroll: unroll)
+    }
+    try prepareToWrite(places)
+    let prepared = try prepare(places: places, tuneBaselines: true)
     let trainer = prepared.trainer
     var manifest = prepared.manifest
     let problemClass = prepared.problemClass
+    try Limits.requireMemory(problemClass, count: trainer.configuration.batch, option: "--batch")
+    let (hiddenUnits, layerCount) =
+      switch trainer.weights {
+      case .lstm(let lstm): (lstm.configuration.hiddenSize, lstm.configuration.layers)
+      case .dnc(let dnc): (dnc.configuration.hiddenSize, 1)
+      }
+    let (coordinates, overflow) = trainer.configuration.batch.multipliedReportingOverflow(
+      by: problemClass.sample(seed: 0).dimension)
+    try Limits.requireTapeMemory(
+      coordinates: overflow ? Int.max : coordinates, hidden: hiddenUnits, layers: layerCount,
+      unroll: trainer.configuration.unroll)
+    try Limits.require(
+      "--iterations (with the session's \(trainer.iteration) done)", trainer.iteration + iterations,
+      in: Limits.metaIteration)
 
     let interrupted = InterruptFlag()
-    var raceHistory = (try? store.load(session))?.raceHistory ?? CSVTable(header: [])
+    var raceHistory = (try? places.source.load())?.raceHistory ?? CSVTable(header: [])
     func save(_ history: CSVTable) throws {
       manifest.metaIteration = trainer.iteration
-      manifest = try store.save(
+      manifest = try places.target.save(
         Session(manifest: manifest, weights: trainer.sessionTensors, trainingHistory: history, raceHistory: raceHistory))
     }
     if !quiet {
-      printError("session \(session) in \(store.directory.path): \(trainer.weights.record.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")), objective \(trainer.configuration.objective.rawValue)")
+      printError("session \(places.target.name) in \(places.target.store.directory.path): \(trainer.weights.record.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")), objective \(trainer.configuration.objective.rawValue)")
     }
     let history = try runTrainingLoop(
       label: "train \(problemClass.name)", lossName: "meta-loss", history: prepared.history, interrupted: interrupted,
@@ -145,7 +186,7 @@ struct TrainCommand: ParsableCommand {
     try save(history)
     if !quiet {
       let last = history.rows.last.map { "validation loss \($0[2]) at iteration \($0[0])" } ?? ""
-      printError("saved session \(session) at iteration \(trainer.iteration)\(interrupted.isSet ? " (interrupted)" : ""); \(last)")
+      printError("saved session \(places.target.folder.path) at iteration \(trainer.iteration)\(interrupted.isSet ? " (interrupted)" : ""); \(last)")
     }
   }
 
@@ -159,19 +200,19 @@ struct TrainCommand: ParsableCommand {
 
   /// Builds the trainer of a new session (tuning the baselines' learning
   /// rates when asked) or resumes the saved one.
-  func prepare(store: SessionStore, tuneBaselines: Bool) throws -> PreparedRun {
+  func prepare(places: SessionPlaces, tuneBaselines: Bool) throws -> PreparedRun {
     let trainer: MetaTrainer
     var manifest: SessionManifest
     var history: CSVTable
     let problemClass: any ProblemClass
     if resume {
-      let saved = try store.load(session)
+      let saved = try places.source.load()
       manifest = saved.manifest
       problemClass = try savedProblemClass(saved)
       trainer = try MetaTrainer.resume(saved, problemClass: problemClass)
       history = saved.trainingHistory
     } else {
-      try requireNewSession(in: store)
+      try requireNewSession(at: places)
       problemClass = try problemOptions.makeClass()
       var optimizer = LSTMOptimizerConfiguration.defaults(forProblem: problemClass.name)
       if let layers { optimizer.layers = layers }
@@ -202,7 +243,7 @@ struct TrainCommand: ParsableCommand {
       }
       trainer = MetaTrainer(problemClass: problemClass, configuration: training, weights: weights)
       manifest = SessionManifest(
-        name: session,
+        name: places.target.name,
         problem: ProblemRecord(
           name: problemClass.name, options: try problemOptions.parsedOptions(),
           configurationKey: problemClass.configurationKey),

@@ -3,6 +3,7 @@ import Dashboard
 import Engine
 import Foundation
 import MetaLearning
+import Optimizees
 import Rendering
 
 /// `mnemo watch SESSION`: the dashboard on a session folder that another
@@ -18,7 +19,7 @@ struct WatchCommand: ParsableCommand {
       process. Without a terminal (or with --headless) a plain log is printed instead.
       """)
 
-  @Argument(help: "The session to watch (a folder in the sessions directory).")
+  @Argument(help: "The session to watch: a name in the sessions folder, or a path to a session folder.")
   var session: String
 
   @Option(
@@ -48,24 +49,35 @@ struct WatchCommand: ParsableCommand {
   var mnist: String?
 
   func validate() throws {
-    guard SessionStore.isValidName(session) else {
-      throw ValidationError(
-        "'\(session)' is not a valid session name: use letters, digits, '-', '_' and '.'.")
-    }
+    do { _ = try location() } catch { throw ValidationError(error.description) }
     guard GlyphSet(rawValue: glyphs) != nil else {
       throw ValidationError("--glyphs expects braille, block or ascii, got '\(glyphs)'.")
     }
-    guard interval > 0 else { throw ValidationError("--interval must be positive.") }
-    if let duration, duration <= 0 { throw ValidationError("--duration must be positive.") }
+    guard interval.isFinite, (0.01...3600).contains(interval) else {
+      throw ValidationError("--interval must be a number of seconds in 0.01…3600, got \(interval).")
+    }
+    try Limits.requireDuration("--duration", duration)
+  }
+
+  /// The watched session: a name in the sessions folder, or a path.
+  func location() throws(SessionError) -> SessionLocation {
+    try SessionLocation.resolve(
+      session, sessionsDirectory: sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory())
   }
 
   func run() throws {
-    let store = SessionStore(
-      directory: sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory())
+    let location = try location()
+    let store = location.store
+    let session = location.name
     let watcher = SessionWatcher(store: store, session: session, mnistDirectory: mnist, interval: interval)
     defer {
       watcher.send(.quit)
       _ = watcher.waitUntilStopped(timeout: 5)
+    }
+    if let theme {
+      do { _ = try ThemeLibrary(directory: DashboardOptions.defaultThemesDirectory()).load(theme) } catch {
+        throw ValidationError(error.description)
+      }
     }
     if headless || isatty(STDOUT_FILENO) == 0 { return runHeadless(watcher) }
     let rememberedTheme = (try? store.manifest(session))?.theme
