@@ -127,7 +127,7 @@ enum Fuzz {
   static func run(_ arguments: [String], directory: URL, timeout: Double = Fuzz.timeout) throws -> Outcome {
     let binary = try #require(Fuzz.binary)
     let log = directory.appendingPathComponent(".out-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: log.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
     let handle = try FileHandle(forWritingTo: log)
     defer {
       try? handle.close()

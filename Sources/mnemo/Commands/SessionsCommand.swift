@@ -56,7 +56,6 @@ struct SessionsCommand: ParsableCommand {
 
     func run() throws {
       let place = try SessionLocation.resolve(session, sessionsDirectory: location.store.directory)
-      let name = place.name
       let session = try place.load()
       let manifest = session.manifest
       var lines: [(String, String)] = [
