@@ -36,15 +36,12 @@ import Testing
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
   }
 
-  @Test func twoRanksEqualOneProcessOnTheSameBatch() throws {
-    guard let binary = Self.binary else {
-      print("MPIEquivalenceTests skipped: MNEMO_BINARY is not set (make test sets it to the release binary)")
-      return
-    }
-    guard let mpirun = Self.mpirun else {
-      print("MPIEquivalenceTests skipped: mpirun not found (apt-get install libopenmpi-dev openmpi-bin)")
-      return
-    }
+  @Test(
+    .enabled(if: binary != nil, "MNEMO_BINARY is not set: run `make test`, or set it to the release binary"),
+    .enabled(if: mpirun != nil, "mpirun not found (apt-get install libopenmpi-dev openmpi-bin)"))
+  func twoRanksEqualOneProcessOnTheSameBatch() throws {
+    let binary = try #require(Self.binary)
+    let mpirun = try #require(Self.mpirun)
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("mnemo-distributed-\(UUID().uuidString)", isDirectory: true)
     defer { try? FileManager.default.removeItem(at: directory) }
