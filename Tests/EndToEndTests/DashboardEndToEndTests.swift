@@ -50,28 +50,35 @@ struct DashboardEndToEndTests {
 
     // Switch problem through the picker: quadratic, rosenbrock, logistic, lasso.
     try session.send("c")
-    screen = try await session.waitForScreen { $0.contains("problem class") }
+    screen = try await session.waitForScreen { $0.contains("problem class") && $0.contains("● quadratic") }
     #expect(screen.contains("● quadratic"))
     try session.send("Down", "Down", "Down", "Enter")
     screen = try await session.waitForScreen {
-      $0.contains("mnemo · lasso · race finished") && $0.contains("8 fista")
+      $0.contains("mnemo · lasso · race finished") && $0.contains("8 fista") && $0.contains("7 ista")
+        && $0.contains("1/L")
     }
     #expect(screen.contains("7 ista"))
     #expect(screen.contains("1/L"))
 
     // Hide racer 1: gone from the legend, marked in the table.
     try session.send("1")
-    screen = try await session.waitForScreen { $0.contains("sgd (hidden)") }
+    screen = try await session.waitForScreen {
+      $0.contains("sgd (hidden)") && !$0.contains("━ 1 sgd") && $0.contains("━ 2 momentum")
+    }
     #expect(!screen.contains("━ 1 sgd"))
     #expect(screen.contains("━ 2 momentum"))
 
     // The help overlay, generated from the key map, and closing it.
     try session.send("?")
-    screen = try await session.waitForScreen { $0.contains("─ keys ─") }
+    // Wait for the whole overlay, not its first row: a capture can land
+    // while the terminal is still drawing it.
+    screen = try await session.waitForScreen {
+      $0.contains("─ keys ─") && $0.contains("pause / resume the engine") && $0.contains("pick the problem class")
+    }
     #expect(screen.contains("pause / resume the engine"))
     #expect(screen.contains("pick the problem class"))
     try session.send("Escape")
-    screen = try await session.waitForScreen { !$0.contains("─ keys ─") }
+    screen = try await session.waitForScreen { !$0.contains("─ keys ─") && $0.contains("convergence") }
     #expect(screen.contains("convergence"))
 
     // Save: the key is acknowledged, then the engine's answer replaces the
