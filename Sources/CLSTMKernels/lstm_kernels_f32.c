@@ -67,27 +67,6 @@ const char *lstm_kernel_path(void) {
   return "baseline";
 }
 
-DISPATCH void lstm_gates_init_f32(
-    ptrdiff_t rows, ptrdiff_t input_size, ptrdiff_t gate_width, const float *input,
-    const float *input_weights, const float *restrict bias, float *restrict gates) {
-  // The first input column is folded into the bias pass (a plain copy of
-  // the bias would compile to a memcpy call per row).
-  for (ptrdiff_t r = 0; r < rows; r++) {
-    float *restrict z = gates + r * gate_width;
-    if (input_size == 0) {
-      for (ptrdiff_t j = 0; j < gate_width; j++) z[j] = bias[j] * 1.0f;
-      continue;
-    }
-    const float x0 = input[r * input_size];
-    for (ptrdiff_t j = 0; j < gate_width; j++) z[j] = bias[j] + x0 * input_weights[j];
-    for (ptrdiff_t k = 1; k < input_size; k++) {
-      const float xk = input[r * input_size + k];
-      const float *restrict w = input_weights + k * gate_width;
-      for (ptrdiff_t j = 0; j < gate_width; j++) z[j] += xk * w[j];
-    }
-  }
-}
-
 DISPATCH void lstm_forward_f32(
     ptrdiff_t rows, ptrdiff_t hidden_size, float *gates, const float *previous_cell, float *cell,
     float *hidden, float *cell_tanh) {
@@ -244,6 +223,20 @@ typedef float v8f __attribute__((vector_size(32), aligned(4)));
 #define STORE8(v, p) (*(v8f *)(p) = (v))
 #define SPLAT8(x) ((v8f){(x), (x), (x), (x), (x), (x), (x), (x)})
 
+/// a0, a1 (V vectors each) += u0·W, u1·W for two rows u0, u1 of `depth`
+/// values and W depth × width (columns c0 ..< c0 + 8·V): each W row loaded
+/// once for both rows.
+#define ACCUMULATE_ROWS(V, u0, u1, weights, depth)                                                  \
+  for (ptrdiff_t k = 0; k < (depth); k++) {                                                         \
+    const v8f s0 = SPLAT8((u0)[k]), s1 = SPLAT8((u1)[k]);                                           \
+    const float *w = (weights) + k * width + c0;                                                    \
+    for (int v = 0; v < V; v++) {                                                                   \
+      const v8f wv = LOAD8(w + 8 * v);                                                              \
+      a0[v] += s0 * wv;                                                                             \
+      a1[v] += s1 * wv;                                                                             \
+    }                                                                                               \
+  }
+
 /// z[r, c0 ..< c0 + 8·V] = b + x[r]·W_x + h[r]·W_h for two rows r0, r1 at
 /// once (each W row loaded once for both), V ≤ 4 vectors of eight columns
 /// held in registers across the whole sum.
@@ -251,24 +244,8 @@ typedef float v8f __attribute__((vector_size(32), aligned(4)));
   do {                                                                                              \
     v8f a0[V], a1[V];                                                                               \
     for (int v = 0; v < V; v++) a0[v] = a1[v] = LOAD8(bias + c0 + 8 * v);                           \
-    for (ptrdiff_t k = 0; k < input_size; k++) {                                                    \
-      const v8f s0 = SPLAT8(x0[k]), s1 = SPLAT8(x1[k]);                                             \
-      const float *w = input_weights + k * width + c0;                                              \
-      for (int v = 0; v < V; v++) {                                                                 \
-        const v8f wv = LOAD8(w + 8 * v);                                                            \
-        a0[v] += s0 * wv;                                                                           \
-        a1[v] += s1 * wv;                                                                           \
-      }                                                                                             \
-    }                                                                                               \
-    for (ptrdiff_t k = 0; k < hidden_size; k++) {                                                   \
-      const v8f s0 = SPLAT8(h0[k]), s1 = SPLAT8(h1[k]);                                             \
-      const float *w = hidden_weights + k * width + c0;                                             \
-      for (int v = 0; v < V; v++) {                                                                 \
-        const v8f wv = LOAD8(w + 8 * v);                                                            \
-        a0[v] += s0 * wv;                                                                           \
-        a1[v] += s1 * wv;                                                                           \
-      }                                                                                             \
-    }                                                                                               \
+    ACCUMULATE_ROWS(V, x0, x1, input_weights, input_size);                                          \
+    ACCUMULATE_ROWS(V, h0, h1, hidden_weights, hidden_size);                                        \
     for (int v = 0; v < V; v++) {                                                                   \
       STORE8(a0[v], z0 + c0 + 8 * v);                                                               \
       STORE8(a1[v], z1 + c0 + 8 * v);                                                               \
@@ -297,4 +274,5 @@ DISPATCH void lstm_preactivations_f32(
   }
 }
 #undef PREACTIVATION_CHUNK
+#undef ACCUMULATE_ROWS
 

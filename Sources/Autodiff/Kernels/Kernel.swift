@@ -67,8 +67,6 @@ enum KernelCall<S: TensorScalar> {
   case addColumnSums(x: UnsafePointer<S>, rows: Int, columns: Int, y: UnsafeMutablePointer<S>)
   /// The LSTM gate pre-activations z = b + x·W_x + h·W_h.
   case lstmPreactivations(LSTMPreactivationOperands<S>)
-  /// The LSTM gate pre-activations' bias and narrow input term.
-  case lstmGatesInitialise(LSTMGatesInitialOperands<S>)
   /// The fused LSTM cell, elementwise part of the forward pass.
   case lstmForward(LSTMForwardOperands<S>)
   /// The fused LSTM cell, elementwise part of the backward pass.
@@ -121,8 +119,6 @@ enum KernelCall<S: TensorScalar> {
       LayoutKernels.addColumnSums(x: x, rows: rows, columns: columns, y: y)
     case .lstmPreactivations(let operands):
       LSTMCell.preactivationsWithGEMM(operands)
-    case .lstmGatesInitialise(let operands):
-      LSTMKernels.initialiseGates(operands)
     case .lstmForward(let operands):
       LSTMKernels.forward(operands)
     case .lstmBackward(let operands):

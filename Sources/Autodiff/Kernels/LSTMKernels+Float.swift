@@ -29,10 +29,6 @@ extension LSTMKernels {
       p.batch, p.inputSize, p.hiddenSize, p.input, p.hidden, p.inputWeights, p.hiddenWeights, p.bias, p.gates)
   }
 
-  static func initialiseGatesFloat(_ p: LSTMGatesInitialOperands<Float>) {
-    lstm_gates_init_f32(p.batch, p.inputSize, p.gateWidth, p.input, p.inputWeights, p.bias, p.gates)
-  }
-
   static func backwardFloat(_ p: LSTMBackwardOperands<Float>) {
     lstm_backward_f32(
       p.batch, p.hiddenSize, p.gates, p.previousCell, p.cellTanh, p.hiddenAdjoint, p.cellAdjoint,

@@ -1,32 +1,3 @@
-/// Operands of the first half of the gate pre-activations:
-/// z[r, :] = b + x[r, :]·W_x (the input term only when `inputSize` > 0).
-struct LSTMGatesInitialOperands<S: TensorScalar> {
-  var batch: Int
-  /// I, or 0 when the input term is left to a GEMM.
-  var inputSize: Int
-  /// 4H.
-  var gateWidth: Int
-  /// x, B×I.
-  var input: UnsafePointer<S>
-  /// W_x, I×4H.
-  var inputWeights: UnsafePointer<S>
-  /// b, 4H.
-  var bias: UnsafePointer<S>
-  /// z, B×4H (out).
-  var gates: UnsafeMutablePointer<S>
-}
-
-extension LSTMGatesInitialOperands {
-  /// The operands of rows `range` alone.
-  func rows(_ range: Range<Int>) -> LSTMGatesInitialOperands {
-    var part = self
-    part.batch = range.count
-    part.input = input + range.lowerBound * inputSize
-    part.gates = gates + range.lowerBound * gateWidth
-    return part
-  }
-}
-
 /// Operands of the elementwise half of the fused LSTM cell's forward pass.
 struct LSTMForwardOperands<S: TensorScalar> {
   var batch: Int
@@ -122,15 +93,18 @@ enum LSTMKernels {
     }
   }
 
-  /// z = b + x·W_x row by row (the generic path of the C kernel).
-  static func initialiseGates<S: TensorScalar>(_ p: LSTMGatesInitialOperands<S>) {
+  /// z = b, plus x·W_x when `includingInput` (a narrow input, which a GEMM
+  /// would spend more on packing than on arithmetic), row by row.
+  static func initialiseGates<S: TensorScalar>(_ p: LSTMPreactivationOperands<S>, includingInput: Bool) {
+    let width = 4 * p.hiddenSize
+    let inputs = includingInput ? p.inputSize : 0
     for r in 0..<p.batch {
-      let z = p.gates + r * p.gateWidth
-      for j in 0..<p.gateWidth { z[j] = p.bias[j] }
-      for k in 0..<p.inputSize {
+      let z = p.gates + r * width
+      for j in 0..<width { z[j] = p.bias[j] }
+      for k in 0..<inputs {
         let x = p.input[r * p.inputSize + k]
-        let w = p.inputWeights + k * p.gateWidth
-        for j in 0..<p.gateWidth { z[j] += x * w[j] }
+        let w = p.inputWeights + k * width
+        for j in 0..<width { z[j] += x * w[j] }
       }
     }
   }

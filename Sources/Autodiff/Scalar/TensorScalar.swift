@@ -79,8 +79,6 @@ extension Float: TensorScalar {
       } else {
         LSTMCell.preactivationsWithGEMM(operands)
       }
-    case .lstmGatesInitialise(let operands):
-      LSTMKernels.initialiseGatesFloat(operands)
     case .lstmForward(let operands):
       LSTMKernels.forwardFloat(operands)
     case .lstmBackward(let operands):

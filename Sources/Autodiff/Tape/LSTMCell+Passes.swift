@@ -13,35 +13,20 @@
 /// block's product computed in parallel and the blocks added in order.
 extension LSTMCell {
   struct ForwardPass<S: TensorScalar> {
-    var batch: Int
-    var inputSize: Int
-    var hiddenSize: Int
-    var input: UnsafePointer<S>
-    var hidden: UnsafePointer<S>
+    /// x, h, the weights, and the B×4H gates (out: activated).
+    var preactivations: LSTMPreactivationOperands<S>
     var previousCell: UnsafePointer<S>
-    var inputWeights: UnsafePointer<S>
-    var hiddenWeights: UnsafePointer<S>
-    var bias: UnsafePointer<S>
-    /// B×4H (out: the activated gates).
-    var gates: UnsafeMutablePointer<S>
     var newCell: UnsafeMutablePointer<S>
     var newHidden: UnsafeMutablePointer<S>
     var cellTanh: UnsafeMutablePointer<S>?
 
     func run() {
-      let h = hiddenSize
-      forEachRowBlock(rows: batch) { rows in
-        let first = rows.lowerBound
-        let gates = self.gates + first * 4 * h
-        gatePreactivations(
-          batch: rows.count, inputSize: inputSize, hiddenSize: h, input: input + first * inputSize,
-          hidden: hidden + first * h, inputWeights: inputWeights, hiddenWeights: hiddenWeights, bias: bias,
-          gates: gates)
-        S.run(
-          .lstmForward(
-            LSTMForwardOperands(
-              batch: rows.count, hiddenSize: h, gates: gates, previousCell: previousCell + first * h,
-              cell: newCell + first * h, hidden: newHidden + first * h, cellTanh: cellTanh.map { $0 + first * h })))
+      let elementwise = LSTMForwardOperands(
+        batch: preactivations.batch, hiddenSize: preactivations.hiddenSize, gates: preactivations.gates,
+        previousCell: previousCell, cell: newCell, hidden: newHidden, cellTanh: cellTanh)
+      forEachRowBlock(rows: preactivations.batch) { rows in
+        gatePreactivations(preactivations.rows(rows))
+        S.run(.lstmForward(elementwise.rows(rows)))
       }
     }
   }
@@ -86,16 +71,14 @@ extension LSTMCell {
       let h = hiddenSize
       let width = 4 * h
       // ∂z and the input adjoints, row block by row block.
+      let elementwise = LSTMBackwardOperands(
+        batch: batch, hiddenSize: h, gates: gates, previousCell: previousCell, cellTanh: cellTanh,
+        hiddenAdjoint: hiddenAdjoint, cellAdjoint: cellAdjoint, gateAdjoint: gateAdjoint,
+        previousCellAdjoint: previousCellAdjoint)
       forEachRowBlock(rows: batch) { rows in
         let first = rows.lowerBound
         let dz = gateAdjoint + first * width
-        S.run(
-          .lstmBackward(
-            LSTMBackwardOperands(
-              batch: rows.count, hiddenSize: h, gates: gates + first * width,
-              previousCell: previousCell + first * h, cellTanh: cellTanh + first * h,
-              hiddenAdjoint: hiddenAdjoint.map { $0 + first * h }, cellAdjoint: cellAdjoint.map { $0 + first * h },
-              gateAdjoint: dz, previousCellAdjoint: previousCellAdjoint.map { $0 + first * h })))
+        S.run(.lstmBackward(elementwise.rows(rows)))
         if inputSize > 0, let (dx, beta) = inputAdjoint {
           S._gemm(
             transposeA: false, transposeB: true, m: rows.count, n: inputSize, k: width,

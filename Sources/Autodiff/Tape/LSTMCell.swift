@@ -58,9 +58,10 @@ public enum LSTMCell {
   ) {
     guard batch > 0, hiddenSize > 0 else { return }
     ForwardPass(
-      batch: batch, inputSize: inputSize, hiddenSize: hiddenSize, input: input, hidden: hidden,
-      previousCell: cell, inputWeights: inputWeights, hiddenWeights: hiddenWeights, bias: bias,
-      gates: workspace, newCell: newCell, newHidden: newHidden, cellTanh: nil
+      preactivations: LSTMPreactivationOperands(
+        batch: batch, inputSize: inputSize, hiddenSize: hiddenSize, input: input, hidden: hidden,
+        inputWeights: inputWeights, hiddenWeights: hiddenWeights, bias: bias, gates: workspace),
+      previousCell: cell, newCell: newCell, newHidden: newHidden, cellTanh: nil
     ).run()
   }
 
@@ -75,17 +76,8 @@ public enum LSTMCell {
   /// computes them in one pass without a GEMM; otherwise the bias and the
   /// input term in one pass (narrow inputs) or a bias broadcast and a GEMM,
   /// then the hidden term as a GEMM accumulating into z.
-  static func gatePreactivations<S: TensorScalar>(
-    batch: Int, inputSize: Int, hiddenSize: Int,
-    input: UnsafePointer<S>, hidden: UnsafePointer<S>,
-    inputWeights: UnsafePointer<S>, hiddenWeights: UnsafePointer<S>, bias: UnsafePointer<S>,
-    gates: UnsafeMutablePointer<S>
-  ) {
-    S.run(
-      .lstmPreactivations(
-        LSTMPreactivationOperands(
-          batch: batch, inputSize: inputSize, hiddenSize: hiddenSize, input: input, hidden: hidden,
-          inputWeights: inputWeights, hiddenWeights: hiddenWeights, bias: bias, gates: gates)))
+  static func gatePreactivations<S: TensorScalar>(_ p: LSTMPreactivationOperands<S>) {
+    S.run(.lstmPreactivations(p))
   }
 
   /// The pre-activations through OpenBLAS: the generic path (and `Float`'s
@@ -93,11 +85,7 @@ public enum LSTMCell {
   static func preactivationsWithGEMM<S: TensorScalar>(_ p: LSTMPreactivationOperands<S>) {
     let gateWidth = 4 * p.hiddenSize
     let narrow = p.inputSize <= narrowInputWidth
-    S.run(
-      .lstmGatesInitialise(
-        LSTMGatesInitialOperands(
-          batch: p.batch, inputSize: narrow ? p.inputSize : 0, gateWidth: gateWidth, input: p.input,
-          inputWeights: p.inputWeights, bias: p.bias, gates: p.gates)))
+    LSTMKernels.initialiseGates(p, includingInput: narrow)
     if !narrow {
       S._gemm(
         transposeA: false, transposeB: false, m: p.batch, n: gateWidth, k: p.inputSize,
@@ -130,4 +118,16 @@ struct LSTMPreactivationOperands<S: TensorScalar> {
   var bias: UnsafePointer<S>
   /// z, B×4H (out).
   var gates: UnsafeMutablePointer<S>
+}
+
+extension LSTMPreactivationOperands {
+  /// The operands of rows `range` alone (the weights are shared).
+  func rows(_ range: Range<Int>) -> LSTMPreactivationOperands {
+    var part = self
+    part.batch = range.count
+    part.input = input + range.lowerBound * inputSize
+    part.hidden = hidden + range.lowerBound * hiddenSize
+    part.gates = gates + range.lowerBound * 4 * hiddenSize
+    return part
+  }
 }

@@ -11,9 +11,10 @@ extension Tape {
   ///   - bias: b, 4H (or 1×4H).
   /// - Returns: h′ and c′, each B×H.
   ///
-  /// The forward pass is z = b + x·W_x + h·W_h (a fused bias-and-input
-  /// pass for narrow inputs or a GEMM, then one GEMM for the hidden term,
-  /// all reading the operands in place) and a fused elementwise pass; the
+  /// The forward pass is z = b + x·W_x + h·W_h, read from the operands in
+  /// place (``LSTMCell/gatePreactivations(_:)``: a GEMM-free kernel in
+  /// `Float` at the learned optimizers' sizes, OpenBLAS otherwise), and a
+  /// fused elementwise pass; the
   /// backward pass is a fused elementwise pass giving ∂L/∂z and ∂L/∂c, then
   /// GEMMs straight into the adjoints (W̄_x += xᵀz̄, W̄_h += hᵀz̄, x̄ += z̄W_xᵀ,
   /// h̄ += z̄W_hᵀ) and b̄ += column sums of z̄. Storage per step: the activated
@@ -75,10 +76,11 @@ extension Tape {
       shape: hidden.shape, operation: .lstmHidden(cell: newCell.index), requiresGradient: differentiable)
     guard batch > 0 else { return (newHidden, newCell) }
     LSTMCell.ForwardPass(
-      batch: batch, inputSize: inputSize, hiddenSize: hiddenSize,
-      input: value(input.index), hidden: value(hidden.index), previousCell: value(cell.index),
-      inputWeights: value(inputWeights.index), hiddenWeights: value(hiddenWeights.index),
-      bias: value(bias.index), gates: gates, newCell: value(newCell.index), newHidden: value(newHidden.index),
+      preactivations: LSTMPreactivationOperands(
+        batch: batch, inputSize: inputSize, hiddenSize: hiddenSize, input: value(input.index),
+        hidden: value(hidden.index), inputWeights: value(inputWeights.index),
+        hiddenWeights: value(hiddenWeights.index), bias: value(bias.index), gates: gates),
+      previousCell: value(cell.index), newCell: value(newCell.index), newHidden: value(newHidden.index),
       cellTanh: cellTanh
     ).run()
     return (newHidden, newCell)

@@ -18,13 +18,6 @@
 /// (x86-64-v4), "AVX2+FMA" (x86-64-v3) or "baseline".
 const char *lstm_kernel_path(void);
 
-/// z[r, :] = b + x[r, :]·W_x for r < rows: x rows×I (row stride I), W_x I×4H,
-/// b 4H, z rows×4H. The gate pre-activations' bias and input term when the
-/// input is narrow (a GEMM with k = I ≤ 8 wastes most of its packing).
-void lstm_gates_init_f32(
-    ptrdiff_t rows, ptrdiff_t input_size, ptrdiff_t gate_width, const float *_Nullable input,
-    const float *_Nullable input_weights, const float *bias, float *gates);
-
 /// The elementwise forward pass on rows×4H pre-activations z (overwritten
 /// by the activated gates i, f, g, o): c′ = f⊙c + i⊙g, h′ = o⊙tanh c′, and
 /// tanh c′ into `cell_tanh` when it is not NULL. `hidden` may alias
