@@ -138,9 +138,22 @@ extension MetaTrainer {
         record: manifest.optimizer, tensors: session.weights, path: path, prefix: bestPrefix)
       best = (weights, Double(loss))
     }
+    var progress = CurriculumProgress()
+    if training.curriculum != nil {
+      guard let stage = manifest.training["curriculum-stage"].flatMap(Int.init),
+        let stale = manifest.training["curriculum-stale"].flatMap(Int.init), stale >= 0,
+        training.curriculum?.horizons.indices.contains(stage) == true,
+        training.curriculum?.horizons[stage] == training.horizon
+      else {
+        throw .corrupt(
+          path: session.path(of: "session.json"),
+          reason: "the curriculum's stage is missing or does not match the horizon")
+      }
+      progress = CurriculumProgress(stage: stage, stale: stale)
+    }
     return MetaTrainer(
       problemClass: problemClass, configuration: training, weights: weights, metaOptimizer: adam,
-      iteration: manifest.metaIteration, best: best)
+      iteration: manifest.metaIteration, best: best, curriculumProgress: progress)
   }
 
   /// The prefix of the best validated weights' tensors in a session.

@@ -219,6 +219,8 @@ public enum DNCUnroll<Scalar: TensorScalar> {
     let blocks = DNCGraphWeights(tape: tape, phi: phi, configuration: configuration)
     var graph = DNCGraphState(tape: tape, state.memory, configuration: configuration, batch: batch)
     var lossNodes: [Variable<Scalar>] = []
+    var imitationNodes: [Variable<Scalar>] = []
+    var imitationLoss = 0.0
     var recorded: [[Scalar]] = []
     var featureScratch = [Float](repeating: 0, count: rows * configuration.featureCount)
     var gradientScratch = [Float](repeating: 0, count: rows)
@@ -232,6 +234,13 @@ public enum DNCUnroll<Scalar: TensorScalar> {
       let delta = DNCCellGraph.step(
         tape: tape, weights: blocks, configuration: configuration, batch: batch, dimension: n, features: x,
         state: &graph, stopUsageGradient: stopUsageGradient)
+      if var trace = state.base.imitation {
+        var value = 0.0
+        imitationNodes.append(
+          UnrollGraph.imitation(tape: tape, delta: delta, gradient: state.base.gradient, trace: &trace, value: &value))
+        imitationLoss += value
+        state.base.imitation = trace
+      }
       theta = UnrollGraph.update(
         tape: tape, theta: theta, delta: delta, oracle: oracle, defaultStep: Double(configuration.outputScale))
       lossNodes.append(
@@ -245,7 +254,8 @@ public enum DNCUnroll<Scalar: TensorScalar> {
       tape: tape, lossNodes: lossNodes, objective: objective, batch: batch,
       optima: (0..<batch).map { oracle.optimum($0) }, initialErrors: state.base.initialErrors,
       firstStep: state.base.step + 1, metaLoss: &metaLoss)
-    tape.backward(from: objectiveNode)
+    tape.backward(from: UnrollGraph.total(tape: tape, objective: objectiveNode, imitation: imitationNodes))
+    metaLoss += imitationLoss
     let gradient = UnrollGraph.flatGradient(tape: tape, phi: phi, slots: layout, count: weights.count)
     state.base.theta = tape.withValue(of: theta) { Array($0) }
     graph.values(on: tape, into: &state.memory)

@@ -50,6 +50,8 @@ public enum LSTMUnroll<Scalar: TensorScalar> {
     var hidden = state.hidden.map { tape.constant(Tensor(shape: .matrix(rows, h), scalars: $0)) }
     var cell = state.cell.map { tape.constant(Tensor(shape: .matrix(rows, h), scalars: $0)) }
     var lossNodes: [Variable<Scalar>] = []
+    var imitationNodes: [Variable<Scalar>] = []
+    var imitationLoss = 0.0
     var recorded: [[Scalar]] = []
     var featureScratch = [Float](repeating: 0, count: rows * inputSize)
     var gradientScratch = [Float](repeating: 0, count: rows)
@@ -70,9 +72,16 @@ public enum LSTMUnroll<Scalar: TensorScalar> {
         input = next.hidden
       }
       let head = tape.add(tape.matmul(input, phi[3 * configuration.layers]), phi[3 * configuration.layers + 1])
+      let delta = tape.scale(head, by: Scalar(configuration.outputScale))
+      if var trace = state.imitation {
+        var value = 0.0
+        imitationNodes.append(
+          UnrollGraph.imitation(tape: tape, delta: delta, gradient: state.gradient, trace: &trace, value: &value))
+        imitationLoss += value
+        state.imitation = trace
+      }
       theta = UnrollGraph.update(
-        tape: tape, theta: theta, delta: tape.scale(head, by: Scalar(configuration.outputScale)), oracle: oracle,
-        defaultStep: Double(configuration.outputScale))
+        tape: tape, theta: theta, delta: delta, oracle: oracle, defaultStep: Double(configuration.outputScale))
       lossNodes.append(
         UnrollGraph.losses(
           tape: tape, theta: theta, oracle: &oracle, losses: &state.losses, gradient: &state.gradient))
@@ -83,7 +92,8 @@ public enum LSTMUnroll<Scalar: TensorScalar> {
       tape: tape, lossNodes: lossNodes, objective: objective, batch: batch,
       optima: (0..<batch).map { oracle.optimum($0) }, initialErrors: state.initialErrors,
       firstStep: state.step + 1, metaLoss: &metaLoss)
-    tape.backward(from: objectiveNode)
+    tape.backward(from: UnrollGraph.total(tape: tape, objective: objectiveNode, imitation: imitationNodes))
+    metaLoss += imitationLoss
     let gradient = UnrollGraph.flatGradient(tape: tape, phi: phi, slots: layout, count: weights.count)
     state.theta = tape.withValue(of: theta) { Array($0) }
     for layer in 0..<configuration.layers {

@@ -25,7 +25,10 @@ import Optimizers
 /// used from one thread (the CLI's, or the dashboard engine's).
 public final class MetaTrainer {
   public let problemClass: any ProblemClass
-  public let configuration: MetaTrainingConfiguration
+  /// The settings; with a curriculum, `horizon` is the current stage's.
+  public private(set) var configuration: MetaTrainingConfiguration
+  /// The curriculum's stage and patience count (zero without a curriculum).
+  public private(set) var curriculumProgress: CurriculumProgress
   public private(set) var weights: LearnedOptimizerWeights
   public private(set) var metaOptimizer: MetaAdam
   /// Meta-iterations completed (including those before a resume).
@@ -64,7 +67,8 @@ public final class MetaTrainer {
   public init(
     problemClass: any ProblemClass, configuration: MetaTrainingConfiguration,
     weights: LearnedOptimizerWeights, metaOptimizer: MetaAdam? = nil, iteration: Int = 0,
-    best: (weights: LearnedOptimizerWeights, validationLoss: Double)? = nil, share: Range<Int>? = nil
+    best: (weights: LearnedOptimizerWeights, validationLoss: Double)? = nil, share: Range<Int>? = nil,
+    curriculumProgress: CurriculumProgress = CurriculumProgress()
   ) {
     let share = share ?? 0..<configuration.batch
     precondition(
@@ -73,6 +77,13 @@ public final class MetaTrainer {
     self.share = share
     self.best = best
     self.problemClass = problemClass
+    self.curriculumProgress = curriculumProgress
+    var configuration = configuration
+    if let curriculum = configuration.curriculum {
+      let stage = min(max(curriculumProgress.stage, 0), curriculum.horizons.count - 1)
+      configuration.horizon = curriculum.horizons[stage]
+      self.curriculumProgress.stage = stage
+    }
     self.configuration = configuration
     self.weights = weights
     self.metaOptimizer =
@@ -186,7 +197,10 @@ public final class MetaTrainer {
   /// evaluation): what a run watches to know it is learning.
   ///
   /// Also keeps the best weights so far (``best``) when validating at the
-  /// training horizon.
+  /// training horizon, and moves a curriculum on (``Curriculum``): after
+  /// `patience` validations without a new best, the next stage starts from
+  /// the stage's best weights, and ``best`` restarts with it (losses at
+  /// different horizons do not compare).
   @discardableResult
   public func validate(instances: Int = 20, steps: Int? = nil) -> Double {
     var run = RaceRun(
@@ -195,10 +209,33 @@ public final class MetaTrainer {
         steps: steps ?? configuration.horizon, instances: instances, seed: configuration.seed),
       instanceStream: .validation)
     let loss = run.run().traces[0].finalMeanLoss
-    if steps == nil || steps == configuration.horizon, loss.isFinite, loss < (best?.validationLoss ?? .infinity) {
+    guard steps == nil || steps == configuration.horizon else { return loss }
+    if loss.isFinite, loss < (best?.validationLoss ?? .infinity) {
       best = (weights, loss)
+      curriculumProgress.stale = 0
+    } else {
+      curriculumProgress.stale += 1
+    }
+    if let curriculum = configuration.curriculum, curriculumProgress.stale >= curriculum.patience,
+      curriculumProgress.stage + 1 < curriculum.horizons.count
+    {
+      curriculumProgress = CurriculumProgress(stage: curriculumProgress.stage + 1, stale: 0)
+      configuration.horizon = curriculum.horizons[curriculumProgress.stage]
+      if let best { weights = best.weights }
+      best = nil
+      newEpisode()
     }
     return loss
+  }
+
+  /// The settings as a manifest keeps them, with the curriculum's progress.
+  public var trainingRecord: [String: String] {
+    var record = configuration.record
+    if configuration.curriculum != nil {
+      record["curriculum-stage"] = String(curriculumProgress.stage)
+      record["curriculum-stale"] = String(curriculumProgress.stale)
+    }
+    return record
   }
 
   private func newEpisode() {
@@ -225,12 +262,21 @@ public final class MetaTrainer {
     }
     var oracle = ProblemBatch(problems: problems, scales: scales)
     let theta = problems.flatMap(\.initialParameters)
+    // Whether this episode imitates Adam: one seeded draw per episode, the
+    // same on every share of a distributed batch.
+    var trace: ImitationTrace?
+    if let imitation = configuration.imitation {
+      var rng = RandomSource(seed: configuration.seed, stream: 2000 + UInt64(episode))
+      if rng.uniform(0, 1) < imitation.probability { trace = ImitationTrace(imitation, count: theta.count) }
+    }
     switch optimizer {
     case .lstm(let lstm):
-      let state = UnrollState(initialTheta: theta, configuration: lstm.configuration, oracle: &oracle)
+      var state = UnrollState(initialTheta: theta, configuration: lstm.configuration, oracle: &oracle)
+      state.imitation = trace
       return (oracle, state, nil)
     case .dnc(let dnc):
-      let state = DNCUnrollState(initialTheta: theta, configuration: dnc.configuration, oracle: &oracle)
+      var state = DNCUnrollState(initialTheta: theta, configuration: dnc.configuration, oracle: &oracle)
+      state.base.imitation = trace
       return (oracle, state.base, state.memory)
     }
   }

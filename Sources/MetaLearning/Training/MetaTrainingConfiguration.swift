@@ -18,10 +18,16 @@ public struct MetaTrainingConfiguration: Sendable, Hashable, Codable {
   public var randomScaling: Float
   /// The run seed (problem episodes, initialisation).
   public var seed: UInt64
+  /// Imitation of a tuned Adam on a fraction of the episodes (nil: off).
+  public var imitation: Imitation?
+  /// A curriculum over horizons (nil: every episode has ``horizon`` steps).
+  /// With a curriculum, ``horizon`` is the current stage's.
+  public var curriculum: Curriculum?
 
   public init(
     horizon: Int = 100, unroll: Int = 20, batch: Int = 128, learningRate: Float = 1e-3,
-    clipNorm: Float = 10, objective: MetaObjective = .lossSum, randomScaling: Float = 0, seed: UInt64 = 0
+    clipNorm: Float = 10, objective: MetaObjective = .lossSum, randomScaling: Float = 0, seed: UInt64 = 0,
+    imitation: Imitation? = nil, curriculum: Curriculum? = nil
   ) {
     self.horizon = horizon
     self.unroll = unroll
@@ -31,6 +37,8 @@ public struct MetaTrainingConfiguration: Sendable, Hashable, Codable {
     self.objective = objective
     self.randomScaling = randomScaling
     self.seed = seed
+    self.imitation = imitation
+    self.curriculum = curriculum
   }
 
   /// The defaults per problem class, in one place: 128 quadratics per batch
@@ -49,12 +57,24 @@ public struct MetaTrainingConfiguration: Sendable, Hashable, Codable {
   }
 
   /// The `key=value` record kept in a session's manifest.
+  /// The recipe's keys appear only when it is on, so sessions saved before
+  /// it existed read back unchanged.
   public var record: [String: String] {
-    [
+    var record = [
       "horizon": String(horizon), "unroll": String(unroll), "batch": String(batch),
       "learning-rate": String(learningRate), "clip-norm": String(clipNorm),
       "random-scaling": String(randomScaling),
     ]
+    if let imitation {
+      record["imitation-rate"] = String(imitation.learningRate)
+      record["imitation-weight"] = String(imitation.weight)
+      record["imitation-probability"] = String(imitation.probability)
+    }
+    if let curriculum {
+      record["curriculum"] = curriculum.description
+      record["curriculum-patience"] = String(curriculum.patience)
+    }
+    return record
   }
 
   /// Rebuilds a configuration from a manifest's record, objective and seed;
@@ -67,8 +87,24 @@ public struct MetaTrainingConfiguration: Sendable, Hashable, Codable {
       let clip = record["clip-norm"].flatMap(Float.init), clip > 0, clip.isFinite
     else { return nil }
     let scaling = record["random-scaling"].flatMap(Float.init) ?? 0
+    var imitation: Imitation?
+    if let text = record["imitation-rate"] {
+      guard let rate = Float(text), let weight = record["imitation-weight"].flatMap(Float.init),
+        let probability = record["imitation-probability"].flatMap(Float.init)
+      else { return nil }
+      imitation = Imitation(learningRate: rate, weight: weight, probability: probability)
+      guard imitation?.isValid == true else { return nil }
+    }
+    var curriculum: Curriculum?
+    if let text = record["curriculum"] {
+      guard let patience = record["curriculum-patience"].flatMap(Int.init),
+        let parsed = Curriculum(parsing: text, patience: patience),
+        parsed.horizons.allSatisfy({ Limits.horizon.contains($0) }), parsed.horizons.contains(horizon)
+      else { return nil }
+      curriculum = parsed
+    }
     self.init(
       horizon: horizon, unroll: unroll, batch: batch, learningRate: rate, clipNorm: clip,
-      objective: objective, randomScaling: scaling, seed: seed)
+      objective: objective, randomScaling: scaling, seed: seed, imitation: imitation, curriculum: curriculum)
   }
 }

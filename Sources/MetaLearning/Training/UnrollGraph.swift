@@ -123,6 +123,39 @@ enum UnrollGraph<Scalar: TensorScalar> {
     }
   }
 
+  /// The imitation term of one step, `w·(1/n)Σ((Δθ − Δθᴬ)/α)²` (a scalar
+  /// node; ``Imitation``), with Adam's step Δθᴬ taken from `gradient` (the
+  /// step's input, advancing `trace`) as a constant. Its gradient with
+  /// respect to Δθ is `2w/(nα²)·(Δθ − Δθᴬ)`, saved by the forward step.
+  static func imitation(
+    tape: Tape<Scalar>, delta: Variable<Scalar>, gradient: [Scalar], trace: inout ImitationTrace,
+    value: inout Double
+  ) -> Variable<Scalar> {
+    let count = gradient.count
+    let rate = Double(trace.imitation.learningRate)
+    let factor = Double(trace.imitation.weight) / (Double(count) * rate * rate)
+    return tape.custom(inputs: [delta], shape: .scalar, savedCount: count) { context in
+      let step = context.input(0)
+      let saved = context.saved
+      gradient.withUnsafeBufferPointer { trace.step(gradient: $0, into: saved) }
+      var sum = 0.0
+      for i in 0..<count {
+        let residual = Double(step[i]) - Double(saved[i])
+        sum += residual * residual
+        saved[i] = Scalar(2 * factor * residual)
+      }
+      value = factor * sum
+      context.output[0] = Scalar(value)
+    } backward: { context in
+      context.accumulate(into: 0, context.saved, scaledBy: context.outputAdjoint[0])
+    }
+  }
+
+  /// The meta-objective plus the imitation terms (when there are any).
+  static func total(tape: Tape<Scalar>, objective: Variable<Scalar>, imitation: [Variable<Scalar>]) -> Variable<Scalar> {
+    imitation.reduce(objective) { tape.add($0, $1) }
+  }
+
   /// The gradient of the variables `phi` (laid out by `slots`) as one flat
   /// array of `count` values.
   static func flatGradient(

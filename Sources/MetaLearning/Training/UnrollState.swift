@@ -24,6 +24,8 @@ public struct UnrollState<Scalar: TensorScalar>: Sendable {
   public var initialErrors: [Double]
   /// Steps taken in this episode.
   public var step: Int
+  /// Adam's running moments when this episode imitates Adam (``Imitation``).
+  public var imitation: ImitationTrace?
 
   /// The state at the start of an episode: θ₀ given, LSTM states zero, the
   /// gradient and losses evaluated at θ₀.
@@ -41,6 +43,7 @@ public struct UnrollState<Scalar: TensorScalar>: Sendable {
     losses = [Double](repeating: 0, count: oracle.batch)
     initialErrors = losses
     step = 0
+    imitation = nil
     let n = oracle.dimension
     theta.withUnsafeBufferPointer { t in
       gradient.withUnsafeMutableBufferPointer { g in

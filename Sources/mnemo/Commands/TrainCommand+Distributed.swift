@@ -64,6 +64,7 @@ extension TrainCommand {
       isRoot ? (try? places.source.load())?.raceHistory ?? CSVTable(header: []) : CSVTable(header: [])
     func save() throws {
       manifest.metaIteration = trainer.iteration
+      manifest.training = trainer.trainingRecord
       manifest = try places.target.save(
         Session(
           manifest: manifest, weights: trainer.sessionTensors, trainingHistory: history,

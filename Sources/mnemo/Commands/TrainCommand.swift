@@ -49,6 +49,21 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Random problem scaling e^U(-a,a) (0: off).")
   var randomScaling: Float = 0
 
+  @Option(help: "Imitation of a tuned Adam: the weight w of its term in the meta-objective (0: off; docs/recipe.md).")
+  var imitationWeight: Float = 0
+
+  @Option(help: "With --imitation-weight: the probability that an episode imitates.")
+  var imitationProbability: Float = 0.5
+
+  @Option(help: "With --imitation-weight: Adam's learning rate to imitate (default: the session's tuned Adam rate).")
+  var imitationRate: Float?
+
+  @Option(help: ArgumentHelp("A curriculum over horizons, e.g. 100,200,500 (starts at the first; overrides --horizon).", valueName: "horizons"))
+  var curriculum: String?
+
+  @Option(help: "With --curriculum: validations without a new best before the next horizon.")
+  var curriculumPatience: Int = 3
+
   @Option(help: "Learned optimizer: lstm (coordinatewise LSTM), dnc (shared-memory DNC) or lista (sparse classes).")
   var architecture: String = "lstm"
 
@@ -56,7 +71,7 @@ struct TrainCommand: ParsableCommand {
 
   @Option(help: "LSTM layers.") var layers: Int?
   @Option(help: "LSTM hidden units per layer.") var hidden: Int?
-  @Option(help: "Gradient preprocessing: none, log-sign[:k], rnnprop[:b1:b2].") var preprocessing: String?
+  @Option(help: "Gradient preprocessing: none, log-sign[:k], rnnprop[:b1:b2], momenta or momenta:time (docs/recipe.md).") var preprocessing: String?
   @Option(help: "Output scale of the learned update.") var outputScale: Float?
   @Option(help: "DNC memory slots N.") var memorySlots: Int?
   @Option(help: "DNC word size W.") var wordSize: Int?
@@ -120,8 +135,28 @@ struct TrainCommand: ParsableCommand {
     guard randomScaling.isFinite, (0...10).contains(randomScaling) else {
       throw ValidationError("--random-scaling must be a number in 0…10, got \(randomScaling).")
     }
+    guard imitationWeight.isFinite, imitationWeight >= 0 else {
+      throw ValidationError("--imitation-weight must be a number ≥ 0, got \(imitationWeight).")
+    }
+    guard imitationProbability.isFinite, (0...1).contains(imitationProbability) else {
+      throw ValidationError("--imitation-probability must be in 0…1, got \(imitationProbability).")
+    }
+    if let imitationRate, !(imitationRate > 0 && imitationRate.isFinite) {
+      throw ValidationError("--imitation-rate must be a positive number, got \(imitationRate).")
+    }
+    if let curriculum {
+      guard let parsed = Curriculum(parsing: curriculum, patience: curriculumPatience),
+        parsed.horizons.allSatisfy({ Limits.horizon.contains($0) })
+      else {
+        throw ValidationError(
+          "--curriculum expects increasing horizons in \(Limits.horizon.lowerBound)…\(Limits.horizon.upperBound) separated by commas (e.g. 100,200,500) and --curriculum-patience ≥ 1, got '\(curriculum)'.")
+      }
+    }
+    if resume, imitationWeight > 0 || curriculum != nil {
+      throw ValidationError("--imitation-weight and --curriculum are set when a session starts; --resume keeps the session's.")
+    }
     if let preprocessing, GradientPreprocessing(parsing: preprocessing) == nil {
-      throw ValidationError("--preprocessing expects none, log-sign[:k] or rnnprop[:b1:b2], got '\(preprocessing)'.")
+      throw ValidationError("--preprocessing expects none, log-sign[:k], rnnprop[:b1:b2], momenta or momenta:time, got '\(preprocessing)'.")
     }
   }
 
@@ -166,6 +201,7 @@ struct TrainCommand: ParsableCommand {
     var raceHistory = (try? places.source.load())?.raceHistory ?? CSVTable(header: [])
     func save(_ history: CSVTable) throws {
       manifest.metaIteration = trainer.iteration
+      manifest.training = trainer.trainingRecord
       manifest = try places.target.save(
         Session(manifest: manifest, weights: trainer.sessionTensors, trainingHistory: history, raceHistory: raceHistory))
     }
@@ -201,7 +237,7 @@ struct TrainCommand: ParsableCommand {
   /// Builds the trainer of a new session (tuning the baselines' learning
   /// rates when asked) or resumes the saved one.
   func prepare(places: SessionPlaces, tuneBaselines: Bool) throws -> PreparedRun {
-    let trainer: MetaTrainer
+    var trainer: MetaTrainer
     var manifest: SessionManifest
     var history: CSVTable
     let problemClass: any ProblemClass
@@ -227,6 +263,10 @@ struct TrainCommand: ParsableCommand {
       training.randomScaling = randomScaling
       training.objective = MetaObjective(rawValue: objective) ?? .lossSum
       training.seed = seed
+      if let curriculum, let parsed = Curriculum(parsing: curriculum, patience: curriculumPatience) {
+        training.curriculum = parsed
+        training.horizon = parsed.horizons[0]
+      }
       let weights: LearnedOptimizerWeights
       if architecture == "dnc" {
         // The DNC's controller takes --hidden, --preprocessing and --output-scale.
@@ -247,10 +287,19 @@ struct TrainCommand: ParsableCommand {
         problem: ProblemRecord(
           name: problemClass.name, options: try problemOptions.parsedOptions(),
           configurationKey: problemClass.configurationKey),
-        optimizer: weights.record, objective: training.objective.rawValue, training: training.record, seed: seed)
+        optimizer: weights.record, objective: training.objective.rawValue, training: trainer.trainingRecord,
+        seed: seed)
       history = CSVTable(header: MetaTrainingLoop.historyHeader)
-      if tuneBaselines {
+      if tuneBaselines || (imitationWeight > 0 && imitationRate == nil) {
         manifest.tunedLearningRates = try tunedBaselineRates(problemClass: problemClass, steps: training.horizon)
+      }
+      if imitationWeight > 0 {
+        guard let rate = imitationRate ?? manifest.tunedLearningRates["adam"] else {
+          throw ValidationError("--imitation-weight: no tuned Adam rate for this problem; pass --imitation-rate.")
+        }
+        training.imitation = Imitation(learningRate: rate, weight: imitationWeight, probability: imitationProbability)
+        trainer = MetaTrainer(problemClass: problemClass, configuration: training, weights: trainer.weights)
+        manifest.training = trainer.trainingRecord
       }
     }
     return PreparedRun(trainer: trainer, manifest: manifest, history: history, problemClass: problemClass)
