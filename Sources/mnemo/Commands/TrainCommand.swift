@@ -228,7 +228,7 @@ struct TrainCommand: ParsableCommand {
 
   /// A trainer, fresh or resumed, with the session's manifest and history.
   struct PreparedRun {
-    var trainer: MetaTrainer
+    let trainer: MetaTrainer
     var manifest: SessionManifest
     var history: CSVTable
     var problemClass: any ProblemClass
@@ -237,7 +237,7 @@ struct TrainCommand: ParsableCommand {
   /// Builds the trainer of a new session (tuning the baselines' learning
   /// rates when asked) or resumes the saved one.
   func prepare(places: SessionPlaces, tuneBaselines: Bool) throws -> PreparedRun {
-    var trainer: MetaTrainer
+    let trainer: MetaTrainer
     var manifest: SessionManifest
     var history: CSVTable
     let problemClass: any ProblemClass
@@ -281,6 +281,17 @@ struct TrainCommand: ParsableCommand {
       } else {
         weights = .lstm(LSTMOptimizerWeights(configuration: optimizer, seed: seed))
       }
+      // The tuned rates come first: imitation needs Adam's before the trainer exists.
+      var tunedRates: [String: Float] = [:]
+      if tuneBaselines || (imitationWeight > 0 && imitationRate == nil) {
+        tunedRates = try tunedBaselineRates(problemClass: problemClass, steps: training.horizon)
+      }
+      if imitationWeight > 0 {
+        guard let rate = imitationRate ?? tunedRates["adam"] else {
+          throw ValidationError("--imitation-weight: no tuned Adam rate for this problem; pass --imitation-rate.")
+        }
+        training.imitation = Imitation(learningRate: rate, weight: imitationWeight, probability: imitationProbability)
+      }
       trainer = MetaTrainer(problemClass: problemClass, configuration: training, weights: weights)
       manifest = SessionManifest(
         name: places.target.name,
@@ -290,17 +301,7 @@ struct TrainCommand: ParsableCommand {
         optimizer: weights.record, objective: training.objective.rawValue, training: trainer.trainingRecord,
         seed: seed)
       history = CSVTable(header: MetaTrainingLoop.historyHeader)
-      if tuneBaselines || (imitationWeight > 0 && imitationRate == nil) {
-        manifest.tunedLearningRates = try tunedBaselineRates(problemClass: problemClass, steps: training.horizon)
-      }
-      if imitationWeight > 0 {
-        guard let rate = imitationRate ?? manifest.tunedLearningRates["adam"] else {
-          throw ValidationError("--imitation-weight: no tuned Adam rate for this problem; pass --imitation-rate.")
-        }
-        training.imitation = Imitation(learningRate: rate, weight: imitationWeight, probability: imitationProbability)
-        trainer = MetaTrainer(problemClass: problemClass, configuration: training, weights: trainer.weights)
-        manifest.training = trainer.trainingRecord
-      }
+      manifest.tunedLearningRates = tunedRates
     }
     return PreparedRun(trainer: trainer, manifest: manifest, history: history, problemClass: problemClass)
   }
