@@ -136,7 +136,7 @@ struct EngineWorker {
     }
   }
 
-  private var isSlow: Bool { current?.name == "mnist-mlp" }
+  private var isSlow: Bool { current?.profile.isExpensive ?? false }
 
   private mutating func switchProblem(_ name: String) {
     guard let problemClass = classes[name] else { return }
@@ -228,11 +228,11 @@ struct EngineWorker {
   /// session, else the tuning cache, else a tuning run now (not on MNIST,
   /// where that takes minutes: defaults, and a message says so).
   private mutating func tunedBaselines(for problemClass: any ProblemClass) -> [Racer] {
-    let sample = problemClass.sample(seed: 0)
+    let profile = problemClass.profile
     var kinds: [OptimizerKind] = [.sgd, .momentum, .nag, .rmsprop, .adam, .adagrad]
-    if !sample.regularizer.isNone { kinds += [.ista, .fista] }
+    if profile.isComposite { kinds += [.ista, .fista] }
     let usesOneOverL: (OptimizerKind) -> Bool = {
-      OptimizerConfiguration(kind: $0).isProximalGradient && sample.smoothLipschitz != nil
+      OptimizerConfiguration(kind: $0).isProximalGradient && profile.knowsLipschitz
     }
     var cache = TuningCache(url: configuration.tuningCache)
     var rates: [OptimizerKind: Float] = [:]

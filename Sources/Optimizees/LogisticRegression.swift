@@ -49,7 +49,21 @@ public struct LogisticRegressionClass: ProblemClass {
       ridge: try reader.real("l2", default: 1e-3, expected: "a real number > 0") { $0 > 0 })
   }
 
-  public var name: String { "logistic" }
+  /// LogAndSign features (k = 5) and a scale of 0.1 suited to the
+  /// loss's gradients; 16 problems per meta-batch.
+  public static let profile = ProblemProfile(
+    name: "logistic",
+    summary: "ridge-regularised logistic regression, 20 features, 100 noisy separable points",
+    optionNames: optionNames, knowsLipschitz: true,
+    learnedDefaults: LearnedDefaults(preprocessing: "log-sign:5", outputScale: 0.1),
+    metaTrainingDefaults: MetaTrainingDefaults(batch: 16),
+    estimate: { options in
+      let d = options.estimateInteger("features", 20), points = options.estimateInteger("points", 100)
+      return ProblemCost(dimension: d, gradientFlops: 4 * points * d)
+    },
+    build: { options, _ throws(ProblemError) in try LogisticRegressionClass(options: options) })
+
+  public var profile: ProblemProfile { Self.profile }
 
   public var summary: String {
     let flipped = ConfigurationKey.format(noise * 100)

@@ -48,7 +48,28 @@ public struct MNISTMLPClass: ProblemClass {
       activation: activation, batchSize: batch)
   }
 
-  public var name: String { "mnist-mlp" }
+  /// LogAndSign features (k = 5) and scale 0.01 as DeepMind's code; one
+  /// network per meta-batch (each is 16k coordinates already).
+  public static let profile = ProblemProfile(
+    name: "mnist-mlp",
+    summary: "MLP 784→20→10 sigmoid on MNIST, softmax cross-entropy, minibatch 128 (needs the data)",
+    optionNames: optionNames, dataSet: .mnist, isExpensive: true,
+    learnedDefaults: LearnedDefaults(preprocessing: "log-sign:5", outputScale: 0.01),
+    metaTrainingDefaults: MetaTrainingDefaults(batch: 1),
+    estimate: { options in
+      let hidden = options.estimateInteger("hidden", 20), layers = options.estimateInteger("layers", 1)
+      let pixels = 784.0, classes = Double(MNISTDataset.classCount)
+      let n =
+        layers > 0
+        ? (pixels + 1) * hidden + (layers - 1) * (hidden + 1) * hidden + (hidden + 1) * classes
+        : (pixels + 1) * classes
+      return ProblemCost(dimension: n, gradientFlops: 6 * options.estimateInteger("batch", 128) * n)
+    },
+    build: { options, directory throws(ProblemError) in
+      try MNISTMLPClass(options: options, mnistDirectory: directory)
+    })
+
+  public var profile: ProblemProfile { Self.profile }
 
   /// Widths from input to output: [784, hidden × layers, 10].
   public var layerSizes: [Int] {

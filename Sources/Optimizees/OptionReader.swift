@@ -82,7 +82,7 @@ enum ConfigurationKey {
 }
 
 extension String {
-  fileprivate var trimmed: String {
+  var trimmed: String {
     var slice = Substring(self)
     while let first = slice.first, first.isWhitespace { slice.removeFirst() }
     while let last = slice.last, last.isWhitespace { slice.removeLast() }

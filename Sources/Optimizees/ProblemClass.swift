@@ -5,6 +5,10 @@
 /// evaluation instances are fixed by disjoint seed streams
 /// (`LinearAlgebra.SeedStream`).
 public protocol ProblemClass: Sendable {
+  /// The class-level facts shared by every configuration of the class
+  /// (its entry in ``ProblemCatalog``).
+  var profile: ProblemProfile { get }
+
   /// The short name used on the command line (`quadratic`, `lasso`, …).
   var name: String { get }
 
@@ -18,4 +22,8 @@ public protocol ProblemClass: Sendable {
 
   /// The instance for `seed`.
   func sample(seed: UInt64) -> any Problem
+}
+
+extension ProblemClass {
+  public var name: String { profile.name }
 }

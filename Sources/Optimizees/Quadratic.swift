@@ -45,7 +45,21 @@ public struct QuadraticClass: ProblemClass {
       distribution: try reader.choice("distribution", default: Distribution.gaussian))
   }
 
-  public var name: String { "quadratic" }
+  /// Raw gradients and scale 1 on quadratics, and 128 problems per
+  /// meta-batch, as DeepMind's learning-to-learn code (`util.py`).
+  public static let profile = ProblemProfile(
+    name: "quadratic",
+    summary: "‖Wθ − y‖², W 10×10 and y Gaussian (the L2L paper; uniform: DeepMind's code)",
+    optionNames: optionNames, knowsLipschitz: true,
+    learnedDefaults: LearnedDefaults(preprocessing: "none", outputScale: 1),
+    metaTrainingDefaults: MetaTrainingDefaults(batch: 128),
+    estimate: { options in
+      let n = options.estimateInteger("n", 10), m = options.estimateInteger("m", Int(n))
+      return ProblemCost(dimension: n, gradientFlops: 4 * m * n)
+    },
+    build: { options, _ throws(ProblemError) in try QuadraticClass(options: options) })
+
+  public var profile: ProblemProfile { Self.profile }
 
   public var summary: String {
     let shape = rows == dimension ? "\(dimension)×\(dimension)" : "\(rows)×\(dimension)"

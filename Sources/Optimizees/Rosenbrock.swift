@@ -31,7 +31,18 @@ public struct RosenbrockClass: ProblemClass {
       jitter: try reader.real("jitter", default: 0.1, expected: "a real number ≥ 0") { $0 >= 0 })
   }
 
-  public var name: String { "rosenbrock" }
+  /// LogAndSign features (k = 5) and a scale of 0.01 suited to the
+  /// valley's gradients; 16 problems per meta-batch.
+  public static let profile = ProblemProfile(
+    name: "rosenbrock",
+    summary: "(1 − x)² + 100(y − x²)², the 2-D banana valley from a jittered (−1.5, 2)",
+    optionNames: optionNames,
+    learnedDefaults: LearnedDefaults(preprocessing: "log-sign:5", outputScale: 0.01),
+    metaTrainingDefaults: MetaTrainingDefaults(batch: 16),
+    estimate: { _ in ProblemCost(dimension: 2, gradientFlops: 40) },
+    build: { options, _ throws(ProblemError) in try RosenbrockClass(options: options) })
+
+  public var profile: ProblemProfile { Self.profile }
 
   public var summary: String {
     "(\(ConfigurationKey.format(a)) − x)² + \(ConfigurationKey.format(b))(y − x²)², the 2-D banana valley"

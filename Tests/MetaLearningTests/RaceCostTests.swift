@@ -131,7 +131,7 @@ struct ShiftedQuadratic: Problem {
 }
 
 struct ShiftedQuadratics: ProblemClass {
-  var name: String { "shifted" }
+  var profile: ProblemProfile { .testFixture("shifted", summary: summary) { ShiftedQuadratics() } }
   var summary: String { "½ Σ aᵢ θᵢ² + 1" }
   var configurationKey: String { "shifted" }
   func sample(seed: UInt64) -> any Problem {

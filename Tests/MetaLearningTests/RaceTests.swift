@@ -29,7 +29,7 @@ struct SeparableQuadratic: Problem {
 }
 
 struct SeparableQuadratics: ProblemClass {
-  var name: String { "separable" }
+  var profile: ProblemProfile { .testFixture("separable", summary: summary) { SeparableQuadratics() } }
   var summary: String { "½ Σ aᵢ θᵢ² with aᵢ ∈ [1, 2)" }
   var configurationKey: String { "separable" }
   func sample(seed: UInt64) -> any Problem {
@@ -169,5 +169,18 @@ struct SeparableQuadratics: ProblemClass {
     try Data("{not json".utf8).write(to: url)
     let cache = TuningCache(url: url)
     #expect(cache.learningRate(problemKey: "x", steps: 1, kind: .sgd) == nil)
+  }
+}
+
+extension ProblemProfile {
+  /// The profile of a test-only class: smooth, cheap, generic defaults.
+  static func testFixture(
+    _ name: String, summary: String, make: @escaping @Sendable () -> any ProblemClass
+  ) -> ProblemProfile {
+    ProblemProfile(
+      name: name, summary: summary, optionNames: [],
+      learnedDefaults: LearnedDefaults(preprocessing: "log-sign:5", outputScale: 0.1),
+      metaTrainingDefaults: MetaTrainingDefaults(batch: 16),
+      estimate: { _ in ProblemCost(dimension: 3, gradientFlops: 6) }, build: { _, _ in make() })
   }
 }

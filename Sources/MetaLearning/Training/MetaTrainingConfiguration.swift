@@ -41,19 +41,13 @@ public struct MetaTrainingConfiguration: Sendable, Hashable, Codable {
     self.curriculum = curriculum
   }
 
-  /// The defaults per problem class, in one place: 128 quadratics per batch
-  /// as DeepMind's code; one MLP per batch on MNIST (each is 16k
-  /// coordinates already); 32 sparse coding problems (25×50, cheap) with a
-  /// meta learning rate of 3·10⁻³ (measured on `lasso`, loss-sum, 1,000
-  /// meta-iterations: validation loss 0.027 against 0.035 with batch 16 and
-  /// 10⁻³; docs/proximal.md); 16 of the other small classes.
+  /// The defaults of the class `name`: its profile's meta-batch and meta
+  /// learning rate (each class's file says why); 16 problems and 10⁻³ for
+  /// classes not in the catalog.
   public static func defaults(forProblem name: String) -> MetaTrainingConfiguration {
-    switch name {
-    case "quadratic": MetaTrainingConfiguration(batch: 128)
-    case "mnist-mlp": MetaTrainingConfiguration(batch: 1)
-    case "lasso", "sparse-l0", "group-lasso": MetaTrainingConfiguration(batch: 32, learningRate: 3e-3)
-    default: MetaTrainingConfiguration(batch: 16)
-    }
+    guard let profile = try? ProblemCatalog.profile(named: name) else { return MetaTrainingConfiguration(batch: 16) }
+    return MetaTrainingConfiguration(
+      batch: profile.metaTrainingDefaults.batch, learningRate: profile.metaTrainingDefaults.learningRate)
   }
 
   /// The `key=value` record kept in a session's manifest.

@@ -23,34 +23,22 @@ public struct LSTMOptimizerConfiguration: Sendable, Hashable, Codable {
     self.outputScale = outputScale
   }
 
-  /// The defaults per problem class, in one place. They follow DeepMind's
-  /// learning-to-learn code (`util.py`): raw gradients and scale 1 on
-  /// quadratics; LogAndSign(k = 5) and scale 0.01 on MNIST. Classes the
-  /// anchors do not cover get LogAndSign with a scale suited to their
-  /// gradients' size (logistic: 0.1; rosenbrock: 0.01).
-  ///
-  /// The sparse classes end every step with a prox that zeroes small
-  /// coordinates, and start at θ₀ = 0: if the freshly initialised optimizer's
-  /// steps (about 0.01·scale) all fall below the threshold, θ stays at 0 and
-  /// the prox's zero Jacobian leaves no meta-gradient. Measured
-  /// (docs/proximal.md): `lasso` and `group-lasso` (thresholds λ/L ≈ 0.001 and
-  /// 0.002) learn with scale 0.3 but not with 0.1; `sparse-l0` (hard
-  /// threshold √(2λ/L) ≈ 0.04) learns with scale 10 but not with 3.
+  /// The defaults of a problem class: its profile's features and output
+  /// scale (each class's file says why), two layers of 20 units as the L2L
+  /// paper.
+  public static func defaults(for profile: ProblemProfile) -> LSTMOptimizerConfiguration {
+    LSTMOptimizerConfiguration(
+      preprocessing: GradientPreprocessing(parsing: profile.learnedDefaults.preprocessing) ?? .logAndSign(k: 5),
+      outputScale: profile.learnedDefaults.outputScale)
+  }
+
+  /// The defaults of the class `name` (see ``defaults(for:)``); classes not
+  /// in the catalog get LogAndSign features and scale 0.1.
   public static func defaults(forProblem name: String) -> LSTMOptimizerConfiguration {
-    switch name {
-    case "lasso", "group-lasso":
-      LSTMOptimizerConfiguration(preprocessing: .logAndSign(k: 5), outputScale: 0.3)
-    case "sparse-l0":
-      LSTMOptimizerConfiguration(preprocessing: .logAndSign(k: 5), outputScale: 10)
-    case "quadratic":
-      LSTMOptimizerConfiguration(preprocessing: .none, outputScale: 1)
-    case "mnist-mlp":
-      LSTMOptimizerConfiguration(preprocessing: .logAndSign(k: 5), outputScale: 0.01)
-    case "rosenbrock":
-      LSTMOptimizerConfiguration(preprocessing: .logAndSign(k: 5), outputScale: 0.01)
-    default:
-      LSTMOptimizerConfiguration(preprocessing: .logAndSign(k: 5), outputScale: 0.1)
+    guard let profile = try? ProblemCatalog.profile(named: name) else {
+      return LSTMOptimizerConfiguration(preprocessing: .logAndSign(k: 5), outputScale: 0.1)
     }
+    return defaults(for: profile)
   }
 
   /// Input features per coordinate.

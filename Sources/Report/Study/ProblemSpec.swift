@@ -1,3 +1,5 @@
+import Optimizees
+
 /// A problem class as the study names it: a catalog name, its options, and
 /// the label tables show (`hidden=40` for a generalisation variant).
 public struct ProblemSpec: Sendable, Hashable {
@@ -18,5 +20,9 @@ public struct ProblemSpec: Sendable, Hashable {
   }
 
   /// Whether building the class needs the MNIST files.
-  public var needsMNIST: Bool { name == "mnist-mlp" }
+  public var needsMNIST: Bool { profile?.needsMNIST ?? false }
+
+  /// The catalog's profile of the class (nil for a name not in it, which
+  /// building the class reports).
+  public var profile: ProblemProfile? { try? ProblemCatalog.profile(named: name) }
 }

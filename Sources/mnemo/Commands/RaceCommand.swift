@@ -136,9 +136,7 @@ struct RaceCommand: ParsableCommand {
     }
     try Limits.requireMemory(problemClass, count: instances, option: "--instances")
     if tune { try Limits.requireMemory(problemClass, count: tuneInstances, option: "--tune-instances") }
-    let sample = problemClass.sample(seed: 0)
-    let selection = try RacerSelection(
-      list: optimizers, composite: !sample.regularizer.isNone)
+    let selection = try RacerSelection(list: optimizers, composite: problemClass.profile.isComposite)
     var racers = try selection.racers(
       problemClass: problemClass, steps: steps, tune: tune,
       tuner: LearningRateTuner(instances: tuneInstances, seed: seed), quiet: quiet,
@@ -161,7 +159,7 @@ struct RaceCommand: ParsableCommand {
       }
     }
     let configuration = RaceConfiguration(steps: steps, instances: instances, seed: seed)
-    if evaluate != nil, !(problemClass.sample(seed: 0) is MNISTMLPProblem) {
+    if evaluate != nil, problemClass.profile.dataSet == nil {
       throw ValidationError("--evaluate needs a network trained on data: use it with --problem mnist-mlp.")
     }
     var run = RaceRun(

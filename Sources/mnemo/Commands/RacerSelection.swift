@@ -39,10 +39,8 @@ struct RacerSelection {
     sessionRates: [String: Float] = [:]
   ) throws -> [Racer] {
     var cache = TuningCache(url: TuningCache.defaultURL())
-    let sample = problemClass.sample(seed: 0)
-    let usesOneOverL: (OptimizerConfiguration) -> Bool = {
-      $0.isProximalGradient && sample.smoothLipschitz != nil
-    }
+    let knowsLipschitz = problemClass.profile.knowsLipschitz
+    let usesOneOverL: (OptimizerConfiguration) -> Bool = { $0.isProximalGradient && knowsLipschitz }
     let toTune = configurations.filter { $0.learningRate == nil && !usesOneOverL($0) }
     if tune, !toTune.isEmpty {
       var progress = Progress(label: "tune \(problemClass.name)", quiet: quiet)

@@ -310,8 +310,7 @@ struct TrainCommand: ParsableCommand {
   /// separate instances (from the cache when an earlier run tuned them), so
   /// the session records what its learned optimizer is compared with.
   private func tunedBaselineRates(problemClass: any ProblemClass, steps: Int) throws -> [String: Float] {
-    let composite = !problemClass.sample(seed: 0).regularizer.isNone
-    let selection = try RacerSelection(list: nil, composite: composite)
+    let selection = try RacerSelection(list: nil, composite: problemClass.profile.isComposite)
     let cache = TuningCache(url: TuningCache.defaultURL())
     let missing = selection.configurations.contains { configuration in
       !configuration.isProximalGradient
@@ -328,8 +327,7 @@ struct TrainCommand: ParsableCommand {
   /// baselines on 100 held-out instances over the training horizon, kept in
   /// the session's `race.csv`.
   func finalRace(trainer: MetaTrainer, problemClass: any ProblemClass, rates: [String: Float]) -> CSVTable {
-    let composite = !problemClass.sample(seed: 0).regularizer.isNone
-    var racers = ((try? RacerSelection(list: nil, composite: composite))?.configurations ?? []).map { configuration in
+    var racers = ((try? RacerSelection(list: nil, composite: problemClass.profile.isComposite))?.configurations ?? []).map { configuration in
       var resolved = configuration
       if let rate = rates[configuration.kind.rawValue] { resolved.learningRate = rate }
       return Racer(resolved)
