@@ -32,8 +32,11 @@ let package = Package(
       name: "CNcursesw",
       providers: [.apt(["libncurses-dev"])]),
 
+    // The C math library's entry points, for every module (no Foundation).
+    .target(name: "Libm"),
+
     // Numerics.
-    .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
+    .target(name: "LinearAlgebra", dependencies: ["CBLAS", "Libm"]),
     // The DNC's hot Float kernels, in C for run-time CPU dispatch (AVX2/FMA
     // and AVX-512 clones picked at load time), which Swift cannot express.
     .target(name: "CDNCKernels"),
@@ -42,9 +45,9 @@ let package = Package(
     // meta-iteration.
     .target(name: "CLSTMKernels"),
     .target(name: "Autodiff", dependencies: ["LinearAlgebra", "CDNCKernels", "CLSTMKernels"]),
-    .target(name: "Optimizees", dependencies: ["LinearAlgebra", "CZlib"]),
+    .target(name: "Optimizees", dependencies: ["LinearAlgebra", "Libm", "CZlib"]),
     .target(name: "Optimizers", dependencies: ["LinearAlgebra", "Autodiff", "Optimizees"]),
-    .target(name: "MetaLearning", dependencies: ["LinearAlgebra", "Autodiff", "Optimizees", "Optimizers"]),
+    .target(name: "MetaLearning", dependencies: ["LinearAlgebra", "Libm", "Autodiff", "Optimizees", "Optimizers"]),
 
     // Data-parallel meta-training over MPI (loaded at run time, so builds
     // without MPI installed still work).
@@ -57,7 +60,7 @@ let package = Package(
     .target(name: "Report", dependencies: ["LinearAlgebra", "Optimizees", "Optimizers", "MetaLearning"]),
 
     // Screen.
-    .target(name: "Rendering"),
+    .target(name: "Rendering", dependencies: ["Libm"]),
     .target(name: "TerminalUI", dependencies: ["CNcursesw", "Rendering"]),
     .target(
       name: "Dashboard",

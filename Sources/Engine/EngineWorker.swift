@@ -193,7 +193,7 @@ struct EngineWorker {
       note("new session \(name): meta-training from scratch")
     }
     training = TrainingStatus(
-      architecture: trainer?.weights.architecture ?? "lstm",
+      architecture: trainer?.weights.architecture,
       objective: trainer?.configuration.objective.rawValue ?? configuration.objective.rawValue,
       iteration: trainer?.iteration ?? 0,
       iterations: history.integerColumn("iteration") ?? [],
@@ -444,7 +444,7 @@ struct EngineWorker {
       sequence: sequence, problemName: current?.name ?? "", problemKey: current?.configurationKey ?? "",
       problemChoices: choices, phase: phase, race: result,
       summaries: result?.summaries(tolerance: Self.tolerance) ?? [],
-      training: trainer == nil ? TrainingStatus(architecture: "none", objective: "none") : training,
+      training: trainer == nil ? TrainingStatus(architecture: nil, objective: "none") : training,
       memory: memory, messages: messages, sessionName: manifest?.name)
     channel.snapshot.withLock { $0 = snapshot }
   }

@@ -1,4 +1,5 @@
 import MetaLearning
+import Optimizers
 
 /// Reads a race back from its table (a session's `race.csv`, the layout of
 /// ``MetaLearning/RaceResult/csvTable``), for a dashboard that watches a
@@ -24,11 +25,13 @@ enum RaceTableReader {
       func value(_ column: Int) -> Double { Double(row[column]) ?? .nan }
       if traces.last?.name != row[name] || Int(row[step]) == 0 {
         let learningRate = Float(row[rate])
-        let learned = row[name].hasPrefix("lstm") || row[name].hasPrefix("dnc")
+        // ISTA and FISTA record no rate: they step 1/L (learned racers
+        // record none either, and have no step label).
+        let oneOverL = OptimizerKind(rawValue: row[name]).map { OptimizerConfiguration(kind: $0).isProximalGradient }
         traces.append(
           RacerTrace(
             name: row[name], learningRate: learningRate,
-            stepLabel: learningRate == nil && !learned ? "1/L" : nil))
+            stepLabel: learningRate == nil && oneOverL == true ? "1/L" : nil))
       }
       let t = traces.count - 1
       traces[t].meanLoss.append(value(meanLoss))

@@ -27,7 +27,7 @@ struct SessionSnapshotReader {
     self.session = session
     self.mnistDirectory = mnistDirectory
     snapshot = Snapshot(
-      phase: .starting, training: TrainingStatus(architecture: "none", objective: "none"),
+      phase: .starting, training: TrainingStatus(architecture: nil, objective: "none"),
       messages: ["watching session \(session) in \(store.directory.path) (read-only)"], sessionName: session)
   }
 
@@ -98,7 +98,7 @@ struct SessionSnapshotReader {
     let validation = table.column("validation_loss") ?? []
     let seconds = table.column("seconds") ?? []
     var status = TrainingStatus(
-      architecture: manifest.optimizer["architecture"] ?? "lstm", objective: manifest.objective,
+      architecture: LearnedArchitecture(record: manifest.optimizer), objective: manifest.objective,
       iteration: manifest.metaIteration, elapsedSeconds: seconds.last ?? 0)
     for (index, iteration) in iterations.enumerated() {
       if index < metaLosses.count, metaLosses[index].isFinite {

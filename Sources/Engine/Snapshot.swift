@@ -1,4 +1,5 @@
 import MetaLearning
+import Optimizers
 
 /// Everything the dashboard shows, as one immutable value.
 ///
@@ -95,8 +96,9 @@ public enum EnginePhase: Sendable, Equatable {
 
 /// Meta-training progress.
 public struct TrainingStatus: Sendable, Equatable {
-  /// The learned optimizer's architecture (`lstm`, `dnc`).
-  public var architecture: String
+  /// The learned optimizer's architecture (nil: the run has none, as the
+  /// demo).
+  public var architecture: LearnedArchitecture?
   /// The meta-objective (`loss-sum`, `log-loss`, `rate`).
   public var objective: String
   /// Meta-iterations completed (including those of a resumed session).
@@ -114,7 +116,7 @@ public struct TrainingStatus: Sendable, Equatable {
   public var elapsedSeconds: Double
 
   public init(
-    architecture: String = "lstm", objective: String = "loss-sum", iteration: Int = 0,
+    architecture: LearnedArchitecture? = .lstm, objective: String = "loss-sum", iteration: Int = 0,
     iterations: [Int] = [], metaLosses: [Double] = [], validationIterations: [Int] = [],
     validationLosses: [Double] = [], iterationsPerSecond: Double = 0, elapsedSeconds: Double = 0
   ) {

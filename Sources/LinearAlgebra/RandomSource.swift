@@ -1,3 +1,4 @@
+import Libm
 /// A seeded, reproducible pseudo-random generator (xoshiro256**).
 ///
 /// Every random draw in Mnemo — problem instances, initial parameters,
@@ -66,10 +67,10 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
     // u1 in (0, 1] so that log(u1) is finite.
     let u1 = (Double(next() >> 11) + 1) * 0x1p-53
     let u2 = Double(next() >> 11) * 0x1p-53
-    let radius = (-2 * _log(u1)).squareRoot()
+    let radius = (-2 * Libm.log(u1)).squareRoot()
     let angle = 2 * Double.pi * u2
-    spareGaussian = Float(radius * _sin(angle))
-    return Float(radius * _cos(angle))
+    spareGaussian = Float(radius * Libm.sin(angle))
+    return Float(radius * Libm.cos(angle))
   }
 
   /// A normal draw with the given mean and standard deviation.

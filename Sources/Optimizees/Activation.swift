@@ -1,3 +1,4 @@
+import Libm
 /// The hidden-layer nonlinearity of an MLP optimizee. L2L trains on sigmoid
 /// and tests generalisation to ReLU (where the released optimizer fails);
 /// RNNprop adds tanh.
@@ -8,11 +9,11 @@ public enum Activation: String, CaseIterable, Sendable {
   func apply(_ values: UnsafeMutablePointer<Float>, count: Int) {
     switch self {
     case .sigmoid:
-      for i in 0..<count { values[i] = 1 / (1 + libmExp(-values[i])) }
+      for i in 0..<count { values[i] = 1 / (1 + Libm.exp(-values[i])) }
     case .relu:
       for i in 0..<count { values[i] = max(values[i], 0) }
     case .tanh:
-      for i in 0..<count { values[i] = libmTanh(values[i]) }
+      for i in 0..<count { values[i] = Libm.tanh(values[i]) }
     }
   }
 

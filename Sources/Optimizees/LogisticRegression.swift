@@ -1,4 +1,5 @@
 import LinearAlgebra
+import Libm
 
 /// Logistic regression on a random, nearly linearly separable data set.
 ///
@@ -163,8 +164,8 @@ public struct LogisticRegressionProblem: Problem {
           var sum: Float = 0
           for i in 0..<n {
             let margin = zp[i]
-            let e = libmExp(-abs(margin))
-            sum += max(margin, 0) + libmLog1p(e) - y[i] * margin
+            let e = Libm.exp(-abs(margin))
+            sum += max(margin, 0) + Libm.log1p(e) - y[i] * margin
             let probability = margin >= 0 ? 1 / (1 + e) : e / (1 + e)
             zp[i] = probability - y[i]
           }
@@ -196,7 +197,7 @@ struct LogisticNewton {
     var sum: Double = 0
     for i in 0..<points {
       let z = margins[i]
-      sum += max(z, 0) + libmLog1p(libmExp(-abs(z))) - labels[i] * z
+      sum += max(z, 0) + Libm.log1p(Libm.exp(-abs(z))) - labels[i] * z
     }
     var squares: Double = 0
     for v in theta { squares += v * v }
@@ -213,7 +214,7 @@ struct LogisticNewton {
       var residual = [Double](repeating: 0, count: n)
       var hessian = [Double](repeating: 0, count: d * d)
       for i in 0..<n {
-        let p = 1 / (1 + libmExp(-margins[i]))
+        let p = 1 / (1 + Libm.exp(-margins[i]))
         residual[i] = (p - labels[i]) / Double(n)
         let weight = p * (1 - p) / Double(n)
         for a in 0..<d {

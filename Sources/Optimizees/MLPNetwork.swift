@@ -1,4 +1,5 @@
 import LinearAlgebra
+import Libm
 
 /// A fully connected classifier over a flat parameter vector, with its
 /// forward and backward passes as BLAS products over a batch.
@@ -91,13 +92,13 @@ struct MLPNetwork: Sendable {
       for c in 1..<classes where z[c] > z[best] { best = c }
       let shift = z[best]
       var total: Float = 0
-      for c in 0..<classes { total += libmExp(z[c] - shift) }
-      let logTotal = libmLog(total)
+      for c in 0..<classes { total += Libm.exp(z[c] - shift) }
+      let logTotal = Libm.log(total)
       let target = label(row)
       lossSum += Double(logTotal + shift - z[target])
       if best == target { correct += 1 }
       if gradient != nil {
-        for c in 0..<classes { z[c] = libmExp(z[c] - shift - logTotal) * inverseBatch }
+        for c in 0..<classes { z[c] = Libm.exp(z[c] - shift - logTotal) * inverseBatch }
         z[target] -= inverseBatch
       }
     }

@@ -1,16 +1,10 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Libm
 
 /// The few libm functions the scales need, reached without importing
 /// Foundation so the module stays a pure drawing library.
 enum PlatformMath {
   /// The decimal logarithm.
-  @inline(__always) static func log10(_ x: Double) -> Double { libmLog10(x) }
+  @inline(__always) static func log10(_ x: Double) -> Double { Libm.log10(x) }
 
   /// 10^k for an integer exponent. Exact for |k| ≤ 22 (powers of ten are
   /// exactly representable up to 1e22); negative k is computed as 1 / 10^|k|,
@@ -21,10 +15,10 @@ enum PlatformMath {
   }
 
   /// 10^x for a real exponent.
-  @inline(__always) static func pow10(_ x: Double) -> Double { libmPow(10, x) }
+  @inline(__always) static func pow10(_ x: Double) -> Double { Libm.pow(10, x) }
 
   private static func positivePower(_ k: Int) -> Double {
-    if k > 22 { return libmPow(10, Double(k)) }
+    if k > 22 { return Libm.pow(10, Double(k)) }
     var result = 1.0
     var base = 10.0
     var e = k
@@ -37,5 +31,3 @@ enum PlatformMath {
   }
 }
 
-@inline(__always) private func libmLog10(_ x: Double) -> Double { log10(x) }
-@inline(__always) private func libmPow(_ x: Double, _ y: Double) -> Double { pow(x, y) }

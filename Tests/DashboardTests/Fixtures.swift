@@ -76,7 +76,7 @@ enum Fixtures {
   }
 
   static let training = TrainingStatus(
-    architecture: "lstm", objective: "loss-sum", iteration: 1234, iterations: [0, 10, 20, 30, 40],
+    architecture: .lstm, objective: "loss-sum", iteration: 1234, iterations: [0, 10, 20, 30, 40],
     metaLosses: [100, 40, 20, 12, 9], validationIterations: [0, 20, 40], validationLosses: [110, 25, 11],
     iterationsPerSecond: 2.5, elapsedSeconds: 65)
 

@@ -219,7 +219,7 @@ import Testing
   }
 
   @Test func noLearnedOptimizerSaysSo() {
-    let snapshot = Fixtures.snapshot(training: TrainingStatus(architecture: "none", objective: "none"))
+    let snapshot = Fixtures.snapshot(training: TrainingStatus(architecture: nil, objective: "none"))
     var grid = CellGrid(width: 40, height: 8)
     TrainingPanel(snapshot: snapshot, look: Look(theme: .default)).draw(into: &grid)
     #expect(grid.lines.contains { $0.contains("no learned optimizer in this run") })

@@ -83,7 +83,7 @@ import Testing
     let directory = Self.temporaryDirectory()
     let engine = LiveEngine(configuration: Self.configuration(directory, learning: false))
     let first = try #require(Self.waitFor(engine) { $0.race?.traces.first?.meanLoss.count == 31 })
-    #expect(first.training.architecture == "none")
+    #expect(first.training.architecture == nil)
     #expect(first.race?.traces.contains { $0.name == "lstm" } == false)
     #expect(first.problemChoices.map(\.name).contains("lasso"))
     engine.send(.switchProblem("lasso"))

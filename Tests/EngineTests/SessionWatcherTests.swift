@@ -69,7 +69,7 @@ import Testing
     #expect(snapshot.problemName == "quadratic")
     #expect(snapshot.phase == .training)
     #expect(snapshot.training.iteration == 30)
-    #expect(snapshot.training.architecture == "lstm" && snapshot.training.objective == "loss-sum")
+    #expect(snapshot.training.architecture == .lstm && snapshot.training.objective == "loss-sum")
     #expect(snapshot.training.iterations == [10, 20, 30])
     #expect(snapshot.training.metaLosses == [100, 50, 100.0 / 3])
     #expect(snapshot.training.validationLosses == [5, 2.5, 5.0 / 3])

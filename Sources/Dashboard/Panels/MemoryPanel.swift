@@ -29,8 +29,7 @@ struct MemoryPanel {
       drawLSTM(hidden, coordinates: coordinates, hiddenSize: hiddenSize, into: &grid, body: body)
     case nil:
       grid.drawTitleBar("memory", look: look)
-      let architecture = snapshot.training.architecture
-      let none = architecture.isEmpty || architecture == "none"
+      let none = snapshot.training.architecture == nil
       grid.putCentered(
         lines: [
           (none ? "no learned optimizer in this run" : "no state yet", look.text),

@@ -35,8 +35,7 @@ struct TrainingPanel {
 
   /// Whether the run has a learned optimizer at all (the demo does not).
   var hasLearnedOptimizer: Bool {
-    let architecture = snapshot.training.architecture
-    return !architecture.isEmpty && architecture != "none"
+    snapshot.training.architecture != nil
   }
 
   /// The stats line's parts that fit in `width`, whole, most important
@@ -70,7 +69,7 @@ struct TrainingPanel {
       return
     }
     grid.drawTitleBar(
-      "meta-training · \(t.architecture)", info: [Segment("objective \(t.objective)", look.dim)], look: look)
+      "meta-training · \(t.architecture?.rawValue ?? "none")", info: [Segment("objective \(t.objective)", look.dim)], look: look)
     guard !t.metaLosses.isEmpty else {
       grid.putCentered(
         lines: [(statsLine(width: grid.width), look.text), ("waiting for the first meta-iteration…", look.dim)],

@@ -2,6 +2,7 @@ import Dispatch
 import LinearAlgebra
 import Optimizees
 import Optimizers
+import Libm
 
 /// A race in progress: several optimizers stepping in lockstep from the same
 /// θ₀ on the same held-out instances.
@@ -198,7 +199,7 @@ private struct RaceLane: Sendable {
         lossSum += figure.loss
         squareSum += figure.loss * figure.loss
         updateNanoseconds += figure.updateNanoseconds
-        logLossSum += mathLog(max(figure.loss, 1e-30))
+        logLossSum += Libm.log(max(figure.loss, 1e-30))
         errorSum += max(figure.loss - optima[index], 0)
         relativeSum += (figure.loss - optima[index]) / optima[index]
         gradientSum += figure.gradientNorm
@@ -209,7 +210,7 @@ private struct RaceLane: Sendable {
     let meanLoss = lossSum / count
     let t = trace.meanLoss.count
     trace.meanLoss.append(meanLoss)
-    trace.geometricMeanLoss.append(mathExp(logLossSum / count))
+    trace.geometricMeanLoss.append(Libm.exp(logLossSum / count))
     trace.meanError.append(errorSum / count)
     if optimaArePositive { trace.meanRelativeError.append(relativeSum / count) }
     trace.gradientNorm.append(gradientSum / count)

@@ -53,9 +53,8 @@ extension SessionManifest {
         throw fail("tunedLearningRates.\(kind)", String(rate), "a positive finite learning rate (as --optimizers \(kind)@RATE)")
       }
     }
-    let architecture = optimizer["architecture"] ?? ""
-    switch architecture {
-    case "lstm", "dnc":
+    switch optimizer["architecture"].flatMap(LearnedArchitecture.init(rawValue:)) {
+    case .lstm, .dnc:
       try integer(optimizer, "optimizer", "hidden", Limits.hidden)
       try integer(optimizer, "optimizer", "layers", Limits.layers)
       try integer(optimizer, "optimizer", "slots", Limits.memorySlots)
@@ -74,7 +73,7 @@ extension SessionManifest {
       try real(training, "training", "learning-rate", "a positive finite number", { $0 > 0 })
       try real(training, "training", "clip-norm", "a positive finite number", { $0 > 0 })
       try real(training, "training", "random-scaling", "a finite number in 0…10", { (0...10).contains($0) })
-    case LISTAConfiguration.architecture:
+    case .lista:
       try integer(optimizer, "optimizer", "layers", 1...10_000)
       guard LISTAObjective(rawValue: objective) != nil else {
         throw fail("objective", objective, LISTAObjective.allCases.map(\.rawValue).joined(separator: ", "))
@@ -84,7 +83,7 @@ extension SessionManifest {
       try integer(training, "training", "pool", Limits.listaInstances)
       try integer(training, "training", "validation", Limits.listaInstances)
       try real(training, "training", "learning-rate", "a positive finite number", { $0 > 0 })
-    default:
+    case nil:
       // A plug-in architecture (the report's contender registry loads
       // them): its own loader reads its record; the shared training
       // settings still keep to the CLI's ranges.

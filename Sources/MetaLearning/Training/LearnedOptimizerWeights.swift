@@ -45,11 +45,11 @@ public enum LearnedOptimizerWeights: Sendable, Equatable {
     }
   }
 
-  /// The architecture's name, "lstm" or "dnc".
-  public var architecture: String {
+  /// The architecture.
+  public var architecture: LearnedArchitecture {
     switch self {
-    case .lstm: "lstm"
-    case .dnc: "dnc"
+    case .lstm: .lstm
+    case .dnc: .dnc
     }
   }
 

@@ -177,13 +177,13 @@ public final class MetaTrainer {
 
   /// The learned optimizer as a racer with the current weights.
   public func racer(name: String? = nil) -> Racer {
-    let name = name ?? weights.architecture
+    let name = name ?? weights.architecture.rawValue
     return Self.racer(weights: weights, name: name)
   }
 
   /// A racer for given weights. On composite problems the prox uses 1/L when
   /// the problem knows L (the step a proximal gradient method would take).
-  public static func racer(weights: LSTMOptimizerWeights, name: String = "lstm") -> Racer {
+  public static func racer(weights: LSTMOptimizerWeights, name: String = LearnedArchitecture.lstm.rawValue) -> Racer {
     racer(weights: .lstm(weights), name: name)
   }
 

@@ -1,6 +1,7 @@
 import LinearAlgebra
 import Optimizees
 import Optimizers
+import Libm
 
 /// Chooses each hand-designed optimizer's learning rate the way the anchors
 /// do: every rate of a log grid (``Optimizers/LearningRateGrid/halfDecades``,
@@ -80,6 +81,6 @@ public struct LearningRateTuner: Sendable {
   /// Mean final log-loss of a trace; +∞ when it diverged or ended non-finite.
   static func score(_ trace: RacerTrace) -> Double {
     guard !trace.diverged, let last = trace.geometricMeanLoss.last, last.isFinite else { return .infinity }
-    return mathLog(max(last, 1e-30))
+    return Libm.log(max(last, 1e-30))
   }
 }

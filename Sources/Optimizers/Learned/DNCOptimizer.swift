@@ -82,7 +82,7 @@ public struct DNCOptimizer: Optimizer {
   }
 
   /// An optimizer for a problem of `dimension` coordinates, state at zero.
-  public init(weights: DNCOptimizerWeights, dimension: Int, name: String = "dnc", proximalStep: Float? = nil) {
+  public init(weights: DNCOptimizerWeights, dimension: Int, name: String = LearnedArchitecture.dnc.rawValue, proximalStep: Float? = nil) {
     self.proximalStep = proximalStep ?? weights.configuration.outputScale
     self.name = name
     self.weights = weights

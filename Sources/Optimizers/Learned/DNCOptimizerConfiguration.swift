@@ -52,7 +52,7 @@ public struct DNCOptimizerConfiguration: Sendable, Hashable, Codable {
   /// The `key=value` record kept in a session's manifest.
   public var record: [String: String] {
     [
-      "architecture": "dnc", "hidden": String(hiddenSize), "slots": String(memorySlots),
+      "architecture": LearnedArchitecture.dnc.rawValue, "hidden": String(hiddenSize), "slots": String(memorySlots),
       "word": String(wordSize), "reads": String(readHeads),
       "preprocessing": preprocessing.description, "scale": String(outputScale),
     ]
@@ -61,7 +61,7 @@ public struct DNCOptimizerConfiguration: Sendable, Hashable, Codable {
   /// Rebuilds a configuration from ``record``; nil when a field is missing
   /// or malformed (the caller names the file).
   public init?(record: [String: String]) {
-    guard record["architecture"] == "dnc",
+    guard record["architecture"] == LearnedArchitecture.dnc.rawValue,
       let hidden = record["hidden"].flatMap(Int.init), Limits.hidden.contains(hidden),
       let slots = record["slots"].flatMap(Int.init), Limits.memorySlots.contains(slots),
       let word = record["word"].flatMap(Int.init), Limits.wordSize.contains(word),

@@ -31,7 +31,7 @@ public struct LISTAConfiguration: Sendable, Hashable, Codable {
   }
 
   /// The name sessions and the command line use for this architecture.
-  public static let architecture = "lista"
+  public static let architecture = LearnedArchitecture.lista.rawValue
 
   /// The number of learned (unconstrained) parameters: K steps, K − 1
   /// thresholds, and K momenta when enabled.

@@ -34,7 +34,7 @@ public struct LSTMOptimizer: Optimizer {
   /// An optimizer for a problem of `dimension` coordinates, states at zero.
   /// `proximalStep` is 1/L for a problem that knows L; nil means the output
   /// scale.
-  public init(weights: LSTMOptimizerWeights, dimension: Int, name: String = "lstm", proximalStep: Float? = nil) {
+  public init(weights: LSTMOptimizerWeights, dimension: Int, name: String = LearnedArchitecture.lstm.rawValue, proximalStep: Float? = nil) {
     self.name = name
     self.proximalStep = proximalStep ?? weights.configuration.outputScale
     self.weights = weights

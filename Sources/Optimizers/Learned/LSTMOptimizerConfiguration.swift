@@ -47,7 +47,7 @@ public struct LSTMOptimizerConfiguration: Sendable, Hashable, Codable {
   /// The `key=value` record kept in a session's manifest.
   public var record: [String: String] {
     [
-      "architecture": "lstm", "layers": String(layers), "hidden": String(hiddenSize),
+      "architecture": LearnedArchitecture.lstm.rawValue, "layers": String(layers), "hidden": String(hiddenSize),
       "preprocessing": preprocessing.description, "scale": String(outputScale),
     ]
   }
@@ -55,7 +55,7 @@ public struct LSTMOptimizerConfiguration: Sendable, Hashable, Codable {
   /// Rebuilds a configuration from ``record``; nil when a field is missing
   /// or malformed (the caller names the file).
   public init?(record: [String: String]) {
-    guard record["architecture"] == "lstm",
+    guard record["architecture"] == LearnedArchitecture.lstm.rawValue,
       let layers = record["layers"].flatMap(Int.init), Limits.layers.contains(layers),
       let hidden = record["hidden"].flatMap(Int.init), Limits.hidden.contains(hidden),
       let preprocessing = record["preprocessing"].flatMap(GradientPreprocessing.init(parsing:)),

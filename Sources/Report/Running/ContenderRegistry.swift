@@ -53,12 +53,20 @@ public struct ContenderRegistry: Sendable {
       try SessionTraining(recipe: recipe).run(problemClass: problemClass, store: store, progress: progress)
     }
     var registry = ContenderRegistry(
-      loaders: ["lstm": load, "dnc": load], trainers: ["lstm": train, "dnc": train], fallbackLoader: load)
-    registry.loaders[LISTAConfiguration.architecture] = { session, name in
-      LISTASession.racer(parameters: try LISTASession.parameters(of: session), name: name)
-    }
-    registry.trainers[LISTAConfiguration.architecture] = { recipe, problemClass, store, progress in
-      try LISTASessionTraining(recipe: recipe).run(problemClass: problemClass, store: store, progress: progress)
+      fallbackLoader: load)
+    for architecture in LearnedArchitecture.allCases {
+      switch architecture {
+      case .lstm, .dnc:
+        registry.loaders[architecture.rawValue] = load
+        registry.trainers[architecture.rawValue] = train
+      case .lista:
+        registry.loaders[architecture.rawValue] = { session, name in
+          LISTASession.racer(parameters: try LISTASession.parameters(of: session), name: name)
+        }
+        registry.trainers[architecture.rawValue] = { recipe, problemClass, store, progress in
+          try LISTASessionTraining(recipe: recipe).run(problemClass: problemClass, store: store, progress: progress)
+        }
+      }
     }
     return registry
   }
@@ -66,6 +74,6 @@ public struct ContenderRegistry: Sendable {
   /// The architecture a session records (`lstm` when it records none, as
   /// the first sessions did).
   public static func architecture(of session: Session) -> String {
-    session.manifest.optimizer["architecture"] ?? "lstm"
+    session.manifest.optimizer["architecture"] ?? LearnedArchitecture.lstm.rawValue
   }
 }

@@ -36,18 +36,18 @@ public struct SessionTraining: Sendable {
       preprocessing = parsed
     }
     let weights: LearnedOptimizerWeights
-    switch recipe.architecture {
-    case "lstm":
+    switch LearnedArchitecture(rawValue: recipe.architecture) {
+    case .lstm:
       var configuration = LSTMOptimizerConfiguration.defaults(forProblem: problemClass.name)
       if let preprocessing { configuration.preprocessing = preprocessing }
       if let scale = recipe.outputScale { configuration.outputScale = scale }
       weights = .lstm(LSTMOptimizerWeights(configuration: configuration, seed: recipe.seed))
-    case "dnc":
+    case .dnc:
       var configuration = DNCOptimizerConfiguration.defaults(forProblem: problemClass.name)
       if let preprocessing { configuration.preprocessing = preprocessing }
       if let scale = recipe.outputScale { configuration.outputScale = scale }
       weights = .dnc(DNCOptimizerWeights(configuration: configuration, seed: recipe.seed))
-    default:
+    case .lista, nil:
       throw SessionTrainingError.unsupportedArchitecture(recipe.architecture)
     }
     return MetaTrainer(problemClass: problemClass, configuration: training, weights: weights)

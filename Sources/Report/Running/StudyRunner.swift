@@ -131,7 +131,7 @@ struct Execution {
         let architectures: [String?] = experiment.contenders.compactMap { contender -> String?? in
           guard let session = contender.session else { return .some(nil) }
           if case .unavailable = learned[session] { return nil }
-          return .some(study.recipes[session]?.architecture ?? "lstm")
+          return .some(study.recipes[session]?.architecture ?? LearnedArchitecture.lstm.rawValue)
         }
         let work = WorkEstimate.race(
           experiment.problem, steps: experiment.steps, instances: experiment.instances, architectures: architectures)

@@ -1,4 +1,5 @@
 import Optimizees
+import Optimizers
 
 /// Rough costs of the study's tasks in floating-point operations, for the
 /// progress meter's ETA only: a race costs steps × instances × racers ×
@@ -17,13 +18,11 @@ enum WorkEstimate {
   }
 
   /// Flops per coordinate of one optimizer step.
+  /// Hand-designed rules (nil) cost a few tens; a plug-in architecture the
+  /// catalog does not know is charged like LISTA.
   static func optimizerStep(architecture: String?) -> Double {
-    switch architecture {
-    case nil: 20
-    case "lstm": 2e4
-    case "dnc": 6e4
-    default: 2e3
-    }
+    guard let architecture else { return 20 }
+    return LearnedArchitecture(rawValue: architecture)?.stepFlopsPerCoordinate ?? 2e3
   }
 
   /// A race of `architectures` (nil for hand-designed racers).

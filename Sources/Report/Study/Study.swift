@@ -105,13 +105,13 @@ public struct Study: Sendable {
     let h = scale.horizon, long = scale.longHorizon
     var recipes: [TrainingRecipe] = []
     func recipe(
-      _ session: String, _ problem: ProblemSpec, architecture: String = "lstm", objective: String = "loss-sum",
+      _ session: String, _ problem: ProblemSpec, architecture: String = LearnedArchitecture.lstm.rawValue, objective: String = "loss-sum",
       iterations: Int, unroll: Int? = nil, batch: Int? = nil, metaLearningRate: Float? = nil,
       validationInstances: Int? = nil
     ) {
       // The MNIST sessions use RNNprop's scale-free features with a small
       // output scale (the choices measured in docs/mnist.md).
-      let mnist = problem.needsMNIST && architecture == "lstm"
+      let mnist = problem.needsMNIST && architecture == LearnedArchitecture.lstm.rawValue
       recipes.append(
         TrainingRecipe(
           session: session, problem: problem, architecture: architecture, objective: objective,
@@ -131,7 +131,7 @@ public struct Study: Sendable {
     // 1. Quadratics: the paper's task, LSTM and DNC against the tuned baselines.
     let quadratic = ProblemSpec("quadratic")
     recipe("quadratic", quadratic, iterations: scale.iterations.quadratic)
-    recipe("quadratic-dnc", quadratic, architecture: "dnc", iterations: scale.iterations.dnc)
+    recipe("quadratic-dnc", quadratic, architecture: LearnedArchitecture.dnc.rawValue, iterations: scale.iterations.dnc)
     let quadraticContenders: [Contender] = [.learned(session: "quadratic"), .learned(session: "quadratic-dnc")] + gradientBaselines
     let quadraticMetrics: [Metric] = [.meanLoss, .geometricMeanLoss, .convergence]
     let quadraticSection = StudySection(
@@ -161,7 +161,7 @@ public struct Study: Sendable {
         // LISTA as sessions/lasso-lista was trained: 16 layers with momentum,
         // T = 16 unrolled steps, batches of 32, the log relative error.
         recipe(
-          "lasso-lista", problem, architecture: "lista", objective: "log-relative",
+          "lasso-lista", problem, architecture: LearnedArchitecture.lista.rawValue, objective: "log-relative",
           iterations: scale.iterations.lista, unroll: scale.listaUnroll, batch: 32,
           validationInstances: scale.listaValidation)
         contenders.append(.learned(session: "lasso-lista"))

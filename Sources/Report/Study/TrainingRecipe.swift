@@ -1,4 +1,5 @@
 import MetaLearning
+import Optimizers
 
 /// How a study's learned optimizer is trained when its session is missing:
 /// enough to reproduce it (`mnemo train --session S --problem P --architecture A
@@ -35,7 +36,7 @@ public struct TrainingRecipe: Sendable, Hashable {
   public var validateEvery: Int
 
   public init(
-    session: String, problem: ProblemSpec, architecture: String = "lstm", objective: String = MetaObjective.lossSum.rawValue,
+    session: String, problem: ProblemSpec, architecture: String = LearnedArchitecture.lstm.rawValue, objective: String = MetaObjective.lossSum.rawValue,
     iterations: Int, seed: UInt64 = 0, horizon: Int = 100, unroll: Int = 20, batch: Int? = nil,
     preprocessing: String? = nil, outputScale: Float? = nil, metaLearningRate: Float? = nil,
     validationInstances: Int = 20, validateEvery: Int = 100

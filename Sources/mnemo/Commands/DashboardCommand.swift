@@ -24,13 +24,13 @@ struct DashboardCommand: ParsableCommand {
   var problem: String = "quadratic"
 
   @Option(help: "Meta-objective for new sessions: loss-sum, log-loss or rate.")
-  var objective: String = "loss-sum"
+  var objective: MetaObjective = .lossSum
 
   @Option(help: ArgumentHelp("Colour theme: a name in themes/ or a .theme file (default: the session's, else default).", valueName: "name|path"))
   var theme: String?
 
   @Option(help: "Chart glyphs: braille, block or ascii.")
-  var glyphs: String = "braille"
+  var glyphs: GlyphSet = .braille
 
   @Flag(help: "Start with a logarithmic step axis.")
   var logX = false
@@ -60,13 +60,6 @@ struct DashboardCommand: ParsableCommand {
   var mnist: String?
 
   func validate() throws {
-    guard MetaObjective(rawValue: objective) != nil else {
-      throw ValidationError(
-        "unknown objective '\(objective)'; valid: \(MetaObjective.allCases.map(\.rawValue).joined(separator: ", ")).")
-    }
-    guard GlyphSet(rawValue: glyphs) != nil else {
-      throw ValidationError("--glyphs expects braille, block or ascii, got '\(glyphs)'.")
-    }
     try Limits.require("--steps", steps, in: Limits.horizon)
     try Limits.require("--instances", instances, in: Limits.instances)
     try Limits.requireDuration("--duration", duration)
@@ -79,13 +72,13 @@ struct DashboardCommand: ParsableCommand {
   func run() throws {
     let directory = sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory()
     let engineConfiguration = EngineConfiguration(
-      problem: problem, learning: !demo, objective: MetaObjective(rawValue: objective) ?? .lossSum, steps: steps,
+      problem: problem, learning: !demo, objective: objective, steps: steps,
       instances: instances, seed: seed, sessionsDirectory: directory, mnistDirectory: mnist)
     let source = SessionLocation.dashboard(store: SessionStore(directory: directory), name: problem).source
     let rememberedTheme = demo ? nil : (try? source.store.manifest(source.name))?.theme
     var options = DashboardOptions(
       theme: theme ?? rememberedTheme ?? "default", themesDirectory: DashboardOptions.defaultThemesDirectory(),
-      glyphs: GlyphSet(rawValue: glyphs) ?? .braille, logX: logX,
+      glyphs: glyphs, logX: logX,
       banner: demo ? "demo: baselines only, no learned optimizer" : nil)
     if theme == nil, rememberedTheme != nil {
       // A remembered theme that has since been deleted is not worth failing over.

@@ -20,7 +20,7 @@ struct LISTAOptions: ParsableArguments {
   var listaUnroll: Int?
 
   @Option(help: "LISTA: objective, relative or log-relative (mean over steps of (f−r)/r, or of its log).")
-  var listaObjective: String = LISTAObjective.logRelative.rawValue
+  var listaObjective: LISTAObjective = .logRelative
 
   @Option(help: "LISTA: Adam's learning rate on the raw parameters.")
   var listaLearningRate: Float = 0.01
@@ -31,11 +31,6 @@ struct LISTAOptions: ParsableArguments {
   func validate() throws {
     guard listaLayers >= 1, listaLayers <= 10_000 else { throw ValidationError("--lista-layers must lie in 1…10000.") }
     if let listaUnroll, listaUnroll < 1 { throw ValidationError("--lista-unroll must be at least 1.") }
-    guard LISTAObjective(rawValue: listaObjective) != nil else {
-      throw ValidationError(
-        "unknown LISTA objective '\(listaObjective)'; valid: "
-          + LISTAObjective.allCases.map(\.rawValue).joined(separator: ", ") + ".")
-    }
     guard listaLearningRate > 0, listaLearningRate.isFinite else {
       throw ValidationError("--lista-learning-rate must be a positive number.")
     }
@@ -86,7 +81,7 @@ extension TrainCommand {
       let configuration = LISTAConfiguration(layers: lista.listaLayers, momentum: lista.listaMomentum)
       let training = LISTATrainingConfiguration(
         batch: batch ?? 32, unroll: lista.listaUnroll ?? lista.listaLayers,
-        objective: LISTAObjective(rawValue: lista.listaObjective) ?? .logRelative,
+        objective: lista.listaObjective,
         learningRate: lista.listaLearningRate, pool: lista.listaPool, seed: seed)
       if !quiet { printError("sampling \(training.pool) training and \(training.validation) validation instances…") }
       do {

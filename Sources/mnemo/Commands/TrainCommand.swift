@@ -32,7 +32,7 @@ struct TrainCommand: ParsableCommand {
   var iterations: Int = 1000
 
   @Option(help: "Meta-objective: loss-sum, log-loss or rate.")
-  var objective: String = "loss-sum"
+  var objective: MetaObjective = .lossSum
 
   @Option(help: "Problems per meta-batch (default per problem class).")
   var batch: Int?
@@ -64,8 +64,8 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "With --curriculum: validations without a new best before the next horizon.")
   var curriculumPatience: Int = 3
 
-  @Option(help: "Learned optimizer: lstm (coordinatewise LSTM), dnc (shared-memory DNC) or lista (sparse classes).")
-  var architecture: String = "lstm"
+  @Option(help: ArgumentHelp("Learned optimizer: \(LearnedArchitecture.allCases.map { "\($0) (\($0.summary))" }.joined(separator: ", ")).", valueName: "architecture"))
+  var architecture: LearnedArchitecture = .lstm
 
   @OptionGroup(title: "LISTA") var lista: LISTAOptions
 
@@ -102,9 +102,6 @@ struct TrainCommand: ParsableCommand {
     do { _ = try SessionLocation.resolve(session, sessionsDirectory: sessionsDirectory) } catch {
       throw ValidationError(error.description)
     }
-    guard ["lstm", "dnc", "lista"].contains(architecture) else {
-      throw ValidationError("--architecture must be lstm, dnc or lista, not '\(architecture)'.")
-    }
     try Limits.require("--iterations", iterations, in: 0...Limits.metaIteration.upperBound)
     try Limits.require("--horizon", horizon, in: Limits.horizon)
     try Limits.require("--unroll", unroll, in: Limits.unroll)
@@ -116,11 +113,7 @@ struct TrainCommand: ParsableCommand {
       ("--read-heads", readHeads, Limits.readHeads),
     ] {
       try Limits.require(name, value, in: range)
-      if value != nil, architecture != "dnc" { throw ValidationError("\(name) applies to --architecture dnc only.") }
-    }
-    guard MetaObjective(rawValue: objective) != nil else {
-      throw ValidationError(
-        "unknown objective '\(objective)'; valid: \(MetaObjective.allCases.map(\.rawValue).joined(separator: ", ")).")
+      if value != nil, architecture != .dnc { throw ValidationError("\(name) applies to --architecture dnc only.") }
     }
     if let metaLearningRate, !(metaLearningRate > 0 && metaLearningRate.isFinite) {
       throw ValidationError("--meta-learning-rate must be a positive number, got \(metaLearningRate).")
@@ -131,7 +124,9 @@ struct TrainCommand: ParsableCommand {
     guard autosaveSeconds.isFinite, autosaveSeconds > 0 else {
       throw ValidationError("--autosave-seconds must be a positive number of seconds, got \(autosaveSeconds).")
     }
-    if let outputScale, !outputScale.isFinite { throw ValidationError("--output-scale must be a finite number.") }
+    if let outputScale, !outputScale.isFinite || outputScale == 0 {
+      throw ValidationError("--output-scale must be a finite, nonzero number (a zero scale never moves θ).")
+    }
     guard randomScaling.isFinite, (0...10).contains(randomScaling) else {
       throw ValidationError("--random-scaling must be a number in 0…10, got \(randomScaling).")
     }
@@ -161,7 +156,7 @@ struct TrainCommand: ParsableCommand {
   }
 
   func run() throws {
-    if architecture == "lista" || resumesLISTA { return try runLISTA() }
+    if architecture == .lista || resumesLISTA { return try runLISTA() }
     if distributed || MPIEnvironment(environment: ProcessInfo.processInfo.environment).isMultiRank {
       return try runDistributed()
     }
@@ -175,7 +170,7 @@ struct TrainCommand: ParsableCommand {
       let (coordinates, overflow) = batch.multipliedReportingOverflow(by: problemClass.sample(seed: 0).dimension)
       try Limits.requireTapeMemory(
         coordinates: overflow ? Int.max : coordinates, hidden: hidden ?? defaults.hiddenSize,
-        layers: architecture == "dnc" ? 1 : (layers ?? defaults.layers), unroll: unroll)
+        layers: architecture == .dnc ? 1 : (layers ?? defaults.layers), unroll: unroll)
     }
     try prepareToWrite(places)
     let prepared = try prepare(places: places, tuneBaselines: true)
@@ -261,14 +256,14 @@ struct TrainCommand: ParsableCommand {
       if let batch { training.batch = batch }
       if let metaLearningRate { training.learningRate = metaLearningRate }
       training.randomScaling = randomScaling
-      training.objective = MetaObjective(rawValue: objective) ?? .lossSum
+      training.objective = objective
       training.seed = seed
       if let curriculum, let parsed = Curriculum(parsing: curriculum, patience: curriculumPatience) {
         training.curriculum = parsed
         training.horizon = parsed.horizons[0]
       }
       let weights: LearnedOptimizerWeights
-      if architecture == "dnc" {
+      if architecture == .dnc {
         // The DNC's controller takes --hidden, --preprocessing and --output-scale.
         var dnc = DNCOptimizerConfiguration.defaults(forProblem: problemClass.name)
         if let hidden { dnc.hiddenSize = hidden }
@@ -333,7 +328,7 @@ struct TrainCommand: ParsableCommand {
       return Racer(resolved)
     }
     racers.append(
-      MetaTrainer.racer(weights: trainer.best?.weights ?? trainer.weights, name: trainer.weights.architecture))
+      MetaTrainer.racer(weights: trainer.best?.weights ?? trainer.weights, name: trainer.weights.architecture.rawValue))
     var run = RaceRun(
       problemClass: problemClass, racers: racers,
       configuration: RaceConfiguration(steps: trainer.configuration.horizon, instances: 100, seed: seed))

@@ -33,7 +33,7 @@ struct WatchCommand: ParsableCommand {
   var theme: String?
 
   @Option(help: "Chart glyphs: braille, block or ascii.")
-  var glyphs: String = "braille"
+  var glyphs: GlyphSet = .braille
 
   @Option(help: "Seconds between checks of the session's files.")
   var interval: Double = 0.5
@@ -50,9 +50,6 @@ struct WatchCommand: ParsableCommand {
 
   func validate() throws {
     do { _ = try location() } catch { throw ValidationError(error.description) }
-    guard GlyphSet(rawValue: glyphs) != nil else {
-      throw ValidationError("--glyphs expects braille, block or ascii, got '\(glyphs)'.")
-    }
     guard interval.isFinite, (0.01...3600).contains(interval) else {
       throw ValidationError("--interval must be a number of seconds in 0.01…3600, got \(interval).")
     }
@@ -84,7 +81,7 @@ struct WatchCommand: ParsableCommand {
     var options = DashboardOptions(
       theme: theme ?? rememberedTheme ?? "default",
       themesDirectory: DashboardOptions.defaultThemesDirectory(),
-      glyphs: GlyphSet(rawValue: glyphs) ?? .braille, banner: "watching \(session) (read-only)")
+      glyphs: glyphs, banner: "watching \(session) (read-only)")
     if theme == nil, rememberedTheme != nil,
       (try? ThemeLibrary(directory: options.themesDirectory).load(options.theme)) == nil
     {
