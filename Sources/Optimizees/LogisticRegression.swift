@@ -37,7 +37,7 @@ public struct LogisticRegressionClass: ProblemClass {
   /// probability in [0, 0.5], 0.05), `l2` (μ > 0, 0.001).
   init(options: [String: String]) throws(ProblemError) {
     let reader = try OptionReader(
-      problem: "logistic", options: options, valid: Self.optionNames)
+      problem: Self.profile.name, options: options, valid: Self.optionNames)
     let features = try reader.integer("features", default: 20, in: 1...100_000)
     let points = try reader.integer("points", default: 100, in: 1...1_000_000)
     try reader.requireElements(points, "points", features, "features")

@@ -38,7 +38,7 @@ public struct MNISTMLPClass: ProblemClass {
   /// Parses the options (before touching the disk, so a typo fails fast),
   /// then loads MNIST from `mnistDirectory` or the default locations.
   init(options: [String: String], mnistDirectory: String?) throws(ProblemError) {
-    let reader = try OptionReader(problem: "mnist-mlp", options: options, valid: Self.optionNames)
+    let reader = try OptionReader(problem: Self.profile.name, options: options, valid: Self.optionNames)
     let hidden = try reader.integer("hidden", default: 20, in: 1...4096)
     let layers = try reader.integer("layers", default: 1, in: 0...16)
     let activation = try reader.choice("activation", default: Activation.sigmoid)

@@ -36,7 +36,7 @@ public struct QuadraticClass: ProblemClass {
   /// `distribution` (`gaussian` or `uniform`).
   init(options: [String: String]) throws(ProblemError) {
     let reader = try OptionReader(
-      problem: "quadratic", options: options, valid: Self.optionNames)
+      problem: Self.profile.name, options: options, valid: Self.optionNames)
     let n = try reader.integer("n", default: 10, in: 1...100_000)
     let m = try reader.integer("m", default: n, in: 1...100_000)
     try reader.requireElements(m, "m", n, "n")

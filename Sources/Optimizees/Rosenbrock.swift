@@ -24,7 +24,7 @@ public struct RosenbrockClass: ProblemClass {
 
   /// Options: `a` (default 1), `b` (> 0, default 100), `jitter` (≥ 0, default 0.1).
   init(options: [String: String]) throws(ProblemError) {
-    let reader = try OptionReader(problem: "rosenbrock", options: options, valid: Self.optionNames)
+    let reader = try OptionReader(problem: Self.profile.name, options: options, valid: Self.optionNames)
     self.init(
       a: try reader.real("a", default: 1, expected: "a real number") { _ in true },
       b: try reader.real("b", default: 100, expected: "a real number > 0") { $0 > 0 },

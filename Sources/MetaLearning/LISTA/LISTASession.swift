@@ -22,7 +22,7 @@ public enum LISTASession {
 
   /// Whether `manifest` describes a LISTA session.
   public static func isLISTA(_ manifest: SessionManifest) -> Bool {
-    manifest.optimizer["architecture"] == LISTAConfiguration.architecture
+    manifest.optimizer["architecture"] == LearnedArchitecture.lista.rawValue
   }
 
   /// The raw parameters as named tensors, names prefixed by `prefix`.
@@ -148,7 +148,7 @@ public enum LISTASession {
   /// that instance's L. Racing needs problems that know L (the sparse
   /// coding classes); use ``racer(for:parameters:name:)`` to check a class
   /// first.
-  public static func racer(parameters: LISTAParameters, name: String = LISTAConfiguration.architecture) -> Racer {
+  public static func racer(parameters: LISTAParameters, name: String = LearnedArchitecture.lista.rawValue) -> Racer {
     Racer(name: name, stepLabel: "learned") { problem in
       // Problems without L are refused by `racer(for:parameters:name:)`;
       // L = 1 only keeps this closure total.
@@ -160,7 +160,7 @@ public enum LISTASession {
   /// `parameters` as a racer on `problemClass`, which must be a sparse
   /// coding class.
   public static func racer(
-    for problemClass: any ProblemClass, parameters: LISTAParameters, name: String = LISTAConfiguration.architecture
+    for problemClass: any ProblemClass, parameters: LISTAParameters, name: String = LearnedArchitecture.lista.rawValue
   ) throws(LISTAError) -> Racer {
     guard problemClass is SparseCodingClass else { throw .unsupportedProblem(problemClass.name) }
     return racer(parameters: parameters, name: name)
@@ -168,7 +168,7 @@ public enum LISTASession {
 
   /// The LISTA saved as session `name` in `store`, as a racer.
   public static func racer(
-    store: SessionStore, name: String, racerName: String = LISTAConfiguration.architecture
+    store: SessionStore, name: String, racerName: String = LearnedArchitecture.lista.rawValue
   ) throws(SessionError) -> Racer {
     let session = try store.load(name)
     guard isLISTA(session.manifest) else {

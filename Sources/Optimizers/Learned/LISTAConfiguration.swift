@@ -30,23 +30,20 @@ public struct LISTAConfiguration: Sendable, Hashable, Codable {
     self.momentum = momentum
   }
 
-  /// The name sessions and the command line use for this architecture.
-  public static let architecture = LearnedArchitecture.lista.rawValue
-
   /// The number of learned (unconstrained) parameters: K steps, K − 1
   /// thresholds, and K momenta when enabled.
   public var parameterCount: Int { layers + (layers - 1) + (momentum ? layers : 0) }
 
   /// The `key=value` record kept in a session's manifest.
   public var record: [String: String] {
-    ["architecture": Self.architecture, "layers": String(layers), "momentum": String(momentum)]
+    ["architecture": LearnedArchitecture.lista.rawValue, "layers": String(layers), "momentum": String(momentum)]
   }
 
   /// Rebuilds a configuration from ``record``; nil when the record is not a
   /// LISTA one or a field is missing or malformed (the caller names the
   /// file).
   public init?(record: [String: String]) {
-    guard record["architecture"] == Self.architecture,
+    guard record["architecture"] == LearnedArchitecture.lista.rawValue,
       let layers = record["layers"].flatMap(Int.init), layers >= 1, layers <= 10_000,
       let momentum = record["momentum"].flatMap(Bool.init)
     else { return nil }

@@ -52,7 +52,7 @@ public struct LISTAOptimizer: Optimizer {
     proximalStep = proximalSteps[0]
   }
 
-  public var name: String { LISTAConfiguration.architecture }
+  public var name: String { LearnedArchitecture.lista.rawValue }
 
   /// With momentum, ∇s is taken at the extrapolated point z.
   public var usesLookahead: Bool { hasMomentum }

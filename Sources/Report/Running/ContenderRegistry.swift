@@ -52,23 +52,20 @@ public struct ContenderRegistry: Sendable {
     let train: Trainer = { recipe, problemClass, store, progress in
       try SessionTraining(recipe: recipe).run(problemClass: problemClass, store: store, progress: progress)
     }
-    var registry = ContenderRegistry(
-      fallbackLoader: load)
-    for architecture in LearnedArchitecture.allCases {
-      switch architecture {
-      case .lstm, .dnc:
-        registry.loaders[architecture.rawValue] = load
-        registry.trainers[architecture.rawValue] = train
-      case .lista:
-        registry.loaders[architecture.rawValue] = { session, name in
+    return ContenderRegistry(
+      loaders: [
+        LearnedArchitecture.lstm.rawValue: load, LearnedArchitecture.dnc.rawValue: load,
+        LearnedArchitecture.lista.rawValue: { session, name in
           LISTASession.racer(parameters: try LISTASession.parameters(of: session), name: name)
-        }
-        registry.trainers[architecture.rawValue] = { recipe, problemClass, store, progress in
+        },
+      ],
+      trainers: [
+        LearnedArchitecture.lstm.rawValue: train, LearnedArchitecture.dnc.rawValue: train,
+        LearnedArchitecture.lista.rawValue: { recipe, problemClass, store, progress in
           try LISTASessionTraining(recipe: recipe).run(problemClass: problemClass, store: store, progress: progress)
-        }
-      }
-    }
-    return registry
+        },
+      ],
+      fallbackLoader: load)
   }
 
   /// The architecture a session records (`lstm` when it records none, as
