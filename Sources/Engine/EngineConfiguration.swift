@@ -22,8 +22,14 @@ public struct EngineConfiguration: Sendable {
   /// How fast the baselines' race is drawn at first, in steps per second
   /// (0: as fast as it computes).
   public var stepsPerSecond: Double
-  /// Seconds between re-races of the learned optimizer.
+  /// Seconds between re-races of the learned optimizer (the race drawn on
+  /// the screen; validation is separate, see ``validateEvery``).
   public var raceInterval: Double
+  /// Meta-iterations between validations, as `mnemo train --validate-every`:
+  /// each validation races the current weights on 20 validation instances,
+  /// keeps them as the session's best when they improve, and adds a row to
+  /// the session's `training.csv`.
+  public var validateEvery: Int
   /// Seconds between automatic saves.
   public var autosaveInterval: Double
   /// Where sessions live (one per problem class, named after it).
@@ -36,7 +42,7 @@ public struct EngineConfiguration: Sendable {
   public init(
     problem: String = "quadratic", learning: Bool = true, objective: MetaObjective = .lossSum, steps: Int = 100,
     instances: Int = 20, tuningInstances: Int = 10, seed: UInt64 = 0, stepsPerSecond: Double = 100,
-    raceInterval: Double = 2, autosaveInterval: Double = 120,
+    raceInterval: Double = 2, validateEvery: Int = 100, autosaveInterval: Double = 120,
     sessionsDirectory: URL = SessionStore.defaultDirectory(), mnistDirectory: String? = nil,
     tuningCache: URL = TuningCache.defaultURL()
   ) {
@@ -50,6 +56,7 @@ public struct EngineConfiguration: Sendable {
     self.seed = seed
     self.stepsPerSecond = stepsPerSecond
     self.raceInterval = raceInterval
+    self.validateEvery = max(validateEvery, 1)
     self.autosaveInterval = autosaveInterval
     self.sessionsDirectory = sessionsDirectory
     self.mnistDirectory = mnistDirectory

@@ -8,8 +8,10 @@ import Synchronization
 ///
 /// The UI thread only calls ``latestSnapshot()`` and ``send(_:)``; both take
 /// a lock for the time of a copy, so neither side ever waits for the
-/// other's work. Everything mutable lives on the engine thread
-/// (``EngineWorker``).
+/// other's work. All the engine's state and decisions live in an
+/// ``EngineCore`` on the engine thread; this class is only its loop:
+/// commands are handed over between units of work, the baselines' race is
+/// paced at `stepsPerSecond`, and an idle core is polled every 30 ms.
 public final class LiveEngine: EngineHandle {
   private let channel: EngineChannel
 
@@ -18,13 +20,35 @@ public final class LiveEngine: EngineHandle {
     let channel = EngineChannel()
     self.channel = channel
     let thread = Thread {
-      var worker = EngineWorker(configuration: configuration, channel: channel)
-      worker.run()
+      var core = EngineCore(configuration: configuration, onPublish: { snapshot in
+        channel.snapshot.withLock { $0 = snapshot }
+      })
+      Self.run(&core, channel: channel)
       channel.stopped.store(true, ordering: .releasing)
     }
     thread.name = "mnemo-engine"
     thread.stackSize = 8 << 20
     thread.start()
+  }
+
+  /// The engine thread's loop.
+  private static func run(_ core: inout EngineCore, channel: EngineChannel) {
+    core.start()
+    let pace = core.configuration.stepsPerSecond
+    while !core.hasQuit {
+      for command in channel.drain() { core.handle(command) }
+      if core.hasQuit { break }
+      let started = Date()
+      switch core.tick() {
+      case .racedBaselines where pace > 0:
+        let wait = 1 / pace - Date().timeIntervalSince(started)
+        if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+      case .idle:
+        Thread.sleep(forTimeInterval: 0.03)
+      case .racedBaselines, .trained:
+        break
+      }
+    }
   }
 
   public func latestSnapshot() -> Snapshot {

@@ -78,7 +78,7 @@ struct SessionSnapshotReader {
     let race = RaceTableReader.race(
       from: session.raceHistory, problemKey: manifest.problem.configurationKey, seed: manifest.seed)
     snapshot.race = race
-    snapshot.summaries = race?.summaries(tolerance: EngineWorker.tolerance) ?? []
+    snapshot.summaries = race?.summaries(tolerance: EngineCore.tolerance) ?? []
     if manifest.weightsFile != weightsFile {
       weightsFile = manifest.weightsFile
       snapshot.memory = memory(of: session)
@@ -130,7 +130,6 @@ struct SessionSnapshotReader {
         manifest.problem.name, options: manifest.problem.options, mnistDirectory: mnistDirectory)
     else { return nil }
     let steps = manifest.training["horizon"].flatMap { Int($0) } ?? 100
-    return EngineWorker.hiddenState(
-      weights: weights, problemClass: problemClass, seed: manifest.seed, steps: steps)
+    return MemoryView.afterRun(of: weights, on: problemClass, seed: manifest.seed, steps: steps)
   }
 }

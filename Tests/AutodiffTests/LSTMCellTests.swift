@@ -158,7 +158,17 @@ import Testing
     KernelThreads.count = 3
     let split = Self.evaluate(leaves, Self.fused)
     #expect(serial.values == split.values)
-    #expect(serial.gradients == split.gradients)
+    // The weight gradients are sums over the batch in OpenBLAS, whose own
+    // thread count the races of other tests change while this one runs
+    // (`BLAS.threadCount`), and OpenBLAS may sum in another order with
+    // another count: equal to rounding, not bit for bit. The elementwise
+    // passes (what the kernel threads split) are compared exactly above.
+    for (a, b) in zip(serial.gradients, split.gradients) {
+      #expect(a.shape == b.shape)
+      let scale = a.scalars.map { abs($0) }.max() ?? 0
+      let worst = zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? 0
+      #expect(worst <= 1e-5 * max(scale, 1), "largest difference \(worst), largest entry \(scale)")
+    }
   }
 
   @Test func gateLayoutAndForgetBias() {

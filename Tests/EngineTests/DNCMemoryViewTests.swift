@@ -11,9 +11,8 @@ import Testing
   @Test func theEnginePublishesTheDNCMemory() throws {
     let quadratic = try ProblemCatalog.make("quadratic")
     let configuration = DNCOptimizerConfiguration(memorySlots: 6, wordSize: 4, readHeads: 2)
-    let view = EngineWorker.hiddenState(
-      weights: .dnc(DNCOptimizerWeights(configuration: configuration, seed: 1)), problemClass: quadratic,
-      seed: 3, steps: 5)
+    let view = MemoryView.afterRun(
+      of: .dnc(DNCOptimizerWeights(configuration: configuration, seed: 1)), on: quadratic, seed: 3, steps: 5)
     guard case .dnc(let memory) = view else {
       Issue.record("expected a DNC memory view, got \(view)")
       return
@@ -23,9 +22,9 @@ import Testing
     #expect(memory.readWeightings.count == 2)
     #expect(memory.usage.contains { $0 > 0 })
     #expect(memory.memory.contains { $0 != 0 })
-    let lstm = EngineWorker.hiddenState(
-      weights: .lstm(LSTMOptimizerWeights(configuration: LSTMOptimizerConfiguration(hiddenSize: 4), seed: 1)),
-      problemClass: quadratic, seed: 3, steps: 5)
+    let lstm = MemoryView.afterRun(
+      of: .lstm(LSTMOptimizerWeights(configuration: LSTMOptimizerConfiguration(hiddenSize: 4), seed: 1)),
+      on: quadratic, seed: 3, steps: 5)
     guard case .lstm = lstm else {
       Issue.record("expected LSTM hidden states, got \(lstm)")
       return

@@ -28,7 +28,7 @@ import Testing
   static func configuration(_ directory: URL, learning: Bool = true) -> EngineConfiguration {
     EngineConfiguration(
       problem: "quadratic", learning: learning, steps: 30, instances: 4, tuningInstances: 2, stepsPerSecond: 0,
-      raceInterval: 0.2, autosaveInterval: 3600, sessionsDirectory: directory,
+      raceInterval: 0.2, validateEvery: 2, autosaveInterval: 3600, sessionsDirectory: directory,
       tuningCache: directory.appendingPathComponent("tuned-learning-rates.json"))
   }
 

@@ -72,11 +72,40 @@ public struct MetaTrainingLoop: Sendable {
   public private(set) var smoothedLoss = Double.nan
   /// Iterations actually run (fewer than `iterations` when interrupted).
   public private(set) var completed = 0
+  /// When the first step was recorded (the origin of the seconds column).
+  private var started: Date?
 
   public init(iterations: Int, validateEvery: Int, history: CSVTable = CSVTable(header: MetaTrainingLoop.historyHeader)) {
     self.iterations = iterations
     self.validateEvery = max(validateEvery, 1)
     self.history = history
+  }
+
+  /// Records one meta-step that has already been taken (``run`` takes
+  /// them; the engine and the distributed trainer, which step on their own
+  /// schedule, call this directly): updates the running meta-loss and, when
+  /// the trainer's iteration is a multiple of `validateEvery` or `isLast`,
+  /// validates and appends a history row. `now` stamps the row (seconds
+  /// since the loop's first recorded step).
+  public mutating func record(
+    _ report: Step, validate: () -> Double, isLast: Bool = false, now: Date = Date()
+  ) -> Progress {
+    let start = started ?? now
+    started = start
+    if !report.skipped {
+      smoothedLoss = smoothedLoss.isNaN ? report.loss : 0.95 * smoothedLoss + 0.05 * report.loss
+    }
+    if report.iteration % validateEvery == 0 || isLast {
+      let validation = validate()
+      history.rows.append([
+        String(report.iteration), String(format: "%.6g", smoothedLoss), String(format: "%.6g", validation),
+        String(format: "%.1f", now.timeIntervalSince(start)),
+      ])
+    }
+    completed += 1
+    return Progress(
+      done: completed, iterations: iterations, iteration: report.iteration, smoothedLoss: smoothedLoss,
+      history: history)
   }
 
   /// Runs the loop: before each iteration `isInterrupted` may stop it;
@@ -88,25 +117,9 @@ public struct MetaTrainingLoop: Sendable {
     step: () -> Step, validate: () -> Double, isInterrupted: () -> Bool = { false },
     progress: (Progress) throws -> Void
   ) rethrows {
-    let start = Date()
     for done in 0..<iterations {
       if isInterrupted() { break }
-      let report = step()
-      if !report.skipped {
-        smoothedLoss = smoothedLoss.isNaN ? report.loss : 0.95 * smoothedLoss + 0.05 * report.loss
-      }
-      if report.iteration % validateEvery == 0 || done == iterations - 1 {
-        let validation = validate()
-        history.rows.append([
-          String(report.iteration), String(format: "%.6g", smoothedLoss), String(format: "%.6g", validation),
-          String(format: "%.1f", Date().timeIntervalSince(start)),
-        ])
-      }
-      completed = done + 1
-      try progress(
-        Progress(
-          done: done + 1, iterations: iterations, iteration: report.iteration, smoothedLoss: smoothedLoss,
-          history: history))
+      try progress(record(step(), validate: validate, isLast: done == iterations - 1))
     }
   }
 }

@@ -42,22 +42,19 @@ public struct ContenderRegistry: Sendable {
     loaders[architecture] ?? fallbackLoader
   }
 
-  /// The LSTM and the DNC — loaded through ``MetaLearning/MetaTrainer/weights(of:)``
-  /// (the best validated weights) and trained by ``SessionTraining`` — and
-  /// LISTA (``MetaLearning/LISTASession``, trained by ``LISTASessionTraining``).
+  /// The LSTM, the DNC and LISTA, loaded through
+  /// ``MetaLearning/Session/learnedRacer(name:on:)`` (the loader `mnemo race`
+  /// and the engine use too), trained by ``SessionTraining`` (LSTM, DNC) and
+  /// ``LISTASessionTraining``.
   public static var standard: ContenderRegistry {
-    let load: Loader = { session, name in
-      MetaTrainer.racer(weights: try MetaTrainer.weights(of: session), name: name)
-    }
+    let load: Loader = { session, name in try session.learnedRacer(name: name) }
     let train: Trainer = { recipe, problemClass, store, progress in
       try SessionTraining(recipe: recipe).run(problemClass: problemClass, store: store, progress: progress)
     }
     return ContenderRegistry(
       loaders: [
         LearnedArchitecture.lstm.rawValue: load, LearnedArchitecture.dnc.rawValue: load,
-        LearnedArchitecture.lista.rawValue: { session, name in
-          LISTASession.racer(parameters: try LISTASession.parameters(of: session), name: name)
-        },
+        LearnedArchitecture.lista.rawValue: load,
       ],
       trainers: [
         LearnedArchitecture.lstm.rawValue: train, LearnedArchitecture.dnc.rawValue: train,

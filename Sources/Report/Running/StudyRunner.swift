@@ -114,10 +114,10 @@ struct Execution {
           }
         }
         let steps = experiment.tuningSteps ?? experiment.steps
-        let kinds = Self.tunedKinds(experiment).filter { kind in
-          let key = "\(problemClass.configurationKey)|\(steps)|\(kind.rawValue)"
-          return cache.learningRate(problemKey: problemClass.configurationKey, steps: steps, kind: kind) == nil
-            && plannedTunings.insert(key).inserted
+        let roster = BaselineRoster(problemClass: problemClass, steps: steps)
+        let untuned = roster.untunedKinds(Self.baselineKinds(experiment).map { OptimizerConfiguration(kind: $0) }, cache: cache)
+        let kinds = untuned.filter { kind in
+          plannedTunings.insert("\(problemClass.configurationKey)|\(steps)|\(kind.rawValue)").inserted
         }
         if !kinds.isEmpty {
           let work = WorkEstimate.tuning(
@@ -143,9 +143,11 @@ struct Execution {
 
   /// The hand-designed rules whose learning rate is tuned — baselines and
   /// guards' fallbacks, once each (ISTA and FISTA step 1/L).
-  static func tunedKinds(_ experiment: Experiment) -> [OptimizerKind] {
+  /// The hand-designed kinds an experiment races (baselines and guards'
+  /// fallbacks), each once, in order.
+  static func baselineKinds(_ experiment: Experiment) -> [OptimizerKind] {
     var kinds: [OptimizerKind] = []
-    for kind in experiment.contenders.compactMap(\.tunedKind) where !kinds.contains(kind) { kinds.append(kind) }
+    for kind in experiment.contenders.compactMap(\.baselineKind) where !kinds.contains(kind) { kinds.append(kind) }
     return kinds
   }
 
@@ -272,13 +274,12 @@ struct Execution {
     var entries: [ContenderEntry] = []
     /// A hand-designed rule at its tuned rate (1/L for ISTA and FISTA),
     /// and its step-size text.
+    let roster = BaselineRoster(problemClass: problemClass, steps: tuningSteps)
     func tuned(_ kind: OptimizerKind) -> (OptimizerConfiguration, String) {
-      var configuration = OptimizerConfiguration(kind: kind, learningRate: nil)
-      guard !configuration.isProximalGradient else { return (configuration, "1/L") }
-      let tuned = cache.learningRate(problemKey: problemClass.configurationKey, steps: tuningSteps, kind: kind)
-      let rate = tuned ?? configuration.defaultLearningRate
-      configuration.learningRate = rate
-      return (configuration, Cell.number(Double(rate)) + (tuned == nil ? " (default)" : ""))
+      let (rate, source) = roster.rate(for: OptimizerConfiguration(kind: kind), cache: cache)
+      let configuration = OptimizerConfiguration(kind: kind, learningRate: rate)
+      guard let rate else { return (configuration, "1/L") }
+      return (configuration, Cell.number(Double(rate)) + (source == .default ? " (default)" : ""))
     }
     for contender in experiment.contenders {
       switch contender {

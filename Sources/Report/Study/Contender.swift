@@ -30,11 +30,11 @@ public enum Contender: Sendable, Hashable {
     }
   }
 
-  /// The hand-designed optimizers whose tuned rate it needs.
-  var tunedKind: OptimizerKind? {
+  /// The hand-designed optimizer it races (a baseline, or a guard's
+  /// fallback), whose rate ``BaselineRoster`` resolves.
+  var baselineKind: OptimizerKind? {
     switch self {
-    case .baseline(let kind), .guarded(_, let kind):
-      OptimizerConfiguration(kind: kind, learningRate: nil).isProximalGradient ? nil : kind
+    case .baseline(let kind), .guarded(_, let kind): kind
     case .learned: nil
     }
   }

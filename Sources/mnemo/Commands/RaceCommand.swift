@@ -143,15 +143,10 @@ struct RaceCommand: ParsableCommand {
       sessionRates: saved?.manifest.tunedLearningRates ?? [:])
     if let saved {
       let learned: Racer
-      if LISTASession.isLISTA(saved.manifest) {
-        do {
-          learned = try LISTASession.racer(for: problemClass, parameters: try LISTASession.parameters(of: saved))
-        } catch let error as LISTAError {
-          throw ValidationError(error.description)
-        }
-      } else {
-        let weights = try MetaTrainer.weights(of: saved)
-        learned = MetaTrainer.racer(weights: weights, name: saved.manifest.optimizer["architecture"] ?? "learned")
+      do {
+        learned = try saved.learnedRacer(on: problemClass)
+      } catch let error as LISTAError {
+        throw ValidationError(error.description)
       }
       racers.append(learned)
       if let guardRule {

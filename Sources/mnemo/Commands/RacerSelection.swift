@@ -13,10 +13,7 @@ struct RacerSelection {
   /// gradient optimizer, plus ISTA and FISTA on composite problems.
   init(list: String?, composite: Bool) throws {
     guard let list else {
-      let kinds: [OptimizerKind] = [.sgd, .momentum, .nag, .rmsprop, .adam, .adagrad]
-      configurations = (kinds + (composite ? [.ista, .fista] : [])).map {
-        OptimizerConfiguration(kind: $0, learningRate: nil)
-      }
+      configurations = BaselineRoster.standardKinds(composite: composite).map { OptimizerConfiguration(kind: $0) }
       return
     }
     let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -30,27 +27,23 @@ struct RacerSelection {
     }
   }
 
-  /// The racers, with learning rates resolved: explicit ones as given; for
-  /// the rest, tuned now (`tune`), else remembered from an earlier tuning,
-  /// else recorded in the session being raced, else each kind's default. ISTA and FISTA keep 1/L where the problem
-  /// knows L.
+  /// The racers, with learning rates resolved by ``BaselineRoster``'s rule
+  /// (explicit, 1/L, cache, session, default); with `tune`, every rate a
+  /// tuner can set is tuned first and cached, so the cache supplies it.
   func racers(
     problemClass: any ProblemClass, steps: Int, tune: Bool, tuner: LearningRateTuner, quiet: Bool,
     sessionRates: [String: Float] = [:]
   ) throws -> [Racer] {
     var cache = TuningCache(url: TuningCache.defaultURL())
-    let knowsLipschitz = problemClass.profile.knowsLipschitz
-    let usesOneOverL: (OptimizerConfiguration) -> Bool = { $0.isProximalGradient && knowsLipschitz }
-    let toTune = configurations.filter { $0.learningRate == nil && !usesOneOverL($0) }
+    let roster = BaselineRoster(problemClass: problemClass, steps: steps)
+    let toTune = roster.tunableKinds(configurations)
     if tune, !toTune.isEmpty {
       var progress = Progress(label: "tune \(problemClass.name)", quiet: quiet)
-      let outcomes = tuner.tune(
-        problemClass: problemClass, kinds: toTune.map(\.kind), steps: steps
-      ) { progress.update($0, of: $1) }
+      let outcomes = tuner.tune(problemClass: problemClass, kinds: toTune, steps: steps) { progress.update($0, of: $1) }
       progress.finish()
-      for outcome in outcomes {
-        cache.record(outcome.learningRate, problemKey: problemClass.configurationKey, steps: steps, kind: outcome.kind)
-        if !quiet {
+      roster.record(outcomes, in: &cache)
+      if !quiet {
+        for outcome in outcomes {
           let score = outcome.score.isFinite ? String(format: "%.3f", outcome.score / log(10)) : "diverged"
           printError("tuned \(outcome.kind.rawValue): lr \(outcome.learningRate) (mean final log10 loss \(score))")
         }
@@ -61,14 +54,6 @@ struct RacerSelection {
         printError("warning: could not save tuned learning rates to \(cache.url.path): \(error)")
       }
     }
-    return configurations.map { configuration in
-      var resolved = configuration
-      if resolved.learningRate == nil, !usesOneOverL(resolved) {
-        resolved.learningRate =
-          cache.learningRate(problemKey: problemClass.configurationKey, steps: steps, kind: resolved.kind)
-          ?? sessionRates[resolved.kind.rawValue] ?? resolved.defaultLearningRate
-      }
-      return Racer(resolved)
-    }
+    return roster.resolve(configurations, cache: cache, sessionRates: sessionRates).map(\.racer)
   }
 }

@@ -57,9 +57,7 @@ extension TrainCommand {
 
     let interrupted = InterruptFlag()
     var progress = Progress(label: "train \(problemClass.name) ×\(communicator.size)", quiet: !talk)
-    let start = Date()
     var lastSave = Date()
-    var smoothed = Double.nan
     var raceHistory =
       isRoot ? (try? places.source.load())?.raceHistory ?? CSVTable(header: []) : CSVTable(header: [])
     func save() throws {
@@ -77,27 +75,20 @@ extension TrainCommand {
           + "\(trainer.share.lowerBound)..<\(trainer.share.upperBound)), "
           + "objective \(trainer.configuration.objective.rawValue)")
     }
+    var loop = MetaTrainingLoop(iterations: iterations, validateEvery: validateEvery, history: history)
     for done in 0..<iterations {
       guard let report = try parallel.step(stopRequested: interrupted.isSet) else { break }
-      if report.skipped {
-        if talk {
-          printError(
-            "\niteration \(report.iteration): non-finite meta-gradient, update skipped, episode restarted")
-        }
-      } else {
-        smoothed = smoothed.isNaN ? report.metaLoss : 0.95 * smoothed + 0.05 * report.metaLoss
+      if report.skipped, talk {
+        printError("\niteration \(report.iteration): non-finite meta-gradient, update skipped, episode restarted")
       }
+      // Only rank 0 validates and keeps the history; the others only step.
       guard isRoot else { continue }
-      if report.iteration % validateEvery == 0 || done == iterations - 1 {
-        let validation = trainer.validate()
-        history.rows.append([
-          String(report.iteration), String(format: "%.6g", smoothed), String(format: "%.6g", validation),
-          String(format: "%.1f", Date().timeIntervalSince(start)),
-        ])
-      }
+      let state = loop.record(
+        MetaTrainingLoop.Step(report), validate: { trainer.validate() }, isLast: done == iterations - 1)
+      history = state.history
       progress.update(
         done + 1, of: iterations,
-        detail: "it \(report.iteration) meta-loss \(String(format: "%.4g", smoothed))")
+        detail: "it \(report.iteration) meta-loss \(String(format: "%.4g", state.smoothedLoss))")
       if Date().timeIntervalSince(lastSave) > autosaveSeconds {
         try save()
         lastSave = Date()

@@ -306,13 +306,11 @@ struct TrainCommand: ParsableCommand {
   /// the session records what its learned optimizer is compared with.
   private func tunedBaselineRates(problemClass: any ProblemClass, steps: Int) throws -> [String: Float] {
     let selection = try RacerSelection(list: nil, composite: problemClass.profile.isComposite)
-    let cache = TuningCache(url: TuningCache.defaultURL())
-    let missing = selection.configurations.contains { configuration in
-      !configuration.isProximalGradient
-        && cache.learningRate(problemKey: problemClass.configurationKey, steps: steps, kind: configuration.kind) == nil
-    }
+    let roster = BaselineRoster(problemClass: problemClass, steps: steps)
+    let missing = roster.untunedKinds(selection.configurations, cache: TuningCache(url: TuningCache.defaultURL()))
     let racers = try selection.racers(
-      problemClass: problemClass, steps: steps, tune: missing, tuner: LearningRateTuner(seed: seed), quiet: quiet)
+      problemClass: problemClass, steps: steps, tune: !missing.isEmpty, tuner: LearningRateTuner(seed: seed),
+      quiet: quiet)
     var rates: [String: Float] = [:]
     for racer in racers { rates[racer.name] = racer.learningRate }
     return rates
@@ -322,11 +320,12 @@ struct TrainCommand: ParsableCommand {
   /// baselines on 100 held-out instances over the training horizon, kept in
   /// the session's `race.csv`.
   func finalRace(trainer: MetaTrainer, problemClass: any ProblemClass, rates: [String: Float]) -> CSVTable {
-    var racers = ((try? RacerSelection(list: nil, composite: problemClass.profile.isComposite))?.configurations ?? []).map { configuration in
-      var resolved = configuration
-      if let rate = rates[configuration.kind.rawValue] { resolved.learningRate = rate }
-      return Racer(resolved)
+    let roster = BaselineRoster(problemClass: problemClass, steps: trainer.configuration.horizon)
+    let standard = BaselineRoster.standardKinds(composite: problemClass.profile.isComposite).map {
+      OptimizerConfiguration(kind: $0)
     }
+    var racers = roster.resolve(standard, cache: TuningCache(url: TuningCache.defaultURL()), sessionRates: rates)
+      .map(\.racer)
     racers.append(
       MetaTrainer.racer(weights: trainer.best?.weights ?? trainer.weights, name: trainer.weights.architecture.rawValue))
     var run = RaceRun(
