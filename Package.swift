@@ -47,49 +47,59 @@ let package = Package(
     .target(name: "Autodiff", dependencies: ["LinearAlgebra", "CDNCKernels", "CLSTMKernels"]),
     .target(name: "Optimizees", dependencies: ["LinearAlgebra", "Libm", "CZlib"]),
     .target(name: "Optimizers", dependencies: ["LinearAlgebra", "Autodiff", "Optimizees"]),
-    .target(name: "MetaLearning", dependencies: ["LinearAlgebra", "Libm", "Autodiff", "Optimizees", "Optimizers"]),
+    // Session files: manifests, weights, tables, all-or-nothing saves.
+    .target(name: "Sessions", dependencies: ["Optimizees", "Optimizers"]),
+    // Races, convergence estimates, tuning and the baseline roster: what
+    // compares optimizers, with no autodiff (the dashboard draws races
+    // without linking the training stack).
+    .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Libm", "Optimizees", "Optimizers", "Sessions"]),
+    // Meta-training: unrolls, objectives, trainers (LSTM, DNC, LISTA), the
+    // one training loop, and how trainers are saved in sessions.
+    .target(
+      name: "MetaLearning",
+      dependencies: ["LinearAlgebra", "Libm", "Autodiff", "Optimizees", "Optimizers", "Sessions", "Evaluation"]),
 
     // Data-parallel meta-training over MPI (loaded at run time, so builds
     // without MPI installed still work).
-    .target(name: "Distributed", dependencies: ["LinearAlgebra", "Optimizees", "Optimizers", "MetaLearning"]),
+    .target(name: "Distributed", dependencies: ["Evaluation", "MetaLearning"]),
 
     // The background engine: meta-trains and races, publishes snapshots.
-    .target(name: "Engine", dependencies: ["LinearAlgebra", "Optimizees", "Optimizers", "MetaLearning"]),
+    .target(name: "Engine", dependencies: ["LinearAlgebra", "Optimizees", "Optimizers", "Sessions", "Evaluation", "MetaLearning"]),
 
     // The reproducible study report: tables (Markdown, CSV) and SVG plots.
-    .target(name: "Report", dependencies: ["LinearAlgebra", "Optimizees", "Optimizers", "MetaLearning"]),
+    .target(name: "Report", dependencies: ["LinearAlgebra", "Optimizees", "Optimizers", "Sessions", "Evaluation", "MetaLearning"]),
 
     // Screen.
     .target(name: "Rendering", dependencies: ["Libm"]),
     .target(name: "TerminalUI", dependencies: ["CNcursesw", "Rendering"]),
     .target(
       name: "Dashboard",
-      dependencies: ["Engine", "MetaLearning", "Optimizees", "Optimizers", "Rendering", "TerminalUI"]),
+      dependencies: ["Engine", "Evaluation", "Sessions", "Rendering", "TerminalUI"]),
 
     // The executable.
     .executableTarget(
       name: "mnemo",
       dependencies: [
-        "LinearAlgebra", "Autodiff", "Optimizees", "Optimizers", "MetaLearning", "Engine", "Rendering", "TerminalUI",
-        "Dashboard", "Distributed", "Report",
+        "LinearAlgebra", "Autodiff", "Optimizees", "Optimizers", "Sessions", "Evaluation", "MetaLearning", "Engine",
+        "Rendering", "TerminalUI", "Dashboard", "Distributed", "Report",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // Tests (Swift Testing).
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
     .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "LinearAlgebra"]),
-    .testTarget(name: "OptimizeesTests", dependencies: ["Optimizees", "LinearAlgebra"]),
+    .testTarget(name: "OptimizeesTests", dependencies: ["Optimizees", "LinearAlgebra", "CZlib"]),
     .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Optimizees", "LinearAlgebra"]),
     .testTarget(
       name: "MetaLearningTests",
-      dependencies: ["MetaLearning", "Optimizers", "Optimizees", "LinearAlgebra"]),
+      dependencies: ["MetaLearning", "Evaluation", "Sessions", "Optimizers", "Optimizees", "Autodiff", "LinearAlgebra"]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
-    .testTarget(name: "DistributedTests", dependencies: ["Distributed", "MetaLearning", "Optimizees"]),
-    .testTarget(name: "EngineTests", dependencies: ["Engine", "MetaLearning", "Optimizees"]),
-    .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Engine", "MetaLearning", "Rendering"]),
+    .testTarget(name: "DistributedTests", dependencies: ["Distributed", "MetaLearning", "Evaluation", "Sessions", "Optimizers", "Optimizees"]),
+    .testTarget(name: "EngineTests", dependencies: ["Engine", "MetaLearning", "Evaluation", "Sessions", "Optimizers", "Optimizees"]),
+    .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Engine", "MetaLearning", "Evaluation", "Rendering", "TerminalUI"]),
     .testTarget(name: "EndToEndTests", dependencies: []),
     .testTarget(
-      name: "ReportTests", dependencies: ["Report", "MetaLearning", "Optimizers", "Optimizees", "LinearAlgebra"]),
+      name: "ReportTests", dependencies: ["Report", "MetaLearning", "Evaluation", "Sessions", "Optimizers", "Optimizees", "LinearAlgebra"]),
   ],
   swiftLanguageModes: [.v6]
 )

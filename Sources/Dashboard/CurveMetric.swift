@@ -1,4 +1,4 @@
-import MetaLearning
+import Evaluation
 
 /// Which per-step value of a race the loss panels plot (the `m` key).
 public enum CurveMetric: String, Sendable, CaseIterable {

@@ -1,5 +1,5 @@
 import Engine
-import MetaLearning
+import Evaluation
 
 /// The plain progress log for when there is no terminal to draw on (output
 /// piped to a file, CI, `--headless`): a snapshot as a few lines of text.

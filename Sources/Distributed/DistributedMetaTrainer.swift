@@ -1,3 +1,4 @@
+import Evaluation
 import MetaLearning
 
 /// Data-parallel meta-training: R ranks, each with a replica of φ, each

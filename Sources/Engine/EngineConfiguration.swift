@@ -1,5 +1,8 @@
+import Evaluation
 import Foundation
 import MetaLearning
+import Optimizers
+import Sessions
 
 /// How the live engine runs: which class it starts on, how it races, and
 /// whether it meta-trains at all.

@@ -1,7 +1,9 @@
+import Evaluation
 import Foundation
 import MetaLearning
 import Optimizees
 import Optimizers
+import Sessions
 
 /// The engine as a synchronous state machine: commands go in through
 /// ``handle(_:)``, one unit of work is done per ``tick()``, and every change

@@ -1,7 +1,9 @@
+import Evaluation
 import Foundation
 import MetaLearning
 import Optimizees
 import Optimizers
+import Sessions
 
 /// The learned optimizer the engine meta-trains on one problem class: its
 /// trainer, the session it came from and goes to, and the training loop

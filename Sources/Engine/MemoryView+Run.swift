@@ -1,3 +1,4 @@
+import Evaluation
 import LinearAlgebra
 import MetaLearning
 import Optimizees

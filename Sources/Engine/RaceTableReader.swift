@@ -1,5 +1,7 @@
+import Evaluation
 import MetaLearning
 import Optimizers
+import Sessions
 
 /// Reads a race back from its table (a session's `race.csv`, the layout of
 /// ``MetaLearning/RaceResult/csvTable``), for a dashboard that watches a

@@ -1,7 +1,9 @@
+import Evaluation
 import Foundation
 import MetaLearning
 import Optimizees
 import Optimizers
+import Sessions
 
 /// Builds dashboard snapshots from a session folder that another process
 /// keeps writing (a training run, or rank 0 of a cluster job on a shared

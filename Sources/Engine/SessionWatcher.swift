@@ -1,5 +1,7 @@
+import Evaluation
 import Foundation
 import MetaLearning
+import Sessions
 import Synchronization
 
 /// An ``EngineHandle`` that watches a session folder instead of training:

@@ -1,4 +1,4 @@
-import MetaLearning
+import Evaluation
 import Optimizers
 
 /// Everything the dashboard shows, as one immutable value.

@@ -1,5 +1,5 @@
-import LinearAlgebra
 import Libm
+import LinearAlgebra
 
 /// Logistic regression on a random, nearly linearly separable data set.
 ///

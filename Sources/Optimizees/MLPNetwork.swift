@@ -1,5 +1,5 @@
-import LinearAlgebra
 import Libm
+import LinearAlgebra
 
 /// A fully connected classifier over a flat parameter vector, with its
 /// forward and backward passes as BLAS products over a batch.

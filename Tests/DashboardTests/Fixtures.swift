@@ -1,5 +1,6 @@
 import Dashboard
 import Engine
+import Evaluation
 import Foundation
 import MetaLearning
 import Rendering

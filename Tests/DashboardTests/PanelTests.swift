@@ -1,6 +1,6 @@
 import Engine
+import Evaluation
 import Foundation
-import MetaLearning
 import Rendering
 import TerminalUI
 import Testing

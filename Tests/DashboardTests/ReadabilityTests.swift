@@ -1,6 +1,6 @@
 import Engine
 import Foundation
-@testable import MetaLearning
+@testable import Evaluation
 import Rendering
 import TerminalUI
 import Testing

@@ -1,5 +1,7 @@
+import Evaluation
 import Foundation
 import MetaLearning
+import Sessions
 import Testing
 
 /// A 2-rank data-parallel run equals a 1-process run with the same batch and

@@ -3,6 +3,7 @@ import Optimizers
 import Testing
 
 @testable import Engine
+@testable import Evaluation
 @testable import MetaLearning
 
 @Suite struct DNCMemoryViewTests {

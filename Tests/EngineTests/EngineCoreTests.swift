@@ -2,7 +2,9 @@ import Foundation
 import Testing
 
 @testable import Engine
+@testable import Evaluation
 @testable import MetaLearning
+@testable import Sessions
 
 /// The engine's state machine, stepped by hand: no thread, no sleeps, a
 /// clock the test moves. Each test builds a core on the 10-d quadratic with

@@ -2,7 +2,9 @@ import Foundation
 import Testing
 
 @testable import Engine
+@testable import Evaluation
 @testable import MetaLearning
+@testable import Sessions
 
 @Suite(.serialized) struct LiveEngineTests {
   static func temporaryDirectory() -> URL {

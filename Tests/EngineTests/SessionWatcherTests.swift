@@ -1,7 +1,9 @@
+import Evaluation
 import Foundation
 import MetaLearning
 import Optimizees
 import Optimizers
+import Sessions
 import Testing
 
 @testable import Engine

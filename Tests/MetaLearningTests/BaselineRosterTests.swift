@@ -2,6 +2,7 @@ import Foundation
 import Optimizers
 import Testing
 
+@testable import Evaluation
 @testable import MetaLearning
 
 /// One rule for the baselines' rates everywhere: explicit, 1/L, cache,

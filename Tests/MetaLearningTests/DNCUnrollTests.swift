@@ -4,7 +4,9 @@ import Optimizees
 import Optimizers
 import Testing
 
+@testable import Evaluation
 @testable import MetaLearning
+@testable import Sessions
 
 @Suite struct DNCUnrollTests {
   static func start(

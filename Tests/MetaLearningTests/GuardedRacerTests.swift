@@ -1,7 +1,7 @@
 import Optimizers
 import Testing
 
-@testable import MetaLearning
+@testable import Evaluation
 
 /// A guarded racer in a real race: the race hands every optimizer the loss
 /// before its step, so the guard sees what the trace records.

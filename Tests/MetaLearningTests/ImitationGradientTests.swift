@@ -4,6 +4,7 @@ import Optimizees
 import Optimizers
 import Testing
 
+@testable import Evaluation
 @testable import MetaLearning
 
 /// Gradient checks of the imitation term `w·(1/n)Σ((Δθ − Δθᴬ)/α)²`: the node

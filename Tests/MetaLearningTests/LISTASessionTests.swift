@@ -3,7 +3,9 @@ import Optimizees
 import Optimizers
 import Testing
 
+@testable import Evaluation
 @testable import MetaLearning
+@testable import Sessions
 
 /// LISTA sessions: training lowers the objective, a saved session comes back
 /// identical (and resumes exactly), and damaged sessions are refused with a

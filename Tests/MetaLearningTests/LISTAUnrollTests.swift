@@ -3,6 +3,7 @@ import Optimizees
 import Optimizers
 import Testing
 
+@testable import Evaluation
 @testable import MetaLearning
 
 /// LISTA's hand-written backward pass against central finite differences of

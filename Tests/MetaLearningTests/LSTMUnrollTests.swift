@@ -4,7 +4,9 @@ import Optimizees
 import Optimizers
 import Testing
 
+@testable import Evaluation
 @testable import MetaLearning
+@testable import Sessions
 
 @Suite struct LSTMUnrollTests {
   static func start(_ configuration: LSTMOptimizerConfiguration, oracle: inout DoubleQuadratics) -> UnrollState<Double> {

@@ -1,7 +1,8 @@
+@testable import Evaluation
 import Foundation
-import Testing
-
 @testable import MetaLearning
+import Optimizers
+import Testing
 
 @Suite struct MetaObjectiveTests {
   static let batch = 3

@@ -1,6 +1,8 @@
 import Testing
 
+@testable import Evaluation
 @testable import MetaLearning
+@testable import Sessions
 
 /// The shared meta-training loop, driven by scripted steps: validation
 /// cadence, the running meta-loss, skipped steps, interruption and a failing

@@ -4,6 +4,7 @@ import Optimizees
 import Optimizers
 import Testing
 
+@testable import Evaluation
 @testable import MetaLearning
 
 @Suite struct ProximalUnrollTests {

@@ -4,6 +4,7 @@ import Optimizees
 import Optimizers
 import Testing
 
+@testable import Evaluation
 @testable import MetaLearning
 
 /// What a race measures beyond the losses: the cost of each rule's update

@@ -4,6 +4,7 @@ import Optimizees
 import Optimizers
 import Testing
 
+@testable import Evaluation
 @testable import MetaLearning
 
 /// f(θ) = ½ Σ aᵢ θᵢ², with θ₀ = 1: plain gradient descent with rate η

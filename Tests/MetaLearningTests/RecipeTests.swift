@@ -1,5 +1,6 @@
 import Testing
 
+@testable import Evaluation
 @testable import MetaLearning
 @testable import Optimizers
 

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
+@testable import Evaluation
 @testable import MetaLearning
+@testable import Sessions
 
 @Suite struct SessionStoreTests {
   static func sampleSession(name: String = "demo", iteration: Int = 7) -> Session {

@@ -1,5 +1,5 @@
+import Evaluation
 import LinearAlgebra
-import MetaLearning
 import Optimizees
 import Optimizers
 import Testing

@@ -3,6 +3,7 @@ import LinearAlgebra
 import Optimizees
 import Optimizers
 
+@testable import Evaluation
 @testable import MetaLearning
 
 /// The finite-difference scaffolding of the whole-unroll gradient checks

@@ -1,6 +1,8 @@
+import Evaluation
 import Foundation
 import MetaLearning
 import Optimizers
+import Sessions
 import Testing
 
 @testable import Report

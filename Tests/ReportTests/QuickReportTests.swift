@@ -1,5 +1,6 @@
+import Evaluation
 import Foundation
-import MetaLearning
+import Sessions
 import Testing
 
 @testable import Report

@@ -1,4 +1,4 @@
-import MetaLearning
+import Sessions
 import Testing
 
 @testable import Report

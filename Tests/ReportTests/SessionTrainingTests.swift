@@ -1,9 +1,11 @@
+import Evaluation
 import Foundation
 import MetaLearning
 import Optimizees
-import Testing
-
+import Optimizers
 @testable import Report
+import Sessions
+import Testing
 
 /// Sessions the report trains from a recipe keep the training history
 /// `mnemo train` writes (``MetaLearning/MetaTrainingLoop``), whatever the

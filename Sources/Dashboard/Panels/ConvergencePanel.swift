@@ -1,6 +1,7 @@
 import Engine
-import MetaLearning
+import Evaluation
 import Rendering
+import Sessions
 
 /// The convergence table: one row per racer with its step size (learning
 /// rate, `1/L` or `learned`), final loss with its 95 % interval, ranks by

@@ -1,5 +1,5 @@
 import Engine
-import MetaLearning
+import Evaluation
 import Rendering
 
 /// One racer as the charts see it: its place in the race, colour, the

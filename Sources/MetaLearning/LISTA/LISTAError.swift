@@ -1,3 +1,4 @@
+import Evaluation
 /// Why LISTA cannot be trained or raced on a problem class.
 public enum LISTAError: Error, CustomStringConvertible, Equatable {
   /// The class is not one of the sparse coding classes (LISTA needs the

@@ -1,5 +1,7 @@
+import Evaluation
 import Optimizees
 import Optimizers
+import Sessions
 
 /// LISTA in the session formats every learned optimizer uses
 /// (``SessionStore``, ``SessionManifest``, ``WeightsFile``): the manifest's

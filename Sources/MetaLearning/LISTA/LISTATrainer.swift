@@ -1,7 +1,9 @@
 import Dispatch
+import Evaluation
 import LinearAlgebra
 import Optimizees
 import Optimizers
+import Sessions
 
 /// Trains a LISTA racer end to end: each iteration takes the next `batch`
 /// problems of the training pool, runs ``LISTAUnroll`` on each (forward and

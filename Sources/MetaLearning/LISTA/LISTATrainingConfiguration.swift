@@ -1,4 +1,6 @@
+import Evaluation
 import Optimizees
+import Optimizers
 /// How a LISTA racer is trained: batches of problems from a fixed pool of
 /// training instances, T unrolled steps, an objective, Adam.
 ///

@@ -1,4 +1,6 @@
+import Evaluation
 import Optimizees
+import Sessions
 /// Adam's state in a session's weights file, the same three tensors for
 /// every learned optimizer: `meta-adam.m` and `meta-adam.v` (the moments,
 /// one entry per parameter) and `meta-adam.steps` (the update count, which

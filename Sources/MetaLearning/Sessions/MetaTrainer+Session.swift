@@ -1,5 +1,7 @@
+import Evaluation
 import Optimizees
 import Optimizers
+import Sessions
 
 extension LSTMOptimizerWeights {
   /// φ as named tensors (one per layout slot).

@@ -1,5 +1,7 @@
+import Evaluation
 import Optimizees
 import Optimizers
+import Sessions
 
 extension Session {
   /// The learned optimizer this session holds, as a racer — the one loader

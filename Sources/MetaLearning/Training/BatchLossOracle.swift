@@ -1,4 +1,5 @@
 import Autodiff
+import Evaluation
 import Optimizees
 
 /// The optimizees of one meta-training batch, as the unroll sees them: B

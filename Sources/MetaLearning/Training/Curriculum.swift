@@ -1,3 +1,4 @@
+import Evaluation
 /// A curriculum over episode horizons (Chen et al. 2020, §3.1): train on
 /// short episodes first and move to longer ones when validation at the
 /// current horizon stops improving.

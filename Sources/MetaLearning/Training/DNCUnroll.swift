@@ -1,4 +1,5 @@
 import Autodiff
+import Evaluation
 import Optimizers
 
 /// The DNC optimizer's state on a tape: controller, memory and bookkeeping

@@ -1,4 +1,5 @@
 import Autodiff
+import Evaluation
 import Optimizers
 
 /// One truncated unroll of the LSTM optimizer on a tape: K steps of

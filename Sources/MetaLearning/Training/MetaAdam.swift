@@ -1,3 +1,4 @@
+import Evaluation
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)

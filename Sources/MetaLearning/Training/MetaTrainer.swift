@@ -1,7 +1,9 @@
 import Autodiff
+import Evaluation
 import LinearAlgebra
 import Optimizees
 import Optimizers
+import Sessions
 
 #if canImport(Glibc)
   import Glibc

@@ -1,4 +1,6 @@
+import Evaluation
 import Optimizees
+import Optimizers
 /// The settings of meta-training, with the anchors' defaults (Andrychowicz
 /// et al. 2016 as DeepMind's code runs them).
 public struct MetaTrainingConfiguration: Sendable, Hashable, Codable {

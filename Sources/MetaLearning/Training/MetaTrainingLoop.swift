@@ -1,4 +1,5 @@
 import Foundation
+import Sessions
 
 /// The meta-training loop every learned optimizer shares — `mnemo train`
 /// (LSTM, DNC, LISTA) and the sessions `mnemo report` trains — so that their

@@ -1,4 +1,5 @@
 import Autodiff
+import Evaluation
 import Optimizers
 
 /// The pieces of an unrolled learned optimizer that do not depend on its

@@ -1,6 +1,8 @@
+import Evaluation
 import MetaLearning
 import Optimizees
 import Optimizers
+import Sessions
 
 /// How learned optimizers are loaded from sessions and trained from
 /// recipes, by architecture (the manifest's `optimizer.architecture`).

@@ -1,4 +1,5 @@
 import Dispatch
+import Evaluation
 import Foundation
 import MetaLearning
 import Optimizees

@@ -1,6 +1,8 @@
+import Evaluation
 import MetaLearning
 import Optimizees
 import Optimizers
+import Sessions
 
 /// Trains a LISTA recipe into a session the way `mnemo train --architecture
 /// lista` does: 16 layers with learned momentum (``Optimizers/LISTAConfiguration``'s

@@ -1,5 +1,6 @@
+import Evaluation
 import Foundation
-import MetaLearning
+import Sessions
 
 /// Where a report reads from and writes to, and what it may do.
 public struct ReportSettings: Sendable {

@@ -1,7 +1,9 @@
+import Evaluation
 import Foundation
 import MetaLearning
 import Optimizees
 import Optimizers
+import Sessions
 
 /// Trains a ``TrainingRecipe`` into a new session, the way `mnemo train`
 /// does for a fresh LSTM or DNC: the class's default optimizer and

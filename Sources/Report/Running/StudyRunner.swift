@@ -1,9 +1,10 @@
 import Dispatch
+import Evaluation
 import Foundation
 import LinearAlgebra
-import MetaLearning
 import Optimizees
 import Optimizers
+import Sessions
 
 /// Runs a ``Study`` and writes its report: plans every task (train a missing
 /// session, tune a horizon's learning rates, race an experiment) with a

@@ -1,4 +1,5 @@
-import MetaLearning
+import Evaluation
+import Sessions
 
 /// One table of the report: written as Markdown into `report.md` and as a
 /// CSV file of its own (`<id>.csv`) for pandas and spreadsheets.

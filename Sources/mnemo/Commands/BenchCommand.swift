@@ -2,11 +2,13 @@ import ArgumentParser
 import Autodiff
 import Dashboard
 import Engine
+import Evaluation
 import Foundation
 import LinearAlgebra
 import MetaLearning
 import Optimizees
 import Optimizers
+import Sessions
 
 /// `mnemo bench`: the speed of the parts that decide how long a session
 /// takes. JSON on standard output (for scripts), a table on standard error.

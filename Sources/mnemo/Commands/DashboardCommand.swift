@@ -1,10 +1,13 @@
 import ArgumentParser
 import Dashboard
 import Engine
+import Evaluation
 import Foundation
 import MetaLearning
 import Optimizees
+import Optimizers
 import Rendering
+import Sessions
 import TerminalUI
 
 /// `mnemo` / `mnemo dashboard`: the live dashboard over the background

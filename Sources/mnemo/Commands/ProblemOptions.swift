@@ -1,6 +1,8 @@
 import ArgumentParser
+import Evaluation
 import MetaLearning
 import Optimizees
+import Sessions
 
 /// The options that choose a problem class, shared by every command that
 /// runs optimizers.

@@ -1,8 +1,10 @@
 import ArgumentParser
+import Evaluation
 import Foundation
 import MetaLearning
 import Optimizees
 import Optimizers
+import Sessions
 
 /// `mnemo race`: optimizers in lockstep on held-out instances of a problem
 /// class, with per-step curves and convergence-rate estimates.

@@ -1,7 +1,8 @@
 import ArgumentParser
+import Evaluation
 import Foundation
-import MetaLearning
 import Report
+import Sessions
 
 /// `mnemo report`: run the study of issue #6 (or its quick version) and
 /// write its tables (Markdown and CSV) and loss-curve plots (SVG).

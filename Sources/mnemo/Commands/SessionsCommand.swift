@@ -1,6 +1,8 @@
 import ArgumentParser
+import Evaluation
 import Foundation
 import MetaLearning
+import Sessions
 
 /// `mnemo sessions list|show NAME`: what is saved in `sessions/`.
 struct SessionsCommand: ParsableCommand {

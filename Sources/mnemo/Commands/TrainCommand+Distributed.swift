@@ -1,8 +1,10 @@
 import ArgumentParser
 import Distributed
+import Evaluation
 import Foundation
 import MetaLearning
 import Optimizees
+import Sessions
 
 /// `mnemo train --distributed`: the same meta-training, data-parallel over
 /// the ranks of an MPI job (docs/distributed.md).

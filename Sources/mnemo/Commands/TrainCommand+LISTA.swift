@@ -1,9 +1,11 @@
 import ArgumentParser
 import Distributed
+import Evaluation
 import Foundation
 import MetaLearning
 import Optimizees
 import Optimizers
+import Sessions
 
 /// The options of `mnemo train --architecture lista` that the LSTM and DNC
 /// do not share (docs/lista.md). `--iterations`, `--batch`, `--seed`,

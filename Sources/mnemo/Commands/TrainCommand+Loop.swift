@@ -1,5 +1,6 @@
 import Foundation
 import MetaLearning
+import Sessions
 
 extension TrainCommand {
   /// The single-process training loop of every architecture on the command

@@ -1,7 +1,9 @@
-import Foundation
 import ArgumentParser
+import Evaluation
+import Foundation
 import MetaLearning
 import Optimizees
+import Sessions
 
 /// What every architecture's `mnemo train` does with the sessions folder
 /// before training: resume a saved session's problem, or refuse to

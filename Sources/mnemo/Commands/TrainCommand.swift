@@ -1,10 +1,12 @@
 import ArgumentParser
 import Dispatch
 import Distributed
+import Evaluation
 import Foundation
 import MetaLearning
 import Optimizees
 import Optimizers
+import Sessions
 
 /// `mnemo train`: meta-train the LSTM optimizer on a problem class and keep
 /// it in a session.

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Dashboard
 import Engine
+import Evaluation
 import Foundation
-import MetaLearning
 import Optimizees
 import Rendering
+import Sessions
 
 /// `mnemo watch SESSION`: the dashboard on a session folder that another
 /// process keeps writing.

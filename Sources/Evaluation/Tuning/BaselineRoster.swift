@@ -1,5 +1,6 @@
 import Optimizees
 import Optimizers
+import Sessions
 
 /// The hand-designed optimizers a comparison enters, and the one rule that
 /// sets their step sizes — for `mnemo race`, the final race of `mnemo train`,

@@ -1,7 +1,7 @@
+import Libm
 import LinearAlgebra
 import Optimizees
 import Optimizers
-import Libm
 
 /// Chooses each hand-designed optimizer's learning rate the way the anchors
 /// do: every rate of a log grid (``Optimizers/LearningRateGrid/halfDecades``,

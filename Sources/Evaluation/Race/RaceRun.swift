@@ -1,8 +1,8 @@
 import Dispatch
+import Libm
 import LinearAlgebra
 import Optimizees
 import Optimizers
-import Libm
 
 /// A race in progress: several optimizers stepping in lockstep from the same
 /// θ₀ on the same held-out instances.

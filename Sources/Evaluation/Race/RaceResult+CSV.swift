@@ -1,3 +1,4 @@
+import Sessions
 /// A race as a table of one row per racer per step — the `mnemo race
 /// --format csv` layout, and what a session's `race.csv` holds.
 extension RaceResult {
