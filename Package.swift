@@ -4,9 +4,11 @@ import PackageDescription
 /// Mnemo: a terminal laboratory for learned optimizers.
 ///
 /// The arrows point one way: numerics (`LinearAlgebra`, `Autodiff`,
-/// `Optimizees`, `Optimizers`, `MetaLearning`) know nothing of the screen;
-/// `Rendering` is pure drawing into a cell grid; `TerminalUI` is the only
-/// module that touches ncurses.
+/// `Optimizees`, `Optimizers`, `Sessions`, `Evaluation`, `MetaLearning`)
+/// know nothing of the screen; `Rendering` is pure drawing into a cell grid;
+/// `TerminalUI` is the only module that touches ncurses, and only the
+/// executable links it. Each target declares exactly what it imports
+/// (`ManifestTests` checks); docs/architecture.md draws the graph.
 let package = Package(
   name: "Mnemo",
   platforms: [.macOS(.v15)],
@@ -57,7 +59,7 @@ let package = Package(
     // one training loop, and how trainers are saved in sessions.
     .target(
       name: "MetaLearning",
-      dependencies: ["LinearAlgebra", "Libm", "Autodiff", "Optimizees", "Optimizers", "Sessions", "Evaluation"]),
+      dependencies: ["LinearAlgebra", "Autodiff", "Optimizees", "Optimizers", "Sessions", "Evaluation"]),
 
     // Data-parallel meta-training over MPI (loaded at run time, so builds
     // without MPI installed still work).
@@ -74,7 +76,7 @@ let package = Package(
     .target(name: "TerminalUI", dependencies: ["CNcursesw", "Rendering"]),
     .target(
       name: "Dashboard",
-      dependencies: ["Engine", "Evaluation", "Sessions", "Rendering", "TerminalUI"]),
+      dependencies: ["Engine", "Evaluation", "Sessions", "Rendering"]),
 
     // The executable.
     .executableTarget(
@@ -85,21 +87,23 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
-    // Tests (Swift Testing).
+    // Tests (Swift Testing), and what they share: scratch folders and a
+    // child-process runner (built only with the tests).
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
     .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "LinearAlgebra"]),
-    .testTarget(name: "OptimizeesTests", dependencies: ["Optimizees", "LinearAlgebra", "CZlib"]),
+    .testTarget(name: "OptimizeesTests", dependencies: ["Optimizees", "LinearAlgebra", "CZlib", "TestSupport"]),
     .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Optimizees", "LinearAlgebra"]),
     .testTarget(
       name: "MetaLearningTests",
-      dependencies: ["MetaLearning", "Evaluation", "Sessions", "Optimizers", "Optimizees", "Autodiff", "LinearAlgebra"]),
-    .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
-    .testTarget(name: "DistributedTests", dependencies: ["Distributed", "MetaLearning", "Evaluation", "Sessions", "Optimizers", "Optimizees"]),
-    .testTarget(name: "EngineTests", dependencies: ["Engine", "MetaLearning", "Evaluation", "Sessions", "Optimizers", "Optimizees"]),
-    .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Engine", "MetaLearning", "Evaluation", "Rendering", "TerminalUI"]),
-    .testTarget(name: "EndToEndTests", dependencies: []),
+      dependencies: ["MetaLearning", "Evaluation", "Sessions", "Optimizers", "Optimizees", "Autodiff", "LinearAlgebra", "TestSupport"]),
+    .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"]),
+    .testTarget(name: "DistributedTests", dependencies: ["Distributed", "MetaLearning", "Evaluation", "Sessions", "Optimizers", "Optimizees", "TestSupport"]),
+    .testTarget(name: "EngineTests", dependencies: ["Engine", "MetaLearning", "Evaluation", "Sessions", "Optimizers", "Optimizees", "TestSupport"]),
+    .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Engine", "MetaLearning", "Evaluation", "Rendering", "TerminalUI", "TestSupport"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     .testTarget(
-      name: "ReportTests", dependencies: ["Report", "MetaLearning", "Evaluation", "Sessions", "Optimizers", "Optimizees", "LinearAlgebra"]),
+      name: "ReportTests", dependencies: ["Report", "MetaLearning", "Evaluation", "Sessions", "Optimizers", "Optimizees", "LinearAlgebra", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

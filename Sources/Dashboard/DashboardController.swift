@@ -1,6 +1,5 @@
 import Engine
 import Rendering
-import TerminalUI
 
 /// The dashboard minus the terminal: turns keys into view changes and
 /// engine commands, and renders frames.
@@ -8,7 +7,7 @@ import TerminalUI
 /// It holds the view state and talks to the engine only through
 /// ``Engine/EngineHandle`` — latest snapshot in, commands out — so tests
 /// drive it with a fake engine and read frames as text. The terminal loop
-/// (``runDashboard(engine:options:)``) only feeds it keys and copies its
+/// (`runDashboard(engine:options:)`, in the executable) only feeds it keys and copies its
 /// frames to the screen.
 public struct DashboardController {
   public let engine: any EngineHandle
@@ -29,20 +28,16 @@ public struct DashboardController {
   /// settings sent to the engine (`theme`, `logX`, `logY`), so a session
   /// remembers them.
   ///
-  /// - Throws: ``DashboardError/theme(_:)`` when the theme cannot be
-  ///   loaded (before the screen changes, so the message is readable).
+  /// - Throws: the ``Rendering/ThemeError`` when the theme cannot be
+  ///   loaded (the caller checks it before the screen changes, so the
+  ///   message is readable).
   public init(
     engine: any EngineHandle, options: DashboardOptions, colorMode: ColorMode = .indexed256,
     keyMap: KeyMap = .standard
-  ) throws(DashboardError) {
+  ) throws(ThemeError) {
     self.engine = engine
     themes = ThemeLibrary(directory: options.themesDirectory)
-    let loaded: LoadedTheme
-    do {
-      loaded = try themes.load(options.theme)
-    } catch {
-      throw .theme(error)
-    }
+    let loaded = try themes.load(options.theme)
     state = DashboardState(
       logX: options.logX, logY: options.logY, glyphs: options.glyphs, themeName: options.theme,
       theme: loaded.theme, monochrome: colorMode == .monochrome)

@@ -1,10 +1,9 @@
+@testable import Dashboard
 import Engine
 import Foundation
 import Rendering
-import TerminalUI
+import TestSupport
 import Testing
-
-@testable import Dashboard
 
 /// Keys in, engine commands and view changes out, against a fake engine.
 @Suite struct ControllerTests {
@@ -31,7 +30,7 @@ import Testing
     #expect {
       _ = try DashboardController(engine: FakeEngine(), options: Fixtures.options(theme: "no-such-theme"))
     } throws: { error in
-      guard case DashboardError.theme(let themeError) = error else { return false }
+      guard let themeError = error as? ThemeError else { return false }
       return themeError.description.contains("no-such-theme") && themeError.description.contains("default")
     }
   }
@@ -204,9 +203,8 @@ import Testing
   /// choice is sent so the session remembers it, and a malformed file is
   /// skipped with a message naming it.
   @Test func themeCycling() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mnemo-themes-\(UUID())")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
+    let folder = try Scratch.directory("themes")
+    defer { Scratch.remove(folder) }
     try "theme[text]=\"#ff0000\"\n".write(
       to: folder.appendingPathComponent("alpha.theme"), atomically: true, encoding: .utf8)
     try "theme[text]=\"not a colour\"\n".write(

@@ -1,7 +1,6 @@
 import Engine
 import Foundation
 import Rendering
-import TerminalUI
 import Testing
 
 @testable import Dashboard

@@ -1,5 +1,4 @@
 import Rendering
-import TerminalUI
 import Testing
 
 @testable import Dashboard

@@ -2,7 +2,6 @@ import Engine
 import Evaluation
 import Foundation
 import Rendering
-import TerminalUI
 import Testing
 
 @testable import Dashboard

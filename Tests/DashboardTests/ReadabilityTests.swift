@@ -1,11 +1,10 @@
+@testable import Dashboard
 import Engine
-import Foundation
 @testable import Evaluation
+import Foundation
 import Rendering
 import TerminalUI
 import Testing
-
-@testable import Dashboard
 
 /// The screen read at a glance (issue 17, item 5): each problem a new user
 /// met, rendered off-screen and checked.

@@ -2,6 +2,7 @@ import Evaluation
 import Foundation
 import MetaLearning
 import Sessions
+import TestSupport
 import Testing
 
 /// A 2-rank data-parallel run equals a 1-process run with the same batch and
@@ -17,25 +18,13 @@ import Testing
     return path
   }
 
-  static var mpirun: String? {
-    let directories = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-    return directories.map { "\($0)/mpirun" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-  }
+  static var mpirun: String? { Command.which("mpirun") }
 
   /// Runs a command with `environment` added; returns its status and
   /// standard error.
   static func run(_ arguments: [String], environment extra: [String: String]) throws -> (Int32, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: arguments[0])
-    process.arguments = Array(arguments.dropFirst())
-    process.environment = environment.merging(extra) { $1 }
-    let errors = Pipe()
-    process.standardError = errors
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    let data = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let result = try Command.run(arguments[0], Array(arguments.dropFirst()), environment: extra)
+    return (result.status, result.error)
   }
 
   @Test(
@@ -44,9 +33,8 @@ import Testing
   func twoRanksEqualOneProcessOnTheSameBatch() throws {
     let binary = try #require(Self.binary)
     let mpirun = try #require(Self.mpirun)
-    let directory = FileManager.default.temporaryDirectory
-      .appendingPathComponent("mnemo-distributed-\(UUID().uuidString)", isDirectory: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
+    let directory = try Scratch.directory("distributed")
+    defer { Scratch.remove(directory) }
     let sessions = directory.appendingPathComponent("sessions").path
     let extra = ["MNEMO_CACHE": directory.appendingPathComponent("cache").path]
     let training = [

@@ -1,26 +1,17 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Shell completions come from ArgumentParser's generator
 /// (`mnemo --generate-completion-script SHELL`, what `make completions`
 /// writes): each script must know the subcommands and their options, so a
 /// new option is completed without anyone editing a script by hand.
-@Suite(
-  .enabled(
-    if: EndToEnd.binary != nil, "MNEMO_BINARY is not set: run `make test`, or set it to a built mnemo"))
+@Suite(.enabled(if: Command.mnemoBinary != nil, Comment(rawValue: Command.mnemoBinaryMissing)))
 struct CompletionTests {
   /// The binary's standard output for `arguments`, and its exit status.
   static func run(_ arguments: [String]) throws -> (output: String, status: Int32) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(EndToEnd.binary))
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (String(decoding: data, as: UTF8.self), process.terminationStatus)
+    let result = try Command.mnemo(arguments)
+    return (result.output, result.status)
   }
 
   @Test(arguments: ["bash", "zsh", "fish"])

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The real `mnemo` binary in a real terminal (tmux): the demo dashboard
@@ -257,10 +258,7 @@ struct DashboardEndToEndTests {
 /// Settings shared by the end-to-end tests.
 enum EndToEnd {
   /// The binary under test, from `MNEMO_BINARY`.
-  static let binary: String? = {
-    guard let path = ProcessInfo.processInfo.environment["MNEMO_BINARY"], !path.isEmpty else { return nil }
-    return path
-  }()
+  static let binary: String? = Command.mnemoBinary
 
   /// Where the binary runs (so nothing lands in the source tree).
   static let scratchDirectory: String = {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -125,45 +126,18 @@ enum Fuzz {
   /// (a pipe that fills would stall the child), the child is killed after
   /// `timeout` seconds.
   static func run(_ arguments: [String], directory: URL, timeout: Double = Fuzz.timeout) throws -> Outcome {
-    let binary = try #require(Fuzz.binary)
-    let log = directory.appendingPathComponent(".out-\(UUID().uuidString)")
-    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-    let handle = try FileHandle(forWritingTo: log)
-    defer {
-      try? handle.close()
-      try? FileManager.default.removeItem(at: log)
-    }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    var environment = ProcessInfo.processInfo.environment
-    environment["MNEMO_CACHE"] = directory.appendingPathComponent("cache").path
-    environment["MNEMO_SESSIONS"] = directory.appendingPathComponent("sessions").path
-    environment["SWIFT_BACKTRACE"] = "enable=no"
-    environment["HOME"] = directory.path
-    process.environment = environment
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = handle
-    process.standardError = handle
-    let start = Date()
-    try process.run()
-    var timedOut = false
-    while process.isRunning {
-      if Date().timeIntervalSince(start) > timeout {
-        timedOut = true
-        kill(process.processIdentifier, SIGKILL)
-        break
-      }
-      usleep(5_000)
-    }
-    process.waitUntilExit()
-    let data = (try? Data(contentsOf: log)) ?? Data()
-    tally(status: process.terminationStatus, timedOut: timedOut, arguments: arguments)
+    let result = try Command.mnemo(
+      arguments,
+      environment: [
+        "MNEMO_CACHE": directory.appendingPathComponent("cache").path,
+        "MNEMO_SESSIONS": directory.appendingPathComponent("sessions").path,
+        "SWIFT_BACKTRACE": "enable=no", "HOME": directory.path,
+      ], directory: directory, timeout: timeout, mergingErrors: true)
+    tally(status: result.status, timedOut: result.timedOut, arguments: arguments)
     return Outcome(
-      status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
-      timedOut: timedOut, output: String(decoding: data.prefix(64 * 1024), as: UTF8.self), bytes: data.count,
-      seconds: Date().timeIntervalSince(start))
+      status: result.status, signalled: result.signalled, timedOut: result.timedOut,
+      output: String(decoding: result.outputBytes.prefix(64 * 1024), as: UTF8.self),
+      bytes: result.outputBytes.count, seconds: result.seconds)
   }
 
   /// The four MNIST IDX files of a synthetic data set (`count` training and

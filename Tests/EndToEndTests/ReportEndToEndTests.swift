@@ -1,31 +1,20 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `mnemo report` as a user runs it: the quick quadratic section writes its
 /// files and exits 0; a bad `--out` or section name exits non-zero with a
 /// message saying what to do, before any work.
-@Suite(
-  .enabled(
-    if: ProcessInfo.processInfo.environment["MNEMO_BINARY"] != nil,
-    "MNEMO_BINARY is not set: run `make test`, or set it to a built mnemo"))
+@Suite(.enabled(if: Command.mnemoBinary != nil, Comment(rawValue: Command.mnemoBinaryMissing)))
 struct ReportEndToEndTests {
   /// Runs the binary; returns its exit status and standard error.
   static func run(_ arguments: [String]) throws -> (status: Int32, error: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["MNEMO_BINARY"] ?? "")
-    process.arguments = arguments
-    let errors = Pipe()
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = errors
-    try process.run()
-    let data = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let result = try Command.mnemo(arguments)
+    return (result.status, result.error)
   }
 
   @Test func quickQuadraticSectionWritesItsFiles() throws {
-    let out = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "mnemo-report-e2e-\(ProcessInfo.processInfo.processIdentifier)")
+    let out = Scratch.absentPath("report-e2e")
     defer { try? FileManager.default.removeItem(at: out) }
     let (status, error) = try Self.run(["report", "--quick", "--sections", "quadratic", "--out", out.path])
     #expect(status == 0, "\(error)")

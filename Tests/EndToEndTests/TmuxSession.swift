@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -30,29 +31,12 @@ struct TmuxSession {
   /// temporary file rather than a pipe, for the same reason.
   @discardableResult
   static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let file = FileManager.default.temporaryDirectory.appendingPathComponent("mnemo-tmux-\(UUID()).out")
-    guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
-      throw TmuxError(message: "cannot create \(file.path)")
-    }
-    defer { try? FileManager.default.removeItem(at: file) }
-    let handle = try FileHandle(forWritingTo: file)
-    defer { try? handle.close() }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments =
-      [
-        "-c",
-        #"for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && exec {fd}>&-; done 2>/dev/null; "#
-          + #"exec tmux "$@""#,
-        "bash",
-      ] + arguments
-    process.standardOutput = handle
-    process.standardError = handle
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    let data = (try? Data(contentsOf: file)) ?? Data()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let closeInheritedDescriptors =
+      #"for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && exec {fd}>&-; done 2>/dev/null; "#
+      + #"exec tmux "$@""#
+    let result = try Command.run(
+      "/bin/bash", ["-c", closeInheritedDescriptors, "bash"] + arguments, mergingErrors: true)
+    return (result.status, result.output)
   }
 
   @discardableResult

@@ -1,10 +1,10 @@
-import Foundation
-import Testing
-
 @testable import Engine
 @testable import Evaluation
+import Foundation
 @testable import MetaLearning
 @testable import Sessions
+import TestSupport
+import Testing
 
 /// The engine's state machine, stepped by hand: no thread, no sleeps, a
 /// clock the test moves. Each test builds a core on the 10-d quadratic with
@@ -14,12 +14,6 @@ import Testing
   final class ManualClock {
     var now = Date(timeIntervalSinceReferenceDate: 0)
     func advance(_ seconds: Double) { now = now.addingTimeInterval(seconds) }
-  }
-
-  static func scratch() -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("mnemo-core-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
   }
 
   static func configuration(
@@ -54,8 +48,8 @@ import Testing
     for _ in 0..<count { #expect(core.tick() == .trained) }
   }
 
-  @Test func opensTheClassTunesAndRacesTheBaselinesStepByStep() {
-    let directory = Self.scratch()
+  @Test func opensTheClassTunesAndRacesTheBaselinesStepByStep() throws {
+    let directory = try Scratch.directory("core")
     defer { try? FileManager.default.removeItem(at: directory) }
     var core = Self.core(Self.configuration(directory), clock: ManualClock())
     let opened = core.snapshot
@@ -84,7 +78,7 @@ import Testing
   /// Validation runs on `mnemo train`'s cadence through the same loop: the
   /// history rows, and the best weights saved with the session.
   @Test func validatesOnTheTrainingLoopsCadence() throws {
-    let directory = Self.scratch()
+    let directory = try Scratch.directory("core")
     defer { try? FileManager.default.removeItem(at: directory) }
     var core = Self.core(Self.configuration(directory, validateEvery: 3), clock: ManualClock())
     _ = Self.finishBaselineRace(&core)
@@ -102,8 +96,8 @@ import Testing
     #expect(session.manifest.metaIteration == 7)
   }
 
-  @Test func pauseStopsAllWorkUntilResumed() {
-    let directory = Self.scratch()
+  @Test func pauseStopsAllWorkUntilResumed() throws {
+    let directory = try Scratch.directory("core")
     defer { try? FileManager.default.removeItem(at: directory) }
     var core = Self.core(Self.configuration(directory), clock: ManualClock())
     #expect(core.tick() == .racedBaselines)
@@ -121,7 +115,7 @@ import Testing
   /// optimizer included; the learned curve is redrawn on the clock's
   /// cadence only.
   @Test func reRacesOnANewSeedAndOnTheRaceInterval() throws {
-    let directory = Self.scratch()
+    let directory = try Scratch.directory("core")
     defer { try? FileManager.default.removeItem(at: directory) }
     let clock = ManualClock()
     var core = Self.core(Self.configuration(directory, raceInterval: 5), clock: clock)
@@ -144,7 +138,7 @@ import Testing
   /// Switching saves the class left, opens (or starts) the other's session,
   /// and refuses names the catalog does not have.
   @Test func switchingClassSavesAndOpensTheOther() throws {
-    let directory = Self.scratch()
+    let directory = try Scratch.directory("core")
     defer { try? FileManager.default.removeItem(at: directory) }
     var core = Self.core(Self.configuration(directory), clock: ManualClock())
     _ = Self.finishBaselineRace(&core)
@@ -174,7 +168,7 @@ import Testing
   /// Saves on request, on the autosave cadence and on quit; a quit core
   /// does nothing more, and the next one resumes where it stopped.
   @Test func savesOnRequestOnTheClockAndOnQuitThenResumes() throws {
-    let directory = Self.scratch()
+    let directory = try Scratch.directory("core")
     defer { try? FileManager.default.removeItem(at: directory) }
     let clock = ManualClock()
     var core = Self.core(Self.configuration(directory, autosaveInterval: 60), clock: clock)
@@ -208,8 +202,8 @@ import Testing
   }
 
   /// The demo races the baselines and then idles; it has nothing to save.
-  @Test func demoRacesBaselinesOnlyAndSavesNothing() {
-    let directory = Self.scratch()
+  @Test func demoRacesBaselinesOnlyAndSavesNothing() throws {
+    let directory = try Scratch.directory("core")
     defer { try? FileManager.default.removeItem(at: directory) }
     var core = Self.core(Self.configuration(directory, learning: false), clock: ManualClock())
     #expect(core.snapshot.training.architecture == nil)
@@ -226,7 +220,7 @@ import Testing
   /// A session that cannot be read is left alone: the engine trains in
   /// memory and never writes over it.
   @Test func anUnreadableSessionIsNeverOverwritten() throws {
-    let directory = Self.scratch()
+    let directory = try Scratch.directory("core")
     defer { try? FileManager.default.removeItem(at: directory) }
     let folder = directory.appendingPathComponent("quadratic")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -1,18 +1,12 @@
-import Foundation
-import Testing
-
 @testable import Engine
 @testable import Evaluation
+import Foundation
 @testable import MetaLearning
 @testable import Sessions
+import TestSupport
+import Testing
 
 @Suite(.serialized) struct LiveEngineTests {
-  static func temporaryDirectory() -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("mnemo-engine-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-  }
-
   /// Polls the engine until `condition` holds for its snapshot (or fails
   /// after `timeout` seconds).
   static func waitFor(
@@ -35,7 +29,7 @@ import Testing
   }
 
   @Test func trainsRacesSavesAndQuits() throws {
-    let directory = Self.temporaryDirectory()
+    let directory = try Scratch.directory("engine")
     let engine = LiveEngine(configuration: Self.configuration(directory))
     let training = try #require(Self.waitFor(engine) { $0.training.iteration >= 5 && $0.race?.traces.contains { $0.name == "lstm" } == true })
     #expect(training.problemName == "quadratic")
@@ -67,7 +61,7 @@ import Testing
   }
 
   @Test func resumesTheSavedSessionOfAClass() throws {
-    let directory = Self.temporaryDirectory()
+    let directory = try Scratch.directory("engine")
     let first = LiveEngine(configuration: Self.configuration(directory))
     _ = Self.waitFor(first) { $0.training.iteration >= 3 }
     first.send(.quit)
@@ -82,7 +76,7 @@ import Testing
   }
 
   @Test func demoModeRacesBaselinesOnlyAndSwitchesProblems() throws {
-    let directory = Self.temporaryDirectory()
+    let directory = try Scratch.directory("engine")
     let engine = LiveEngine(configuration: Self.configuration(directory, learning: false))
     let first = try #require(Self.waitFor(engine) { $0.race?.traces.first?.meanLoss.count == 31 })
     #expect(first.training.architecture == nil)

@@ -1,23 +1,16 @@
+@testable import Engine
 import Evaluation
 import Foundation
 import MetaLearning
 import Optimizees
 import Optimizers
 import Sessions
+import TestSupport
 import Testing
-
-@testable import Engine
 
 /// `mnemo watch`: snapshots rebuilt from a session folder that another
 /// process rewrites.
 @Suite struct SessionWatcherTests {
-  static func temporaryDirectory() -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "mnemo-watch-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-  }
-
   /// A quadratic session at `iteration` with `rows` rows of history and a
   /// two-racer race whose losses halve (sgd) or fall by a quarter (lstm)
   /// per step from 8, over an optimum of 0.5.
@@ -60,7 +53,7 @@ import Testing
   }
 
   @Test func aSessionFolderBecomesASnapshot() throws {
-    let directory = Self.temporaryDirectory()
+    let directory = try Scratch.directory("watch")
     defer { try? FileManager.default.removeItem(at: directory) }
     let store = SessionStore(directory: directory)
     try store.save(Self.session(iteration: 30, rows: 3))
@@ -98,7 +91,7 @@ import Testing
   }
 
   @Test func aRewrittenSessionUpdatesTheSnapshot() throws {
-    let directory = Self.temporaryDirectory()
+    let directory = try Scratch.directory("watch")
     defer { try? FileManager.default.removeItem(at: directory) }
     let store = SessionStore(directory: directory)
     var reader = SessionSnapshotReader(store: store, session: "watched", mnistDirectory: nil)
@@ -122,7 +115,7 @@ import Testing
   }
 
   @Test func theWatcherFollowsTheFolderAndRefusesToWrite() throws {
-    let directory = Self.temporaryDirectory()
+    let directory = try Scratch.directory("watch")
     defer { try? FileManager.default.removeItem(at: directory) }
     let store = SessionStore(directory: directory)
     let watcher = SessionWatcher(store: store, session: "watched", interval: 0.02)

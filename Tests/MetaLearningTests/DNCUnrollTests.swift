@@ -1,12 +1,12 @@
 import Autodiff
+@testable import Evaluation
 import LinearAlgebra
+@testable import MetaLearning
 import Optimizees
 import Optimizers
-import Testing
-
-@testable import Evaluation
-@testable import MetaLearning
 @testable import Sessions
+import TestSupport
+import Testing
 
 @Suite struct DNCUnrollTests {
   static func start(
@@ -96,7 +96,7 @@ import Testing
     for _ in 0..<4 { #expect(!trainer.step().skipped) }
     #expect(trainer.weights != initial)
     trainer.validate(instances: 2)
-    let store = SessionStore(directory: FileManagerHelpers.temporaryDirectory())
+    let store = SessionStore(directory: try Scratch.directory("tests"))
     let manifest = SessionManifest(
       name: "dnc",
       problem: ProblemRecord(

@@ -1,11 +1,11 @@
+@testable import Evaluation
 import Foundation
+@testable import MetaLearning
 import Optimizees
 import Optimizers
-import Testing
-
-@testable import Evaluation
-@testable import MetaLearning
 @testable import Sessions
+import TestSupport
+import Testing
 
 /// LISTA sessions: training lowers the objective, a saved session comes back
 /// identical (and resumes exactly), and damaged sessions are refused with a
@@ -41,7 +41,7 @@ import Testing
   }
 
   @Test(arguments: [false, true]) func roundTripAndResume(_ momentum: Bool) throws {
-    let store = SessionStore(directory: FileManagerHelpers.temporaryDirectory())
+    let store = SessionStore(directory: try Scratch.directory("tests"))
     let (trainer, session) = try Self.trainedSession(momentum: momentum)
     try store.save(session)
     let loaded = try store.load("lista-demo")
@@ -102,7 +102,7 @@ import Testing
   }
 
   @Test func lstmSessionsAndOtherProblemsAreRefused() throws {
-    let store = SessionStore(directory: FileManagerHelpers.temporaryDirectory())
+    let store = SessionStore(directory: try Scratch.directory("tests"))
     try store.save(SessionStoreTests.sampleSession(name: "an-lstm"))
     #expect {
       _ = try LISTASession.racer(store: store, name: "an-lstm")
@@ -121,7 +121,7 @@ import Testing
 
   /// A truncated weights file is caught by the store before LISTA sees it.
   @Test func truncatedWeightsFileIsCorrupt() throws {
-    let store = SessionStore(directory: FileManagerHelpers.temporaryDirectory())
+    let store = SessionStore(directory: try Scratch.directory("tests"))
     let (_, session) = try Self.trainedSession()
     let manifest = try store.save(session)
     let url = store.folder("lista-demo").appendingPathComponent(manifest.weightsFile)

@@ -1,12 +1,12 @@
 import Autodiff
+@testable import Evaluation
 import LinearAlgebra
+@testable import MetaLearning
 import Optimizees
 import Optimizers
-import Testing
-
-@testable import Evaluation
-@testable import MetaLearning
 @testable import Sessions
+import TestSupport
+import Testing
 
 @Suite struct LSTMUnrollTests {
   static func start(_ configuration: LSTMOptimizerConfiguration, oracle: inout DoubleQuadratics) -> UnrollState<Double> {
@@ -73,7 +73,7 @@ import Testing
     let trainer = MetaTrainer(
       problemClass: problemClass, configuration: training, weights: LSTMOptimizerWeights(configuration: optimizer, seed: 2))
     for _ in 0..<8 { trainer.step() }
-    let store = SessionStore(directory: FileManagerHelpers.temporaryDirectory())
+    let store = SessionStore(directory: try Scratch.directory("tests"))
     let manifest = SessionManifest(
       name: "resume", problem: ProblemRecord(name: "quadratic", options: [:], configurationKey: problemClass.configurationKey),
       optimizer: optimizer.record, objective: training.objective.rawValue, training: training.record, seed: 2,

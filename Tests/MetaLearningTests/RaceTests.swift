@@ -1,11 +1,11 @@
+@testable import Evaluation
 import Foundation
 import LinearAlgebra
+@testable import MetaLearning
 import Optimizees
 import Optimizers
+import TestSupport
 import Testing
-
-@testable import Evaluation
-@testable import MetaLearning
 
 /// f(θ) = ½ Σ aᵢ θᵢ², with θ₀ = 1: plain gradient descent with rate η
 /// multiplies coordinate i by (1 − η aᵢ) each step, so the race's curves have
@@ -155,7 +155,7 @@ struct SeparableQuadratics: ProblemClass {
   }
 
   @Test func cacheRoundTrip() throws {
-    let directory = FileManagerHelpers.temporaryDirectory()
+    let directory = try Scratch.directory("tests")
     let url = directory.appendingPathComponent("rates.json")
     var cache = TuningCache(url: url)
     cache.record(0.0316, problemKey: "quadratic(n=10)", steps: 100, kind: .adam)
@@ -166,7 +166,7 @@ struct SeparableQuadratics: ProblemClass {
   }
 
   @Test func corruptCacheIsTreatedAsEmpty() throws {
-    let url = FileManagerHelpers.temporaryDirectory().appendingPathComponent("rates.json")
+    let url = try Scratch.directory("tests").appendingPathComponent("rates.json")
     try Data("{not json".utf8).write(to: url)
     let cache = TuningCache(url: url)
     #expect(cache.learningRate(problemKey: "x", steps: 1, kind: .sgd) == nil)

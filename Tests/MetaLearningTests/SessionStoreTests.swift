@@ -1,9 +1,9 @@
-import Foundation
-import Testing
-
 @testable import Evaluation
+import Foundation
 @testable import MetaLearning
 @testable import Sessions
+import TestSupport
+import Testing
 
 @Suite struct SessionStoreTests {
   static func sampleSession(name: String = "demo", iteration: Int = 7) -> Session {
@@ -22,7 +22,7 @@ import Testing
   }
 
   @Test func roundTrip() throws {
-    let store = SessionStore(directory: FileManagerHelpers.temporaryDirectory())
+    let store = SessionStore(directory: try Scratch.directory("tests"))
     let session = Self.sampleSession()
     let written = try store.save(session)
     let loaded = try store.load("demo")
@@ -38,7 +38,7 @@ import Testing
   }
 
   @Test func resaveReplacesOldWeightsFile() throws {
-    let store = SessionStore(directory: FileManagerHelpers.temporaryDirectory())
+    let store = SessionStore(directory: try Scratch.directory("tests"))
     try store.save(Self.sampleSession(iteration: 1))
     try store.save(Self.sampleSession(iteration: 2))
     let files = try FileManager.default.contentsOfDirectory(atPath: store.folder("demo").path)
@@ -48,7 +48,7 @@ import Testing
   }
 
   @Test func missingSessionListsAvailable() throws {
-    let store = SessionStore(directory: FileManagerHelpers.temporaryDirectory())
+    let store = SessionStore(directory: try Scratch.directory("tests"))
     try store.save(Self.sampleSession(name: "alpha"))
     #expect(throws: SessionError.notFound(name: "beta", directory: store.directory.path, available: ["alpha"])) {
       try store.load("beta")
@@ -95,7 +95,7 @@ import Testing
   }
 
   @Test func corruptManifestIsAnErrorAndTouchesNothing() throws {
-    let store = SessionStore(directory: FileManagerHelpers.temporaryDirectory())
+    let store = SessionStore(directory: try Scratch.directory("tests"))
     try store.save(Self.sampleSession())
     let url = store.folder("demo").appendingPathComponent("session.json")
     let before = try FileManager.default.contentsOfDirectory(atPath: store.folder("demo").path).sorted()
@@ -126,7 +126,7 @@ import Testing
   /// writer (roll forward); one interrupted before it is discarded.
   @Test(arguments: [true, false])
   func interruptedSavesAreRolledForwardOrDiscarded(marked: Bool) throws {
-    let store = SessionStore(directory: FileManagerHelpers.temporaryDirectory())
+    let store = SessionStore(directory: try Scratch.directory("tests"))
     try store.save(Self.sampleSession(iteration: 1))
     let base = store.folder("demo")
     // Stage iteration 2 by hand, as a save killed mid-way leaves it.
@@ -148,7 +148,7 @@ import Testing
 
   /// A marker that names files outside the session's set is not followed.
   @Test func hostileCommitMarkersAreIgnored() throws {
-    let directory = FileManagerHelpers.temporaryDirectory()
+    let directory = try Scratch.directory("tests")
     let store = SessionStore(directory: directory)
     try store.save(Self.sampleSession(iteration: 1))
     let victim = directory.appendingPathComponent("victim.txt")
@@ -162,7 +162,7 @@ import Testing
 
   /// The folder names the session: a copy loads and saves as itself.
   @Test func theFolderNotTheManifestNamesTheSession() throws {
-    let store = SessionStore(directory: FileManagerHelpers.temporaryDirectory())
+    let store = SessionStore(directory: try Scratch.directory("tests"))
     try store.save(Self.sampleSession())
     try FileManager.default.copyItem(at: store.folder("demo"), to: store.folder("copy"))
     let copy = try store.load("copy")
@@ -177,7 +177,7 @@ import Testing
 
   @Test(arguments: ["../victim/weights-1.bin", "/etc/passwd", "weights-1.bin/..", "session.json", "weights-.bin", "w.bin"])
   func weightsFilesOutsideThePatternAreRefused(name: String) throws {
-    let store = SessionStore(directory: FileManagerHelpers.temporaryDirectory())
+    let store = SessionStore(directory: try Scratch.directory("tests"))
     try store.save(Self.sampleSession())
     var manifest = try store.manifest("demo")
     manifest.weightsFile = name
@@ -186,7 +186,7 @@ import Testing
   }
 
   @Test func shippedSessionsAreNeverWritten() throws {
-    let directory = FileManagerHelpers.temporaryDirectory()
+    let directory = try Scratch.directory("tests")
     let store = SessionStore(directory: directory)
     try store.save(Self.sampleSession())
     try Data("# shipped\ndemo  # the demo\n".utf8).write(to: directory.appendingPathComponent("SHIPPED"))

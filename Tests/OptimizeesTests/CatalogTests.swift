@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-
 @testable import Optimizees
+import TestSupport
+import Testing
 
 /// The catalog the CLI builds problem classes through.
 @Suite struct CatalogTests {
@@ -33,7 +33,7 @@ import Testing
 
   @Test(arguments: expectedNames)
   func everyNameBuildsWithDefaults(_ name: String) throws {
-    let directory = try TestFiles.makeTemporaryDirectory()
+    let directory = try Scratch.directory("optimizees")
     defer { try? FileManager.default.removeItem(at: directory) }
     if name == "mnist-mlp" { try TestFiles.writeDataset(FakeMNIST.dataset, to: directory, gzip: true) }
     let problemClass = try ProblemCatalog.make(name, mnistDirectory: directory.path)
@@ -140,7 +140,7 @@ import Testing
   }
 
   @Test func mnistVariantsBuildOnFakeData() throws {
-    let directory = try TestFiles.makeTemporaryDirectory()
+    let directory = try Scratch.directory("optimizees")
     defer { try? FileManager.default.removeItem(at: directory) }
     try TestFiles.writeDataset(FakeMNIST.dataset, to: directory, gzip: false)
     let options = ["hidden": "40", "layers": "2", "activation": "relu", "batch": "16"]

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-
 @testable import Optimizees
+import TestSupport
+import Testing
 
 /// The IDX reader and the MNIST loader on small files written here, raw and
 /// gzipped, intact and damaged.
@@ -10,7 +10,7 @@ import Testing
 
   @Test(arguments: [false, true])
   func roundTrip(gzip: Bool) throws {
-    let directory = try TestFiles.makeTemporaryDirectory()
+    let directory = try Scratch.directory("optimizees")
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent(gzip ? "x.gz" : "x").path
     try TestFiles.write(TestFiles.idx(dimensions: [2, 3, 4], payload: Self.payload), to: path, gzip: gzip)
@@ -50,7 +50,7 @@ import Testing
 
   @Test(arguments: damages)
   func damagedFilesAreReportedWithTheirPath(_ damage: Damage) throws {
-    let directory = try TestFiles.makeTemporaryDirectory()
+    let directory = try Scratch.directory("optimizees")
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("damaged").path
     try TestFiles.write(damage.bytes, to: path, gzip: damage.gzip)
@@ -65,7 +65,7 @@ import Testing
   }
 
   @Test func corruptGzipStreamIsReported() throws {
-    let directory = try TestFiles.makeTemporaryDirectory()
+    let directory = try Scratch.directory("optimizees")
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("bad.gz").path
     try TestFiles.write(TestFiles.idx(dimensions: [2, 3, 4], payload: Self.payload), to: path, gzip: true)
@@ -98,7 +98,7 @@ import Testing
 
   @Test(arguments: [false, true])
   func datasetRoundTrip(gzip: Bool) throws {
-    let directory = try TestFiles.makeTemporaryDirectory()
+    let directory = try Scratch.directory("optimizees")
     defer { try? FileManager.default.removeItem(at: directory) }
     try TestFiles.writeDataset(FakeMNIST.dataset, to: directory, gzip: gzip)
     let loaded = try MNISTDataset.load(directory: directory.path)
@@ -115,7 +115,7 @@ import Testing
   }
 
   @Test func dottedFileNamesAreAccepted() throws {
-    let directory = try TestFiles.makeTemporaryDirectory()
+    let directory = try Scratch.directory("optimizees")
     defer { try? FileManager.default.removeItem(at: directory) }
     try TestFiles.writeDataset(FakeMNIST.dataset, to: directory, gzip: false)
     for file in MNISTFiles.allCases {
@@ -127,7 +127,7 @@ import Testing
   }
 
   @Test func missingFilesAreListedWithTheDirectory() throws {
-    let directory = try TestFiles.makeTemporaryDirectory()
+    let directory = try Scratch.directory("optimizees")
     defer { try? FileManager.default.removeItem(at: directory) }
     try TestFiles.writeDataset(FakeMNIST.dataset, to: directory, gzip: true)
     try FileManager.default.removeItem(at: directory.appendingPathComponent("t10k-labels-idx1-ubyte.gz"))
@@ -162,7 +162,7 @@ import Testing
   /// (as `make run` starts it) and from the source tree, whatever the working
   /// directory; each directory is listed once.
   @Test func searchFindsTheRepositoryFromTheBinaryAndFromTheSources() throws {
-    let root = try TestFiles.makeTemporaryDirectory()
+    let root = try Scratch.directory("optimizees")
     defer { try? FileManager.default.removeItem(at: root) }
     try FileManager.default.createDirectory(
       at: root.appendingPathComponent("data/mnist"), withIntermediateDirectories: true)
@@ -212,7 +212,7 @@ import Testing
   /// A directory with a `SHA256SUMS` manifest loads when every file matches,
   /// and names the damaged file and both digests when one does not.
   @Test func manifestIsCheckedWhenPresent() throws {
-    let directory = try TestFiles.makeTemporaryDirectory()
+    let directory = try Scratch.directory("optimizees")
     defer { try? FileManager.default.removeItem(at: directory) }
     try TestFiles.writeDataset(FakeMNIST.dataset, to: directory, gzip: true)
     var lines: [String] = []
@@ -290,7 +290,7 @@ import Testing
 
   @Test(arguments: inconsistencies)
   func inconsistentDataSetsNameTheFile(_ case_: Inconsistency) throws {
-    let directory = try TestFiles.makeTemporaryDirectory()
+    let directory = try Scratch.directory("optimizees")
     defer { try? FileManager.default.removeItem(at: directory) }
     try TestFiles.writeDataset(FakeMNIST.dataset, to: directory, gzip: false)
     let path = directory.appendingPathComponent(case_.file).path

@@ -1,14 +1,14 @@
 import Foundation
-import Testing
-
 @testable import Optimizees
+import TestSupport
+import Testing
 
 /// The class-level facts of ``ProblemProfile`` agree with what the classes'
 /// instances actually are, so callers can trust them without sampling.
 @Suite struct ProfileTests {
   @Test(arguments: CatalogTests.expectedNames)
   func profileMatchesItsInstances(_ name: String) throws {
-    let directory = try TestFiles.makeTemporaryDirectory()
+    let directory = try Scratch.directory("optimizees")
     defer { try? FileManager.default.removeItem(at: directory) }
     let profile = try ProblemCatalog.profile(named: name)
     if profile.needsMNIST { try TestFiles.writeDataset(FakeMNIST.dataset, to: directory, gzip: true) }

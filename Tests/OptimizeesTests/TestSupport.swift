@@ -41,14 +41,6 @@ enum Evaluate {
 
 /// Files and directories for tests.
 enum TestFiles {
-  /// A fresh empty temporary directory.
-  static func makeTemporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-      .appendingPathComponent("mnemo-optimizees-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-  }
-
   /// The bytes of an IDX file of unsigned bytes with the given dimensions.
   static func idx(dimensions: [Int], payload: [UInt8]) -> [UInt8] {
     var bytes: [UInt8] = [0, 0, 0x08, UInt8(dimensions.count)]

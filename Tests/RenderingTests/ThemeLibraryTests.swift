@@ -1,16 +1,9 @@
 import Foundation
+@testable import Rendering
+import TestSupport
 import Testing
 
-@testable import Rendering
-
 @Suite struct ThemeLibraryTests {
-  /// A fresh directory under the system temporary directory.
-  private func temporaryDirectory() throws -> String {
-    let path = NSTemporaryDirectory() + "mnemo-themes-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-  }
-
   @Test func builtInDefaultWithoutAnyDirectory() throws {
     for library in [ThemeLibrary(directory: nil), ThemeLibrary(directory: "/nonexistent/mnemo/themes")] {
       #expect(library.names() == ["default"])
@@ -22,7 +15,7 @@ import Testing
   }
 
   @Test func namesPathsAndErrors() throws {
-    let dir = try temporaryDirectory()
+    let dir = try Scratch.directory("themes").path
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try "theme[axis]=\"#010203\"\ntheme[glitter]=\"\"\n".write(
       toFile: dir + "/dusk.theme", atomically: true, encoding: .utf8)

@@ -2,20 +2,15 @@ import Evaluation
 import Foundation
 import MetaLearning
 import Optimizers
-import Sessions
-import Testing
-
 @testable import Report
+import Sessions
+import TestSupport
+import Testing
 
 /// A new kind of learned optimizer plugs into the report with one line: a
 /// loader for its architecture. Without one (or without a trainer for a
 /// missing session) the table says so instead of failing.
 @Suite struct ContenderRegistryTests {
-  static func scratch(_ name: String) -> URL {
-    FileManager.default.temporaryDirectory.appendingPathComponent(
-      "mnemo-registry-test-\(name)-\(ProcessInfo.processInfo.processIdentifier)")
-  }
-
   /// A one-experiment study racing session `toy` (architecture `toy`) and
   /// session `absent` (no session, recipe architecture `toy`) against SGD.
   static let study = Study(
@@ -34,7 +29,7 @@ import Testing
     tuningInstances: 1, tuningGrid: [0.01])
 
   static func run(registry: ContenderRegistry, name: String) throws -> ReportTable {
-    let directory = scratch(name)
+    let directory = Scratch.absentPath("registry-\(name)")
     defer { try? FileManager.default.removeItem(at: directory) }
     let store = SessionStore(directory: directory.appendingPathComponent("sessions"))
     let manifest = SessionManifest(

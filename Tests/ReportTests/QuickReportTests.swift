@@ -1,20 +1,15 @@
 import Evaluation
 import Foundation
-import Sessions
-import Testing
-
 @testable import Report
+import Sessions
+import TestSupport
+import Testing
 
 /// The quick study, in process, into a temporary directory: every file it
 /// announces exists, the baselines' numbers are finite, report.md carries
 /// its provenance, and bad output directories and section names fail
 /// clearly before any work.
 @Suite(.serialized) struct QuickReportTests {
-  static func temporaryDirectory(_ name: String) -> URL {
-    FileManager.default.temporaryDirectory.appendingPathComponent(
-      "mnemo-report-test-\(name)-\(ProcessInfo.processInfo.processIdentifier)")
-  }
-
   static func settings(out: URL, scratch: URL) -> ReportSettings {
     ReportSettings(
       outputDirectory: out, sessions: SessionStore(directory: scratch.appendingPathComponent("sessions")),
@@ -22,8 +17,8 @@ import Testing
   }
 
   @Test func quickStudyWritesEveryFileWithFiniteBaselines() throws {
-    let out = Self.temporaryDirectory("out")
-    let scratch = Self.temporaryDirectory("scratch")
+    let out = Scratch.absentPath("report-out")
+    let scratch = Scratch.absentPath("report-scratch")
     defer {
       try? FileManager.default.removeItem(at: out)
       try? FileManager.default.removeItem(at: scratch)
@@ -73,7 +68,7 @@ import Testing
   }
 
   @Test func unwritableOutputFailsBeforeAnyWork() throws {
-    let scratch = Self.temporaryDirectory("unwritable")
+    let scratch = Scratch.absentPath("report-unwritable")
     defer { try? FileManager.default.removeItem(at: scratch) }
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     let file = scratch.appendingPathComponent("a-file")
@@ -94,8 +89,8 @@ import Testing
   }
 
   @Test func noTrainMarksMissingSessionsWithoutTraining() throws {
-    let out = Self.temporaryDirectory("notrain")
-    let scratch = Self.temporaryDirectory("notrain-scratch")
+    let out = Scratch.absentPath("report-notrain")
+    let scratch = Scratch.absentPath("report-notrain-scratch")
     defer {
       try? FileManager.default.removeItem(at: out)
       try? FileManager.default.removeItem(at: scratch)

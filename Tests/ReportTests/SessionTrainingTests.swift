@@ -5,6 +5,7 @@ import Optimizees
 import Optimizers
 @testable import Report
 import Sessions
+import TestSupport
 import Testing
 
 /// Sessions the report trains from a recipe keep the training history
@@ -12,8 +13,7 @@ import Testing
 /// architecture, so `mnemo sessions` and the dashboard read them alike.
 @Suite struct SessionTrainingTests {
   static func store(_ name: String) -> (SessionStore, URL) {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "mnemo-session-training-test-\(name)-\(ProcessInfo.processInfo.processIdentifier)")
+    let directory = Scratch.absentPath("session-training-\(name)")
     return (SessionStore(directory: directory), directory)
   }
 

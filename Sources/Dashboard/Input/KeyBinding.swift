@@ -1,4 +1,5 @@
-import TerminalUI
+import Rendering
+
 
 /// One entry of the key map: the keys, what they do, and how the help
 /// overlay and the status line describe them.

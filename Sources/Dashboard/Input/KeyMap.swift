@@ -1,4 +1,5 @@
-import TerminalUI
+import Rendering
+
 
 /// Every key the dashboard understands, in one table.
 ///

@@ -1,3 +1,4 @@
+import Dashboard
 import Engine
 import Foundation
 import Rendering
@@ -46,7 +47,12 @@ public func runDashboard(engine: any EngineHandle, options: DashboardOptions) th
   defer { terminal.close() }
   var settings = options
   if !terminal.supportsUnicode { settings.glyphs = .ascii }
-  var controller = try DashboardController(engine: engine, options: settings, colorMode: terminal.colorMode)
+  var controller: DashboardController
+  do {
+    controller = try DashboardController(engine: engine, options: settings, colorMode: terminal.colorMode)
+  } catch {
+    throw .theme(error)
+  }
 
   let frameMilliseconds = 1000 / min(60, max(1, options.framesPerSecond))
   let clock = ContinuousClock()
