@@ -7,10 +7,11 @@ import Sessions
 /// How learned optimizers are loaded from sessions and trained from
 /// recipes, by architecture (the manifest's `optimizer.architecture`).
 ///
-/// This is the report's extension point: a new kind of learned optimizer
-/// (LISTA, say) plugs in with one line per direction,
+/// This is the report's extension point: a kind of learned optimizer the
+/// sessions module does not know (an experiment's own, say) plugs in with
+/// one line per direction,
 ///
-///     registry.loaders["lista"] = { session, name in try LISTA.racer(session: session, name: name) }
+///     registry.loaders["toy"] = { session, name in try Toy.racer(session: session, name: name) }
 ///
 /// and the study races (and, with a trainer, trains) it like the LSTM. An
 /// architecture with no loader of its own goes to ``fallbackLoader`` (the
