@@ -20,7 +20,9 @@ public struct EngineConfiguration: Sendable {
   public var instances: Int
   /// Instances per candidate rate when tuning baselines.
   public var tuningInstances: Int
-  /// The first race's seed; each restart adds one.
+  /// The first race's seed (each re-race adds one); also the tuning
+  /// instances' seed and, for a new session, the initial weights' and the
+  /// meta-training problems' seed.
   public var seed: UInt64
   /// How fast the baselines' race is drawn at first, in steps per second
   /// (0: as fast as it computes).

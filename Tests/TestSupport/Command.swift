@@ -72,8 +72,9 @@ public enum Command {
     defer { Scratch.remove(logs) }
     let outputFile = logs.appendingPathComponent("stdout")
     let errorFile = logs.appendingPathComponent("stderr")
-    FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-    FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+    for file in [outputFile, errorFile] where !FileManager.default.createFile(atPath: file.path, contents: nil) {
+      throw CommandError(message: "cannot create \(file.path) for \(executable)'s output")
+    }
     let output = try FileHandle(forWritingTo: outputFile)
     let error = try FileHandle(forWritingTo: errorFile)
     defer {

@@ -53,7 +53,12 @@ struct DashboardCommand: ParsableCommand {
   @Option(help: "Held-out instances per race.")
   var instances: Int = 20
 
-  @Option(help: "The first race's seed.")
+  @Option(
+    help: """
+      Seeds everything the run draws: the first race's held-out instances (each re-race adds one), \
+      the baselines' tuning instances, and, for a new session, the learned optimizer's initial \
+      weights and its meta-training problems.
+      """)
   var seed: UInt64 = 0
 
   @Option(help: ArgumentHelp("The sessions folder (default: $MNEMO_SESSIONS, else ./sessions).", valueName: "dir"))
