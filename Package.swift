@@ -48,7 +48,7 @@ let package = Package(
     .target(name: "CLSTMKernels"),
     .target(name: "Autodiff", dependencies: ["LinearAlgebra", "CDNCKernels", "CLSTMKernels"]),
     .target(name: "Optimizees", dependencies: ["LinearAlgebra", "Libm", "CZlib"]),
-    .target(name: "Optimizers", dependencies: ["LinearAlgebra", "Autodiff", "Optimizees"]),
+    .target(name: "Optimizers", dependencies: ["LinearAlgebra", "Libm", "Autodiff", "Optimizees"]),
     // Session files: manifests, weights, tables, all-or-nothing saves.
     .target(name: "Sessions", dependencies: ["Optimizees", "Optimizers"]),
     // Races, convergence estimates, tuning and the baseline roster: what

@@ -53,7 +53,7 @@ public struct OptimizerConfiguration: Sendable, Hashable, Codable, CustomStringC
   public var isProximalGradient: Bool {
     switch kind {
     case .ista, .fista: true
-    case .sgd, .momentum, .nag, .rmsprop, .adam, .adagrad: false
+    case .sgd, .momentum, .nag, .rmsprop, .adam, .adagrad, .bb: false
     }
   }
 
@@ -64,11 +64,12 @@ public struct OptimizerConfiguration: Sendable, Hashable, Codable, CustomStringC
   /// every baseline on ``LearningRateGrid/halfDecades``): 0.01 for SGD, the
   /// momentum methods, RMSprop, Adam and the proximal methods (the tuned SGD,
   /// RMSprop and NAG rates on the 10-d quadratic), and 0.1 for AdaGrad, whose
-  /// per-coordinate steps shrink like η/√t and so need a larger start.
+  /// per-coordinate steps shrink like η/√t and so need a larger start; 0.1
+  /// for Barzilai–Borwein, whose η is only its first step's RMS length.
   public var defaultLearningRate: Float {
     switch kind {
     case .sgd, .momentum, .nag, .rmsprop, .adam, .ista, .fista: 0.01
-    case .adagrad: 0.1
+    case .adagrad, .bb: 0.1
     }
   }
 
@@ -99,6 +100,7 @@ public struct OptimizerConfiguration: Sendable, Hashable, Codable, CustomStringC
     case .adagrad: return AdaGrad(dimension: dimension, learningRate: eta)
     case .ista: return SGD(dimension: dimension, learningRate: eta, kind: .ista)
     case .fista: return FISTA(dimension: dimension, learningRate: eta)
+    case .bb: return BarzilaiBorwein(dimension: dimension, learningRate: eta)
     }
   }
 }

@@ -17,6 +17,9 @@ public enum OptimizerKind: String, CaseIterable, Sendable, Codable {
   case ista
   /// ``FISTA``, accelerated proximal gradient descent.
   case fista
+  /// ``BarzilaiBorwein``, the gradient method with a secant step size (not
+  /// in the standard roster: race it by name, `--optimizers bb`).
+  case bb
 
   /// Every valid name, comma-separated, for help texts and error messages.
   public static var validNames: String {

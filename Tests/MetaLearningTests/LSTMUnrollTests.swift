@@ -30,9 +30,35 @@ import Testing
     #expect(check.gradient.contains { $0 != 0 })
   }
 
-  /// The race's tape-free step and the tape's unroll compute the same iterates.
-  @Test func raceStepMatchesTapeUnroll() throws {
-    let configuration = LSTMOptimizerConfiguration(layers: 2, hiddenSize: 5, preprocessing: .logAndSign(k: 5), outputScale: 0.05)
+  /// The secant rule's meta-gradient, over a 4-step unroll from θ₀ and over
+  /// a second unroll that starts mid-episode (its first displacement and
+  /// step sizes carried from the first), with the features and −η̂·g held.
+  @Test(arguments: MetaObjective.allCases)
+  func secantUnrollGradientMatchesFiniteDifferences(objective: MetaObjective) throws {
+    let configuration = LSTMOptimizerConfiguration(
+      layers: 1, hiddenSize: 4, preprocessing: .momenta(time: true), outputScale: 0.1, update: .secant)
+    let weights = LSTMOptimizerWeights(configuration: configuration, seed: 3).values.map(Double.init)
+    var oracle = DoubleQuadratics(batch: 2, dimension: 3, seed: 1)
+    let initial = Self.start(configuration, oracle: &oracle)
+    let first = UnrollGradientCheck.lstm(
+      configuration: configuration, weights: weights, objective: objective, steps: 4, initial: initial, oracle: &oracle)
+    #expect(first.worst < 1e-4, "first unroll: worst relative error \(first.worst)")
+    var middle = initial
+    _ = LSTMUnroll<Double>.run(
+      tape: Tape<Double>(), configuration: configuration, weights: weights, objective: objective, steps: 3,
+      state: &middle, oracle: &oracle)
+    let second = UnrollGradientCheck.lstm(
+      configuration: configuration, weights: weights, objective: objective, steps: 3, initial: middle, oracle: &oracle)
+    #expect(second.worst < 1e-4, "mid-episode unroll: worst relative error \(second.worst)")
+    #expect(second.gradient.contains { $0 != 0 })
+  }
+
+  /// The race's tape-free step and the tape's unroll compute the same
+  /// iterates, under both update rules.
+  @Test(arguments: LearnedUpdateRule.allCases)
+  func raceStepMatchesTapeUnroll(update: LearnedUpdateRule) throws {
+    let configuration = LSTMOptimizerConfiguration(
+      layers: 2, hiddenSize: 5, preprocessing: .logAndSign(k: 5), outputScale: 0.05, update: update)
     let weights = LSTMOptimizerWeights(configuration: configuration, seed: 8)
     let problem = try ProblemCatalog.make("quadratic").sample(seed: 4)
     var oracle = ProblemBatch(problems: [problem])

@@ -59,7 +59,8 @@ enum UnrollGradientCheck {
       var s = initial
       return LSTMUnroll<Double>.run(
         tape: tape, configuration: configuration, weights: w, objective: objective, steps: steps,
-        state: &s, oracle: &oracle, replayFeatures: base.features
+        state: &s, oracle: &oracle, replayFeatures: base.features,
+        replayStepInputs: base.stepInputs.isEmpty ? nil : base.stepInputs
       ).metaLoss
     }
     return Result(worst: worst, gradient: base.gradient, theta: state.theta)

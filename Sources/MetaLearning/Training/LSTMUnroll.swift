@@ -23,6 +23,9 @@ public enum LSTMUnroll<Scalar: TensorScalar> {
     public var gradient: [Scalar]
     /// The features fed at each step (only when recording was asked for).
     public var features: [[Scalar]]
+    /// The secant rule's −η̂·g of each step (recorded with the features;
+    /// empty under the additive rule).
+    public var stepInputs: [[Scalar]] = []
   }
 
   /// Runs `steps` steps from `state`, advancing it, and differentiates.
@@ -31,11 +34,14 @@ public enum LSTMUnroll<Scalar: TensorScalar> {
   ///   - replayFeatures: when given, the features of step t are taken from
   ///     here instead of being computed from the gradient (a gradient check
   ///     holds them fixed, exactly as the stop-gradient does).
-  ///   - recordFeatures: whether to return the features used.
+  ///   - recordFeatures: whether to return the features used (and the
+  ///     secant rule's scaled gradients).
+  ///   - replayStepInputs: the secant rule's −η̂·g of step t, held as
+  ///     `replayFeatures` holds the features.
   public static func run<Oracle: BatchLossOracle>(
     tape: Tape<Scalar>, configuration: LSTMOptimizerConfiguration, weights: [Scalar],
     objective: MetaObjective, steps: Int, state: inout UnrollState<Scalar>, oracle: inout Oracle,
-    replayFeatures: [[Scalar]]? = nil, recordFeatures: Bool = false
+    replayFeatures: [[Scalar]]? = nil, recordFeatures: Bool = false, replayStepInputs: [[Scalar]]? = nil
   ) -> Outcome where Oracle.Scalar == Scalar {
     tape.reset()
     let batch = oracle.batch
@@ -54,6 +60,8 @@ public enum LSTMUnroll<Scalar: TensorScalar> {
     var imitationNodes: [Variable<Scalar>] = []
     var imitationLoss = 0.0
     var recorded: [[Scalar]] = []
+    var recordedStepInputs: [[Scalar]] = []
+    var secant = SecantGraph(tape: tape, rows: rows, state: state.secant)
     var featureScratch = [Float](repeating: 0, count: rows * inputSize)
     var gradientScratch = [Float](repeating: 0, count: rows)
 
@@ -73,7 +81,16 @@ public enum LSTMUnroll<Scalar: TensorScalar> {
         input = next.hidden
       }
       let head = tape.add(tape.matmul(input, phi[3 * configuration.layers]), phi[3 * configuration.layers + 1])
-      let delta = tape.scale(head, by: Scalar(configuration.outputScale))
+      let delta: Variable<Scalar>
+      switch configuration.update {
+      case .additive:
+        delta = tape.scale(head, by: Scalar(configuration.outputScale))
+      case .secant:
+        let scaled = secant.scaledGradient(
+          theta: theta, gradient: state.gradient, step: t, replay: replayStepInputs)
+        if recordFeatures { recordedStepInputs.append(tape.withValue(of: scaled) { Array($0) }) }
+        delta = secant.step(head: head, scaledGradient: scaled, theta: theta)
+      }
       if var trace = state.imitation {
         var value = 0.0
         imitationNodes.append(
@@ -102,6 +119,7 @@ public enum LSTMUnroll<Scalar: TensorScalar> {
       state.cell[layer] = tape.withValue(of: cell[layer]) { Array($0) }
     }
     state.step += steps
-    return Outcome(metaLoss: metaLoss, gradient: gradient, features: recorded)
+    state.secant = secant.state
+    return Outcome(metaLoss: metaLoss, gradient: gradient, features: recorded, stepInputs: recordedStepInputs)
   }
 }

@@ -26,6 +26,8 @@ public struct UnrollState<Scalar: TensorScalar>: Sendable {
   public var step: Int
   /// Adam's running moments when this episode imitates Adam (``Imitation``).
   public var imitation: ImitationTrace?
+  /// The secant rule's step sizes and history (nil under the additive rule).
+  public var secant: SecantStepState?
 
   /// The state at the start of an episode: θ₀ given, LSTM states zero, the
   /// gradient and losses evaluated at θ₀.
@@ -45,6 +47,9 @@ public struct UnrollState<Scalar: TensorScalar>: Sendable {
     step = 0
     imitation = nil
     let n = oracle.dimension
+    secant =
+      configuration.update == .secant
+      ? SecantStepState(groups: oracle.batch, groupSize: n, baseStep: configuration.outputScale) : nil
     theta.withUnsafeBufferPointer { t in
       gradient.withUnsafeMutableBufferPointer { g in
         for b in 0..<oracle.batch {

@@ -1,4 +1,5 @@
 import Autodiff
+import Libm
 import LinearAlgebra
 
 /// The learned coordinatewise LSTM optimizer as it runs in a race: forward
@@ -6,8 +7,9 @@ import LinearAlgebra
 ///
 /// Each step: preprocess ∇f into features (n × I), run the stacked LSTM
 /// cells in place on their states (one GEMM and one fused elementwise pass
-/// per layer), apply the linear head as one GEMV, and add
-/// `scale · (head + bias)` to θ. All buffers are allocated at `init`; `step`
+/// per layer), apply the linear head (one GEMV, or one GEMM for a rule
+/// with two outputs), and turn it into the step by the configuration's
+/// ``LearnedUpdateRule``. All buffers are allocated at `init`; `step`
 /// allocates nothing.
 public struct LSTMOptimizer: Optimizer {
   public var name: String
@@ -20,7 +22,13 @@ public struct LSTMOptimizer: Optimizer {
   /// Floats of thread scratch a step needs for the gates (not kept per
   /// optimizer: a race holds hundreds of optimizers; ``ThreadScratch``).
   private let workspaceCount: Int
+  /// The head's outputs, n × o (o the rule's outputs per coordinate).
   private var head: [Float]
+  /// The secant rule's step sizes and history (nil under the additive rule).
+  private var secant: SecantStepState?
+  /// The secant rule's −η̂·g and θ_t − θ_{t−1}, n each.
+  private var scaledGradient: [Float]
+  private var displacement: [Float]
   private let dimension: Int
   /// Where each tensor of φ starts in `weights.values` (layout order).
   private let offsets: [Int]
@@ -48,7 +56,14 @@ public struct LSTMOptimizer: Optimizer {
     features = [Float](repeating: 0, count: dimension * configuration.inputSize)
     let widest = max(configuration.inputSize, h)
     workspaceCount = LSTMCell.workspaceCount(batch: dimension, inputSize: widest, hiddenSize: h)
-    head = [Float](repeating: 0, count: dimension)
+    let outputs = configuration.update.outputCount
+    head = [Float](repeating: 0, count: dimension * outputs)
+    let secantBuffers = configuration.update == .secant ? dimension : 0
+    secant =
+      configuration.update == .secant
+      ? SecantStepState(groups: 1, groupSize: dimension, baseStep: configuration.outputScale) : nil
+    scaledGradient = [Float](repeating: 0, count: secantBuffers)
+    displacement = scaledGradient
   }
 
   public mutating func step(parameters: inout [Float], gradient: [Float]) {
@@ -85,17 +100,59 @@ public struct LSTMOptimizer: Optimizer {
         }
       }
       let headSlot = configuration.layers * 3
+      let outputs = configuration.update.outputCount
       hidden[configuration.layers - 1].withUnsafeBufferPointer { top in
         head.withUnsafeMutableBufferPointer { out in
           guard let tp = top.baseAddress, let op = out.baseAddress else { return }
-          BLAS.gemv(m: n, n: h, a: tp, x: base + offsets[headSlot], y: op)
+          if outputs == 1 {
+            BLAS.gemv(m: n, n: h, a: tp, x: base + offsets[headSlot], y: op)
+          } else {
+            BLAS.gemm(m: n, n: outputs, k: h, a: tp, b: base + offsets[headSlot], c: op)
+          }
         }
       }
-      let bias = phiBuffer[offsets[headSlot + 1]]
-      let scale = configuration.outputScale
-      head.withUnsafeBufferPointer { out in
-        parameters.withUnsafeMutableBufferPointer { theta in
-          for i in 0..<n { theta[i] += scale * (out[i] + bias) }
+      let bias = base + offsets[headSlot + 1]
+      switch configuration.update {
+      case .additive:
+        let scale = configuration.outputScale
+        head.withUnsafeBufferPointer { out in
+          parameters.withUnsafeMutableBufferPointer { theta in
+            for i in 0..<n { theta[i] += scale * (out[i] + bias[0]) }
+          }
+        }
+      case .secant:
+        applySecant(parameters: &parameters, gradient: gradient, bias: bias)
+      }
+    }
+  }
+
+  /// θ += −exp(ℓ)·η̂·g + tanh(o₂)·(θ_t − θ_{t−1}), ℓ = L·tanh(o₁/L)
+  /// (``LearnedUpdateRule/secant``), from the head's two outputs per
+  /// coordinate.
+  private mutating func applySecant(parameters: inout [Float], gradient: [Float], bias: UnsafePointer<Float>) {
+    guard var state = secant else { return }
+    let n = dimension
+    parameters.withUnsafeBufferPointer { theta in
+      gradient.withUnsafeBufferPointer { g in
+        scaledGradient.withUnsafeMutableBufferPointer { scaled in
+          displacement.withUnsafeMutableBufferPointer { moved in
+            state.advance(theta: theta, gradient: g, scaledGradient: scaled, displacement: moved)
+          }
+        }
+      }
+    }
+    secant = state
+    let bound = LearnedUpdateRule.logFactorBound
+    head.withUnsafeBufferPointer { out in
+      scaledGradient.withUnsafeBufferPointer { scaled in
+        displacement.withUnsafeBufferPointer { moved in
+          parameters.withUnsafeMutableBufferPointer { theta in
+            for i in 0..<n {
+              let logFactor = bound * Libm.tanh((out[2 * i] + bias[0]) / bound)
+              let momentum = Libm.tanh(out[2 * i + 1] + bias[1])
+              theta[i] += Libm.exp(logFactor) * scaled[i] + momentum * moved[i]
+            }
+          }
         }
       }
     }

@@ -1,8 +1,9 @@
 import Optimizees
 /// The architecture of the coordinatewise LSTM optimizer (Andrychowicz et
 /// al. 2016): a stack of LSTM layers applied to every coordinate with shared
-/// weights, a linear head, and an output scale,
-/// `Δθᵢ = scale · (w_outᵀ h_{L,i} + b_out)`.
+/// weights, a linear head, and an update rule turning the head's outputs
+/// into a step — by default `Δθᵢ = scale · (w_outᵀ h_{L,i} + b_out)`
+/// (``LearnedUpdateRule``).
 public struct LSTMOptimizerConfiguration: Sendable, Hashable, Codable {
   /// Stacked LSTM layers.
   public var layers: Int
@@ -10,17 +11,21 @@ public struct LSTMOptimizerConfiguration: Sendable, Hashable, Codable {
   public var hiddenSize: Int
   /// The gradient's preprocessing into input features.
   public var preprocessing: GradientPreprocessing
-  /// The multiplier of the head's output.
+  /// The multiplier of the head's output (``LearnedUpdateRule/additive``),
+  /// or the first step's RMS length (``LearnedUpdateRule/secant``).
   public var outputScale: Float
+  /// How the head's outputs become Δθ.
+  public var update: LearnedUpdateRule
 
   public init(
     layers: Int = 2, hiddenSize: Int = 20, preprocessing: GradientPreprocessing = .none,
-    outputScale: Float = 1
+    outputScale: Float = 1, update: LearnedUpdateRule = .additive
   ) {
     self.layers = layers
     self.hiddenSize = hiddenSize
     self.preprocessing = preprocessing
     self.outputScale = outputScale
+    self.update = update
   }
 
   /// The defaults of a problem class: its profile's features and output
@@ -44,23 +49,29 @@ public struct LSTMOptimizerConfiguration: Sendable, Hashable, Codable {
   /// Input features per coordinate.
   public var inputSize: Int { preprocessing.featureCount }
 
-  /// The `key=value` record kept in a session's manifest.
+  /// The `key=value` record kept in a session's manifest (`update` only
+  /// when it is not the default, so older readers still load additive
+  /// sessions).
   public var record: [String: String] {
-    [
+    var record = [
       "architecture": LearnedArchitecture.lstm.rawValue, "layers": String(layers), "hidden": String(hiddenSize),
       "preprocessing": preprocessing.description, "scale": String(outputScale),
     ]
+    if update != .additive { record["update"] = update.rawValue }
+    return record
   }
 
   /// Rebuilds a configuration from ``record``; nil when a field is missing
-  /// or malformed (the caller names the file).
+  /// or malformed (the caller names the file). A record without `update`
+  /// (every session saved before the secant rule) is additive.
   public init?(record: [String: String]) {
     guard record["architecture"] == LearnedArchitecture.lstm.rawValue,
       let layers = record["layers"].flatMap(Int.init), Limits.layers.contains(layers),
       let hidden = record["hidden"].flatMap(Int.init), Limits.hidden.contains(hidden),
       let preprocessing = record["preprocessing"].flatMap(GradientPreprocessing.init(parsing:)),
-      let scale = record["scale"].flatMap(Float.init), scale.isFinite
+      let scale = record["scale"].flatMap(Float.init), scale.isFinite,
+      let update = record["update"].map(LearnedUpdateRule.init(rawValue:)) ?? .additive
     else { return nil }
-    self.init(layers: layers, hiddenSize: hidden, preprocessing: preprocessing, outputScale: scale)
+    self.init(layers: layers, hiddenSize: hidden, preprocessing: preprocessing, outputScale: scale, update: update)
   }
 }

@@ -22,7 +22,8 @@ public struct LSTMOptimizerWeights: Sendable, Equatable {
 
   /// The tensors of φ in storage order: `layerL.input` (I×4H or H×4H),
   /// `layerL.hidden` (H×4H), `layerL.bias` (4H) for each layer, then
-  /// `head.weight` (H×1) and `head.bias` (1).
+  /// `head.weight` (H×o) and `head.bias` (o), o the update rule's outputs
+  /// (1 for the additive rule, 2 for the secant rule).
   public static func tensorLayout(_ configuration: LSTMOptimizerConfiguration) -> [TensorSlot] {
     let h = configuration.hiddenSize
     var layout = WeightLayout()
@@ -32,8 +33,9 @@ public struct LSTMOptimizerWeights: Sendable, Equatable {
       layout.add("layer\(layer).hidden", [h, 4 * h])
       layout.add("layer\(layer).bias", [4 * h])
     }
-    layout.add("head.weight", [h, 1])
-    layout.add("head.bias", [1])
+    let outputs = configuration.update.outputCount
+    layout.add("head.weight", [h, outputs])
+    layout.add("head.bias", [outputs])
     return layout.slots
   }
 
@@ -55,7 +57,14 @@ public struct LSTMOptimizerWeights: Sendable, Equatable {
   /// A fresh initialisation: LSTM weights uniform on ±1/√H (PyTorch's and
   /// Sonnet's scale), biases zero but the forget gate's at 1 (so the cell
   /// remembers from the start), head weights uniform on ±0.1/√H and bias 0 so
-  /// the first updates are small.
+  /// the first updates are small. Under the secant rule the whole head
+  /// starts at zero, so the untrained rule is exactly the Barzilai–Borwein
+  /// method (factor e⁰ = 1, momentum tanh 0 = 0, the same step for every
+  /// coordinate): measured on held-out quadratics, random head weights, or
+  /// even a momentum of 0.25 %, multiply BB's geometric-mean loss at step
+  /// 100 by 6 or more, because BB's fast convergence rests on one step size
+  /// for all coordinates. The head's gradient is nonzero at zero, so
+  /// training moves it at once.
   public init(configuration: LSTMOptimizerConfiguration, seed: UInt64) {
     self.configuration = configuration
     let h = configuration.hiddenSize
@@ -64,7 +73,7 @@ public struct LSTMOptimizerWeights: Sendable, Equatable {
       switch slot.name {
       case let name where name.hasSuffix(".bias") && name.hasPrefix("layer"): .forgetGateBias(hiddenSize: h)
       case "head.bias": .zero
-      case "head.weight": .uniform(bound: 0.1 * bound)
+      case "head.weight": configuration.update == .secant ? .zero : .uniform(bound: 0.1 * bound)
       default: .uniform(bound: bound)
       }
     }

@@ -14,3 +14,5 @@ extension MetaObjective: ExpressibleByArgument {}
 extension GlyphSet: ExpressibleByArgument {}
 
 extension LISTAObjective: ExpressibleByArgument {}
+
+extension LearnedUpdateRule: ExpressibleByArgument {}

@@ -74,7 +74,9 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "LSTM layers.") var layers: Int?
   @Option(help: "LSTM hidden units per layer.") var hidden: Int?
   @Option(help: "Gradient preprocessing: none, log-sign[:k], rnnprop[:b1:b2], momenta or momenta:time (docs/recipe.md).") var preprocessing: String?
-  @Option(help: "Output scale of the learned update.") var outputScale: Float?
+  @Option(help: "Output scale of the learned update (under --update secant: the first step's RMS length).") var outputScale: Float?
+  @Option(help: ArgumentHelp("How the LSTM's outputs become a step: \(LearnedUpdateRule.allCases.map { "\($0) (\($0.summary))" }.joined(separator: ", ")) (docs/objectives.md).", valueName: "rule"))
+  var update: LearnedUpdateRule?
   @Option(help: "DNC memory slots N.") var memorySlots: Int?
   @Option(help: "DNC word size W.") var wordSize: Int?
   @Option(help: "DNC read heads R.") var readHeads: Int?
@@ -148,6 +150,12 @@ struct TrainCommand: ParsableCommand {
         throw ValidationError(
           "--curriculum expects increasing horizons in \(Limits.horizon.lowerBound)…\(Limits.horizon.upperBound) separated by commas (e.g. 100,200,500) and --curriculum-patience ≥ 1, got '\(curriculum)'.")
       }
+    }
+    if update != nil, architecture != .lstm {
+      throw ValidationError("--update applies to --architecture lstm only (the DNC and LISTA keep their own updates).")
+    }
+    if resume, update != nil {
+      throw ValidationError("--update is set when a session starts; --resume keeps the session's.")
     }
     if resume, imitationWeight > 0 || curriculum != nil {
       throw ValidationError("--imitation-weight and --curriculum are set when a session starts; --resume keeps the session's.")
@@ -252,6 +260,7 @@ struct TrainCommand: ParsableCommand {
       if let hidden { optimizer.hiddenSize = hidden }
       if let preprocessing, let parsed = GradientPreprocessing(parsing: preprocessing) { optimizer.preprocessing = parsed }
       if let outputScale { optimizer.outputScale = outputScale }
+      if let update { optimizer.update = update }
       var training = MetaTrainingConfiguration.defaults(forProblem: problemClass.name)
       training.horizon = horizon
       training.unroll = unroll

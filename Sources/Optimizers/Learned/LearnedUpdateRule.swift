@@ -1,0 +1,47 @@
+/// How the learned optimizer's head becomes a step Δθ.
+///
+/// - ``additive`` (Andrychowicz et al. 2016): one output o per coordinate,
+///   `Δθ = scale · o`. The step's size is whatever the network outputs, so
+///   near an optimum, where the step must shrink geometrically with the
+///   error, the network must output values many decades below those it was
+///   trained on; in practice it plateaus beyond the training horizon.
+/// - ``secant``: two outputs (o₁, o₂) per coordinate,
+///
+///       Δθ_t = −exp(ℓ_t) · η̂_t · g_t + tanh(o₂) · (θ_t − θ_{t−1}),  ℓ_t = 5·tanh(o₁/5),
+///
+///   a learned heavy-ball method around a secant step size: η̂_t is the
+///   problem's Barzilai–Borwein step ‖s‖/‖y‖ (s = θ_t − θ_{t−1},
+///   y = g_t − g_{t−1}; the geometric mean of the two BB steps), which
+///   shrinks and grows with the problem's curvature, so the network only
+///   chooses a bounded factor exp(ℓ) ∈ [e⁻⁵, e⁵] and a momentum
+///   tanh(o₂) ∈ (−1, 1) (tanh, not a sigmoid, so that zero output means
+///   zero momentum with a nonzero gradient: the untrained rule is exactly
+///   BB, see ``LSTMOptimizerWeights``). Multiplying f by c multiplies g by c and η̂ by 1/c: the step is
+///   unchanged, so a step 10⁻⁹ from the optimum looks like step 1 to the
+///   rule. The first step, with no secant pair yet, takes η̂₀ = scale/rms(g₀)
+///   (a step of RMS length `scale`). See ``SecantStepState`` and
+///   docs/objectives.md.
+public enum LearnedUpdateRule: String, Sendable, Hashable, Codable, CaseIterable {
+  case additive
+  case secant
+
+  /// Head outputs per coordinate.
+  public var outputCount: Int {
+    switch self {
+    case .additive: 1
+    case .secant: 2
+    }
+  }
+
+  /// One line for help texts.
+  public var summary: String {
+    switch self {
+    case .additive: "Δθ = scale·o, the L2L paper's"
+    case .secant: "a learned factor on a Barzilai–Borwein secant step, plus a learned momentum"
+    }
+  }
+
+  /// The bound L of the log-factor ℓ = L·tanh(o₁/L): the factor stays
+  /// within e^±L of the secant step, so one bad output cannot throw θ far.
+  public static let logFactorBound: Float = 5
+}
