@@ -33,11 +33,14 @@ import Testing
   /// The secant rule's meta-gradient, over a 4-step unroll from θ₀ and over
   /// a second unroll that starts mid-episode (its first displacement and
   /// step sizes carried from the first), with the features and −η̂·g held.
-  @Test(arguments: MetaObjective.allCases)
-  func secantUnrollGradientMatchesFiniteDifferences(objective: MetaObjective) throws {
+  @Test(arguments: MetaObjective.allCases, [LearnedUpdateRule.secant, .curvature])
+  func secantUnrollGradientMatchesFiniteDifferences(objective: MetaObjective, update: LearnedUpdateRule) throws {
     let configuration = LSTMOptimizerConfiguration(
-      layers: 1, hiddenSize: 4, preprocessing: .momenta(time: true), outputScale: 0.1, update: .secant)
-    let weights = LSTMOptimizerWeights(configuration: configuration, seed: 3).values.map(Double.init)
+      layers: 1, hiddenSize: 4, preprocessing: .momenta(time: true), outputScale: 0.1, update: update)
+    // The secant rules' head starts at zero; random weights exercise every
+    // path of the gradient (a zero head passes none to the LSTM).
+    var rng = RandomSource(seed: 11)
+    let weights = LSTMOptimizerWeights(configuration: configuration, seed: 3).values.map { Double($0) + 0.1 * Double(rng.gaussian()) }
     var oracle = DoubleQuadratics(batch: 2, dimension: 3, seed: 1)
     let initial = Self.start(configuration, oracle: &oracle)
     let first = UnrollGradientCheck.lstm(

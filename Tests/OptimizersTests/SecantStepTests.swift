@@ -51,6 +51,18 @@ import Testing
     }
   }
 
+  /// The largest-curvature estimate keeps the smallest step seen: on
+  /// diag(1, 9) the pair along the second axis gives 1/9, and a later pair
+  /// along the first (curvature 1) does not raise it.
+  @Test func largestCurvatureKeepsTheSmallestStep() {
+    var state = SecantStepState(groups: 1, groupSize: 2, baseStep: 1, estimate: .largestCurvature)
+    _ = Self.advance(&state, theta: [1, 1], gradient: [1, 9])
+    _ = Self.advance(&state, theta: [1, 0.5], gradient: [1, 4.5])
+    #expect(abs(state.steps[0] - 1 / 9) < 1e-6)
+    _ = Self.advance(&state, theta: [0.5, 0.5], gradient: [0.5, 4.5])
+    #expect(abs(state.steps[0] - 1 / 9) < 1e-6)
+  }
+
   /// A problem whose iterate or gradient did not change keeps its step.
   @Test func noMovementKeepsTheStep() {
     var state = SecantStepState(groups: 1, groupSize: 2, baseStep: 1)

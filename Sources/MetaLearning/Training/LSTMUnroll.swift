@@ -85,7 +85,7 @@ public enum LSTMUnroll<Scalar: TensorScalar> {
       switch configuration.update {
       case .additive:
         delta = tape.scale(head, by: Scalar(configuration.outputScale))
-      case .secant:
+      case .secant, .curvature:
         let scaled = secant.scaledGradient(
           theta: theta, gradient: state.gradient, step: t, replay: replayStepInputs)
         if recordFeatures { recordedStepInputs.append(tape.withValue(of: scaled) { Array($0) }) }

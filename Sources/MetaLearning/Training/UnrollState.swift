@@ -47,9 +47,9 @@ public struct UnrollState<Scalar: TensorScalar>: Sendable {
     step = 0
     imitation = nil
     let n = oracle.dimension
-    secant =
-      configuration.update == .secant
-      ? SecantStepState(groups: oracle.batch, groupSize: n, baseStep: configuration.outputScale) : nil
+    secant = configuration.update.stepEstimate.map {
+      SecantStepState(groups: oracle.batch, groupSize: n, baseStep: configuration.outputScale, estimate: $0)
+    }
     theta.withUnsafeBufferPointer { t in
       gradient.withUnsafeMutableBufferPointer { g in
         for b in 0..<oracle.batch {

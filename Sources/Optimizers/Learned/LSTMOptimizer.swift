@@ -58,10 +58,11 @@ public struct LSTMOptimizer: Optimizer {
     workspaceCount = LSTMCell.workspaceCount(batch: dimension, inputSize: widest, hiddenSize: h)
     let outputs = configuration.update.outputCount
     head = [Float](repeating: 0, count: dimension * outputs)
-    let secantBuffers = configuration.update == .secant ? dimension : 0
-    secant =
-      configuration.update == .secant
-      ? SecantStepState(groups: 1, groupSize: dimension, baseStep: configuration.outputScale) : nil
+    let estimate = configuration.update.stepEstimate
+    let secantBuffers = estimate == nil ? 0 : dimension
+    secant = estimate.map {
+      SecantStepState(groups: 1, groupSize: dimension, baseStep: configuration.outputScale, estimate: $0)
+    }
     scaledGradient = [Float](repeating: 0, count: secantBuffers)
     displacement = scaledGradient
   }
@@ -120,7 +121,7 @@ public struct LSTMOptimizer: Optimizer {
             for i in 0..<n { theta[i] += scale * (out[i] + bias[0]) }
           }
         }
-      case .secant:
+      case .secant, .curvature:
         applySecant(parameters: &parameters, gradient: gradient, bias: bias)
       }
     }

@@ -57,7 +57,7 @@ public struct LSTMOptimizerWeights: Sendable, Equatable {
   /// A fresh initialisation: LSTM weights uniform on ±1/√H (PyTorch's and
   /// Sonnet's scale), biases zero but the forget gate's at 1 (so the cell
   /// remembers from the start), head weights uniform on ±0.1/√H and bias 0 so
-  /// the first updates are small. Under the secant rule the whole head
+  /// the first updates are small. Under the secant rules the whole head
   /// starts at zero, so the untrained rule is exactly the Barzilai–Borwein
   /// method (factor e⁰ = 1, momentum tanh 0 = 0, the same step for every
   /// coordinate): measured on held-out quadratics, random head weights, or
@@ -73,7 +73,7 @@ public struct LSTMOptimizerWeights: Sendable, Equatable {
       switch slot.name {
       case let name where name.hasSuffix(".bias") && name.hasPrefix("layer"): .forgetGateBias(hiddenSize: h)
       case "head.bias": .zero
-      case "head.weight": configuration.update == .secant ? .zero : .uniform(bound: 0.1 * bound)
+      case "head.weight": configuration.update == .additive ? .uniform(bound: 0.1 * bound) : .zero
       default: .uniform(bound: bound)
       }
     }

@@ -21,15 +21,33 @@
 ///   rule. The first step, with no secant pair yet, takes η̂₀ = scale/rms(g₀)
 ///   (a step of RMS length `scale`). See ``SecantStepState`` and
 ///   docs/objectives.md.
+/// - ``curvature``: the same two outputs and formula around a smoother step,
+///   η̂_t = 1/L̂_t with L̂_t = max over the secant pairs so far of ‖y‖/‖s‖
+///   (a running estimate of the Lipschitz constant of ∇f). Untrained it is
+///   gradient descent with step 1/L̂, monotone and slow; the network
+///   chooses how far beyond it to step and how much momentum to carry. BB's
+///   step jumps between 1/λ_max and 1/λ_min, which makes its trajectory —
+///   and the meta-gradient through it — chaotic; 1/L̂ changes only when a
+///   larger curvature is seen.
 public enum LearnedUpdateRule: String, Sendable, Hashable, Codable, CaseIterable {
   case additive
   case secant
+  case curvature
 
   /// Head outputs per coordinate.
   public var outputCount: Int {
     switch self {
     case .additive: 1
-    case .secant: 2
+    case .secant, .curvature: 2
+    }
+  }
+
+  /// The step size the factor and momentum act on (nil: the additive rule).
+  public var stepEstimate: SecantStepState.Estimate? {
+    switch self {
+    case .additive: nil
+    case .secant: .barzilaiBorwein
+    case .curvature: .largestCurvature
     }
   }
 
@@ -38,6 +56,7 @@ public enum LearnedUpdateRule: String, Sendable, Hashable, Codable, CaseIterable
     switch self {
     case .additive: "Δθ = scale·o, the L2L paper's"
     case .secant: "a learned factor on a Barzilai–Borwein secant step, plus a learned momentum"
+    case .curvature: "a learned factor on the step 1/L̂ (largest secant curvature so far), plus a learned momentum"
     }
   }
 

@@ -18,7 +18,21 @@
 /// η̂ enters the unroll as a constant, as the gradient does (second
 /// derivatives dropped): the network's outputs are differentiated, the
 /// secant statistics are not. Norms are accumulated in Double.
+///
+/// With ``Estimate/largestCurvature`` the step is instead η̂_t = 1/L̂_t,
+/// L̂_t the largest ‖y‖/‖s‖ seen so far (a running estimate of the
+/// Lipschitz constant of ∇f), which only ever shrinks.
 public struct SecantStepState: Sendable {
+  /// Which step size the secant pairs give.
+  public enum Estimate: Sendable {
+    /// ‖s‖/‖y‖ of the latest pair.
+    case barzilaiBorwein
+    /// 1/max ‖y‖/‖s‖ over all pairs so far.
+    case largestCurvature
+  }
+
+  /// Which step size the secant pairs give.
+  public let estimate: Estimate
   /// Problems.
   public let groups: Int
   /// Coordinates per problem.
@@ -31,8 +45,9 @@ public struct SecantStepState: Sendable {
   public private(set) var steps: [Float]
   private var started = false
 
-  public init(groups: Int, groupSize: Int, baseStep: Float) {
+  public init(groups: Int, groupSize: Int, baseStep: Float, estimate: Estimate = .barzilaiBorwein) {
     precondition(groups >= 1 && groupSize >= 1)
+    self.estimate = estimate
     self.groups = groups
     self.groupSize = groupSize
     self.baseStep = baseStep
@@ -62,7 +77,12 @@ public struct SecantStepState: Sendable {
           changed += y * y
         }
         let step = Float((moved / changed).squareRoot())
-        if moved > 0, changed > 0, step.isFinite, step > 0 { steps[b] = step }
+        if moved > 0, changed > 0, step.isFinite, step > 0 {
+          switch estimate {
+          case .barzilaiBorwein: steps[b] = step
+          case .largestCurvature: steps[b] = min(steps[b], step)
+          }
+        }
       } else {
         var squares = 0.0
         for i in range { squares += Double(gradient[i]) * Double(gradient[i]) }
