@@ -6,7 +6,7 @@ import Testing
 /// The catalog the CLI builds problem classes through.
 @Suite struct CatalogTests {
   static let expectedNames = [
-    "quadratic", "rosenbrock", "logistic", "lasso", "sparse-l0", "group-lasso", "mnist-mlp",
+    "quadratic", "rosenbrock", "logistic", "lasso", "sparse-l0", "group-lasso", "mnist-mlp", "lstm-copy",
   ]
 
   /// The canonical key of each class with default options.
@@ -18,11 +18,13 @@ import Testing
     "sparse-l0": "sparse-l0(lambda=0.005,m=25,n=50,noise=0,sparsity=0.1)",
     "group-lasso": "group-lasso(group=5,lambda=0.01,m=25,n=50,noise=0,sparsity=0.1)",
     "mnist-mlp": "mnist-mlp(activation=sigmoid,batch=128,hidden=20,layers=1)",
+    "lstm-copy": "lstm-copy(batch=16,bits=6,hidden=32,length=5)",
   ]
 
   static let defaultDimensions: [String: Int] = [
     "quadratic": 10, "rosenbrock": 2, "logistic": 20, "lasso": 50, "sparse-l0": 50, "group-lasso": 50,
     "mnist-mlp": 16 * 20 + 20 + 20 * 10 + 10,  // on the fake 4×4 data written below
+    "lstm-copy": (7 + 32 + 1) * 4 * 32 + (32 + 1) * 6,
   ]
 
   @Test func namesAndSummariesAreInDisplayOrder() {

@@ -44,6 +44,7 @@ struct GradientCase: Sendable, CustomTestStringConvertible {
     catalog("lasso", spread: 0.3),
     catalog("sparse-l0", spread: 0.3),
     catalog("group-lasso", spread: 0.3),
+    catalog("lstm-copy", ["hidden": "6", "bits": "3", "length": "3", "batch": "4"], spread: 0.3),
     mlp(layers: 1, activation: .sigmoid),
     mlp(layers: 2, activation: .sigmoid),
     mlp(layers: 2, activation: .relu),

@@ -21,14 +21,15 @@ import Testing
       #expect(profile.isComposite == !problem.regularizer.isNone)
       #expect(profile.knowsLipschitz == (problem.smoothLipschitz != nil))
     }
-    #expect(profile.isExpensive == profile.needsMNIST)
+    // Expensive: thousands of coordinates (minibatch gradients, interactive races kept small).
+    #expect(profile.isExpensive == (profile.cost().dimension >= 1000))
     #expect(profile.metaTrainingDefaults.batch >= 1 && profile.metaTrainingDefaults.learningRate > 0)
     #expect(profile.learnedDefaults.outputScale > 0 && profile.learnedDefaults.outputScale.isFinite)
   }
 
   /// The cost estimate's dimension is the instances' (on the real 28×28
   /// layout for MNIST, which the estimate assumes without loading data).
-  @Test(arguments: ["quadratic", "rosenbrock", "logistic", "lasso", "sparse-l0", "group-lasso"])
+  @Test(arguments: ["quadratic", "rosenbrock", "logistic", "lasso", "sparse-l0", "group-lasso", "lstm-copy"])
   func costDimensionIsTheInstances(_ name: String) throws {
     let profile = try ProblemCatalog.profile(named: name)
     for options in [[:], ["n": "20"], ["features": "7"]] as [[String: String]] {

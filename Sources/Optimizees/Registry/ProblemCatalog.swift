@@ -12,6 +12,7 @@ public enum ProblemCatalog {
     SparseCodingClass.Penalty.l0.profile,
     SparseCodingClass.Penalty.group.profile,
     MNISTMLPClass.profile,
+    LSTMCopyClass.profile,
   ]
 
   /// Names in display order.

@@ -187,6 +187,21 @@ struct BenchCommand: ParsableCommand {
       }
     }
 
+    if selected.contains(.lstmCopy) {
+      // One forward + backward (BPTT) of the copy-task LSTM at the default
+      // size: 16 sequences of 5 six-bit vectors, 11 steps, 32 units (5,318
+      // coordinates); each call draws its minibatch, as in a race.
+      var problem = try ProblemCatalog.make("lstm-copy").sample(seed: 0)
+      let theta = problem.initialParameters
+      var gradient = [Float](repeating: 0, count: problem.dimension)
+      let seconds = Self.median(warmUp: 5, repeats: repeats, inner: 10) {
+        _ = problem.objective(at: theta, gradient: &gradient)
+      }
+      add(BenchResult(
+        name: "lstm_copy_forward_backward_ms", label: "lstm-copy forward+backward (batch 16, 5×6 bits, H=32)",
+        value: seconds * 1e3, unit: "ms"))
+    }
+
     if selected.contains(.frame) {
       // One dashboard frame at 200×60: a real race (the six baselines and
       // an LSTM) with a real meta-training curve and memory view.
@@ -272,6 +287,8 @@ enum BenchFigure: String, CaseIterable {
   case mnist
   /// The MNIST race of the six baselines and the LSTM.
   case mnistRace = "mnist-race"
+  /// The copy-task LSTM's forward + backward.
+  case lstmCopy = "lstm-copy"
   /// One dashboard frame.
   case frame
 }
