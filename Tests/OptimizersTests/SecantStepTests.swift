@@ -147,3 +147,40 @@ import Testing
     #expect(loss(theta) < 1e-8 * start, "BB reached \(loss(theta)) from \(start)")
   }
 }
+
+/// The untrained secant rules are the hand-designed methods they start
+/// from: with the head at zero the factor is 1 and the momentum 0.
+@Suite struct UntrainedSecantRuleTests {
+  static func run(_ optimizer: inout any Optimizer, steps: Int) -> [Float] {
+    let curvature: [Float] = [0.5, 1, 3, 8]
+    var theta: [Float] = [1, -1, 0.5, 2]
+    for _ in 0..<steps { optimizer.step(parameters: &theta, gradient: zip(curvature, theta).map { $0 * $1 }) }
+    return theta
+  }
+
+  @Test func untrainedSecantRuleIsBarzilaiBorwein() {
+    let configuration = LSTMOptimizerConfiguration(hiddenSize: 3, preprocessing: .momenta(time: true), outputScale: 0.2, update: .secant)
+    var learned: any Optimizer = LSTMOptimizer(weights: LSTMOptimizerWeights(configuration: configuration, seed: 4), dimension: 4)
+    var bb: any Optimizer = BarzilaiBorwein(dimension: 4, learningRate: 0.2)
+    let (a, b) = (Self.run(&learned, steps: 12), Self.run(&bb, steps: 12))
+    for i in 0..<4 { #expect(abs(a[i] - b[i]) <= 1e-6 * max(1, abs(b[i])), "coordinate \(i): \(a[i]) vs \(b[i])") }
+  }
+
+  /// The untrained curvature rule is gradient descent with step 1/L̂; on
+  /// this diagonal quadratic the first secant pair already sees a
+  /// curvature close to the largest, so the iterates decrease monotonically.
+  @Test func untrainedCurvatureRuleDescends() {
+    let configuration = LSTMOptimizerConfiguration(hiddenSize: 3, outputScale: 0.2, update: .curvature)
+    var learned: any Optimizer = LSTMOptimizer(weights: LSTMOptimizerWeights(configuration: configuration, seed: 4), dimension: 4)
+    let curvature: [Float] = [0.5, 1, 3, 8]
+    func loss(_ t: [Float]) -> Float { zip(curvature, t).map { 0.5 * $0 * $1 * $1 }.reduce(0, +) }
+    var theta: [Float] = [1, -1, 0.5, 2]
+    var previous = loss(theta)
+    for step in 0..<30 {
+      learned.step(parameters: &theta, gradient: zip(curvature, theta).map { $0 * $1 })
+      if step >= 1 { #expect(loss(theta) <= previous * (1 + 1e-6), "step \(step)") }
+      previous = loss(theta)
+    }
+    #expect(previous < 0.2 * loss([1, -1, 0.5, 2]))
+  }
+}
