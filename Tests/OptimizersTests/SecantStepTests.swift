@@ -9,15 +9,7 @@ import Testing
   static func advance(_ state: inout SecantStepState, theta: [Float], gradient: [Float]) -> ([Float], [Float]) {
     var scaled = [Float](repeating: .nan, count: theta.count)
     var moved = scaled
-    theta.withUnsafeBufferPointer { t in
-      gradient.withUnsafeBufferPointer { g in
-        scaled.withUnsafeMutableBufferPointer { s in
-          moved.withUnsafeMutableBufferPointer { m in
-            state.advance(theta: t, gradient: g, scaledGradient: s, displacement: m)
-          }
-        }
-      }
-    }
+    state.advance(theta: theta, gradient: gradient, scaledGradient: &scaled, displacement: &moved)
     return (scaled, moved)
   }
 

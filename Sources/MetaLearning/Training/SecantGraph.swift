@@ -50,15 +50,9 @@ struct SecantGraph<Scalar: TensorScalar> {
         gradientScratch[i] = Float(gradient[i])
       }
     }
-    thetaScratch.withUnsafeBufferPointer { theta in
-      gradientScratch.withUnsafeBufferPointer { g in
-        scaledScratch.withUnsafeMutableBufferPointer { scaled in
-          displacementScratch.withUnsafeMutableBufferPointer { moved in
-            secant.advance(theta: theta, gradient: g, scaledGradient: scaled, displacement: moved)
-          }
-        }
-      }
-    }
+    secant.advance(
+      theta: thetaScratch, gradient: gradientScratch, scaledGradient: &scaledScratch,
+      displacement: &displacementScratch)
     state = secant
     if previousTheta == nil {
       firstDisplacement = tape.leaf(shape: .matrix(rows, 1), differentiable: false) { out in

@@ -133,15 +133,8 @@ public struct LSTMOptimizer: Optimizer {
   private mutating func applySecant(parameters: inout [Float], gradient: [Float], bias: UnsafePointer<Float>) {
     guard var state = secant else { return }
     let n = dimension
-    parameters.withUnsafeBufferPointer { theta in
-      gradient.withUnsafeBufferPointer { g in
-        scaledGradient.withUnsafeMutableBufferPointer { scaled in
-          displacement.withUnsafeMutableBufferPointer { moved in
-            state.advance(theta: theta, gradient: g, scaledGradient: scaled, displacement: moved)
-          }
-        }
-      }
-    }
+    state.advance(
+      theta: parameters, gradient: gradient, scaledGradient: &scaledGradient, displacement: &displacement)
     secant = state
     let bound = LearnedUpdateRule.logFactorBound
     head.withUnsafeBufferPointer { out in

@@ -99,4 +99,19 @@ public struct SecantStepState: Sendable {
     }
     started = true
   }
+
+  /// ``advance(theta:gradient:scaledGradient:displacement:)`` on arrays.
+  public mutating func advance(
+    theta: [Float], gradient: [Float], scaledGradient: inout [Float], displacement: inout [Float]
+  ) {
+    theta.withUnsafeBufferPointer { t in
+      gradient.withUnsafeBufferPointer { g in
+        scaledGradient.withUnsafeMutableBufferPointer { s in
+          displacement.withUnsafeMutableBufferPointer { d in
+            advance(theta: t, gradient: g, scaledGradient: s, displacement: d)
+          }
+        }
+      }
+    }
+  }
 }
