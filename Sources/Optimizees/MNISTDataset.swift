@@ -30,9 +30,9 @@ public struct LabelledImages: Sendable {
   }
 }
 
-/// The MNIST handwritten digits, loaded once and shared by every
-/// `mnist-mlp` instance (it is immutable, so sharing across threads is
-/// safe).
+/// The MNIST handwritten digits, loaded once per class and shared by every
+/// instance of `mnist-mlp` or `mnist-cnn` (it is immutable, so sharing
+/// across threads is safe).
 ///
 /// ``load(directory:)`` finds the four IDX files (see ``MNISTFiles``): in
 /// `directory` when one is given (the CLI's `--mnist DIR`), else in

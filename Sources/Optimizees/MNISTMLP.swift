@@ -102,16 +102,6 @@ public struct MNISTMLPClass: ProblemClass {
   public func sample(seed: UInt64) -> any Problem { instance(seed: seed) }
 }
 
-/// A network's loss and accuracy over (part of) a split.
-public struct MNISTEvaluation: Sendable, Equatable {
-  /// The mean cross-entropy.
-  public let meanLoss: Float
-  /// The fraction of examples classified correctly.
-  public let accuracy: Float
-  /// How many examples were evaluated.
-  public let examples: Int
-}
-
 /// One MNIST MLP training run: each ``smoothLoss(at:gradient:)`` draws the
 /// next minibatch from the instance's own seeded stream, so two copies of a
 /// problem see the same minibatches in the same order.
@@ -120,7 +110,7 @@ public struct MNISTEvaluation: Sendable, Equatable {
 /// input: W_ℓ (row-major `inputs_ℓ × outputs_ℓ`, so a batch of row vectors
 /// maps as A·W_ℓ), then b_ℓ (`outputs_ℓ`). For 784→20→10: W₀ = θ[0..<15680],
 /// b₀ = θ[15680..<15700], W₁ = θ[15700..<15900], b₁ = θ[15900..<15910].
-public struct MNISTMLPProblem: Problem {
+public struct MNISTMLPProblem: MNISTClassifierProblem {
   public let dataset: MNISTDataset
   public let batchSize: Int
   public let initialParameters: [Float]
@@ -224,11 +214,5 @@ public struct MNISTMLPProblem: Problem {
     }
     return MNISTEvaluation(
       meanLoss: Float(lossSum / Double(total)), accuracy: Float(correct) / Float(total), examples: total)
-  }
-
-  /// The mean cross-entropy of θ on the first `examples` images of `split`
-  /// (all when nil).
-  public func meanLoss(at theta: [Float], split: DataSplit, examples: Int? = nil) -> Float {
-    evaluate(at: theta, split: split, examples: examples).meanLoss
   }
 }

@@ -52,7 +52,7 @@ public enum ProblemError: Error, CustomStringConvertible, Equatable {
         lines.append("  \(directory)\(detail)")
       }
       lines.append(
-        "mnist-mlp needs the four IDX files "
+        "mnist-mlp and mnist-cnn need the four IDX files "
           + MNISTFiles.all.map(\.canonicalName).joined(separator: ", ")
           + " (each raw or gzipped as .gz).")
       lines.append(

@@ -40,7 +40,7 @@ import Testing
   }
 
   /// A tiny labelled data set (4×4 images whose label is the brightest
-  /// quadrant), enough for the MLP class.
+  /// quadrant), enough for the MLP and CNN classes.
   static func dataset() -> MNISTDataset {
     func split(_ count: Int, seed: UInt64) -> LabelledImages {
       var rng = RandomSource(seed: seed)
@@ -59,8 +59,15 @@ import Testing
     return MNISTDataset(train: split(60, seed: 1), test: split(24, seed: 2))
   }
 
-  @Test func finalNetworksAreEvaluatedOnTheSplit() throws {
-    let problemClass = MNISTMLPClass(dataset: Self.dataset(), hidden: 5, batchSize: 8)
+  /// The MNIST classifiers, on the tiny data set.
+  static let classifiers: [String] = ["mnist-mlp", "mnist-cnn"]
+
+  @Test(arguments: classifiers)
+  func finalNetworksAreEvaluatedOnTheSplit(_ name: String) throws {
+    let problemClass: any ProblemClass =
+      name == "mnist-cnn"
+      ? MNISTCNNClass(dataset: Self.dataset(), channels: [2, 3], batchSize: 8)
+      : MNISTMLPClass(dataset: Self.dataset(), hidden: 5, batchSize: 8)
     let racers = [
       Racer(OptimizerConfiguration(kind: .sgd, learningRate: 0.5)),
       Racer(OptimizerConfiguration(kind: .adam, learningRate: 0.01)),
@@ -75,8 +82,9 @@ import Testing
     for (row, trace) in zip(evaluation.rows, result.traces) {
       // The mean is the mean of direct evaluations of the final iterates.
       let thetas = try #require(trace.finalParameters)
-      let direct = zip(run.instances, thetas).map { instance, theta in
-        Double((instance as! MNISTMLPProblem).evaluate(at: theta, split: .test).meanLoss)
+      let direct = try zip(run.instances, thetas).map { instance, theta in
+        let network = try #require(instance as? any MNISTClassifierProblem)
+        return Double(network.evaluate(at: theta, split: .test, examples: nil).meanLoss)
       }
       #expect(abs(row.loss.mean - direct.reduce(0, +) / 3) < 1e-12)
       #expect(row.loss.lower <= row.loss.mean && row.loss.mean <= row.loss.upper)

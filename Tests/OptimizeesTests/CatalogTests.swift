@@ -6,7 +6,7 @@ import Testing
 /// The catalog the CLI builds problem classes through.
 @Suite struct CatalogTests {
   static let expectedNames = [
-    "quadratic", "rosenbrock", "logistic", "lasso", "sparse-l0", "group-lasso", "mnist-mlp", "lstm-copy",
+    "quadratic", "rosenbrock", "logistic", "lasso", "sparse-l0", "group-lasso", "mnist-mlp", "mnist-cnn", "lstm-copy",
   ]
 
   /// The canonical key of each class with default options.
@@ -18,12 +18,15 @@ import Testing
     "sparse-l0": "sparse-l0(lambda=0.005,m=25,n=50,noise=0,sparsity=0.1)",
     "group-lasso": "group-lasso(group=5,lambda=0.01,m=25,n=50,noise=0,sparsity=0.1)",
     "mnist-mlp": "mnist-mlp(activation=sigmoid,batch=128,hidden=20,layers=1)",
+    "mnist-cnn": "mnist-cnn(batch=128,channels=8/16,kernel=3)",
     "lstm-copy": "lstm-copy(batch=16,bits=6,hidden=32,length=5)",
   ]
 
   static let defaultDimensions: [String: Int] = [
     "quadratic": 10, "rosenbrock": 2, "logistic": 20, "lasso": 50, "sparse-l0": 50, "group-lasso": 50,
     "mnist-mlp": 16 * 20 + 20 + 20 * 10 + 10,  // on the fake 4×4 data written below
+    // 4×4 → 2×2 → 1×1: 8·(9 + 1) + 16·(72 + 1) + (16 + 1)·10
+    "mnist-cnn": 80 + 1168 + 170,
     "lstm-copy": (7 + 32 + 1) * 4 * 32 + (32 + 1) * 6,
   ]
 
@@ -37,7 +40,9 @@ import Testing
   func everyNameBuildsWithDefaults(_ name: String) throws {
     let directory = try Scratch.directory("optimizees")
     defer { try? FileManager.default.removeItem(at: directory) }
-    if name == "mnist-mlp" { try TestFiles.writeDataset(FakeMNIST.dataset, to: directory, gzip: true) }
+    if try ProblemCatalog.profile(named: name).needsMNIST {
+      try TestFiles.writeDataset(FakeMNIST.dataset, to: directory, gzip: true)
+    }
     let problemClass = try ProblemCatalog.make(name, mnistDirectory: directory.path)
     #expect(problemClass.name == name)
     #expect(problemClass.configurationKey == Self.defaultKeys[name])
@@ -118,6 +123,8 @@ import Testing
     BadValue(name: "group-lasso", option: "group", value: "7", expected: "a divisor of n = 50"),
     BadValue(name: "mnist-mlp", option: "activation", value: "elu", expected: "one of sigmoid, relu, tanh"),
     BadValue(name: "mnist-mlp", option: "layers", value: "-1", expected: "an integer ≥ 0"),
+    BadValue(name: "mnist-cnn", option: "kernel", value: "4", expected: "3 or 5"),
+    BadValue(name: "mnist-cnn", option: "channels", value: "0", expected: "1…64"),
   ]
 
   @Test(arguments: badValues)
@@ -134,11 +141,13 @@ import Testing
     #expect(error?.description.contains(bad.value) == true)
   }
 
-  @Test func mnistWithoutDataSaysWhereToPutIt() {
+  @Test(arguments: ["mnist-mlp", "mnist-cnn"])
+  func mnistWithoutDataSaysWhereToPutIt(_ name: String) {
     let error = #expect(throws: ProblemError.self) {
-      try ProblemCatalog.make("mnist-mlp", mnistDirectory: "/no/such/dir")
+      try ProblemCatalog.make(name, mnistDirectory: "/no/such/dir")
     }
     #expect(error == .mnistNotFound(searched: ["/no/such/dir"], missing: ["no such directory"]))
+    #expect(error?.description.contains(name) == true)
   }
 
   @Test func mnistVariantsBuildOnFakeData() throws {
@@ -151,5 +160,11 @@ import Testing
     let problem = try #require(problemClass.sample(seed: 1) as? MNISTMLPProblem)
     #expect(problem.layerSizes == [16, 40, 40, 10])
     #expect(problem.batchSize == 16 && problem.activation == .relu && problem.isStochastic)
+
+    let options2 = ["channels": "2,3", "kernel": "5", "batch": "16"]
+    let cnnClass = try ProblemCatalog.make("mnist-cnn", options: options2, mnistDirectory: directory.path)
+    #expect(cnnClass.configurationKey == "mnist-cnn(batch=16,channels=2/3,kernel=5)")
+    let cnn = try #require(cnnClass.sample(seed: 1) as? MNISTCNNProblem)
+    #expect(cnn.channels == [2, 3] && cnn.kernel == 5 && cnn.batchSize == 16 && cnn.isStochastic)
   }
 }

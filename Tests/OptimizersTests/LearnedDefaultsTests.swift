@@ -12,6 +12,7 @@ import Testing
     ("quadratic", .none, 1), ("rosenbrock", .logAndSign(k: 5), 0.01), ("logistic", .logAndSign(k: 5), 0.1),
     ("lasso", .logAndSign(k: 5), 0.3), ("sparse-l0", .logAndSign(k: 5), 10),
     ("group-lasso", .logAndSign(k: 5), 0.3), ("mnist-mlp", .logAndSign(k: 5), 0.01),
+    ("mnist-cnn", .logAndSign(k: 5), 0.01),
     ("lstm-copy", .logAndSign(k: 5), 0.01),
   ]
 

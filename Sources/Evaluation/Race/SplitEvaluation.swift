@@ -1,6 +1,7 @@
 import Optimizees
 
-/// Every racer's final iterates on the MNIST MLP evaluated on a data split
+/// Every racer's final iterates on an MNIST classifier (the MLP, the CNN:
+/// any ``MNISTClassifierProblem``) evaluated on a data split
 /// (`mnemo race --evaluate test`): the loss and accuracy of each instance's
 /// θ_T on the split's images, then their mean over instances with a 95 %
 /// bootstrap interval — the figure the headline claim ("a learned optimizer
@@ -23,9 +24,9 @@ public struct SplitEvaluation: Sendable {
 
   /// Evaluates `result`'s final parameters (the race must have been run
   /// with `keepingFinalParameters`) on `split` of each instance. Nil when
-  /// the instances are not MNIST MLPs.
+  /// the instances are not MNIST classifiers.
   public init?(result: RaceResult, instances: [any Problem], split: DataSplit, examples: Int? = nil) {
-    let networks = instances.compactMap { $0 as? MNISTMLPProblem }
+    let networks = instances.compactMap { $0 as? any MNISTClassifierProblem }
     guard !networks.isEmpty, networks.count == instances.count else { return nil }
     self.split = split
     self.examples = min(examples ?? Int.max, networks[0].dataset.split(split).count)

@@ -12,6 +12,7 @@ public enum ProblemCatalog {
     SparseCodingClass.Penalty.l0.profile,
     SparseCodingClass.Penalty.group.profile,
     MNISTMLPClass.profile,
+    MNISTCNNClass.profile,
     LSTMCopyClass.profile,
   ]
 
@@ -38,8 +39,9 @@ public enum ProblemCatalog {
   /// Builds a class from its name and `key=value` options.
   ///
   /// Unknown names and options and out-of-range values throw, listing what
-  /// is valid. `mnistDirectory` (the CLI's `--mnist DIR`) is used by
-  /// `mnist-mlp` only, which loads the data set here — once per class.
+  /// is valid. `mnistDirectory` (the CLI's `--mnist DIR`) is used by the
+  /// MNIST classes (`mnist-mlp`, `mnist-cnn`) only, which load the data set
+  /// here — once per class.
   public static func make(
     _ name: String, options: [String: String] = [:], mnistDirectory: String? = nil
   ) throws(ProblemError) -> any ProblemClass {

@@ -135,7 +135,7 @@ struct InstanceMeasures: Sendable {
         measures.nmse = FinalIterateMetrics.nmseDecibels(estimate: theta, truth: sparse.trueCode)
       }
     }
-    if metrics.contains(.testLoss), let network = instance as? MNISTMLPProblem {
+    if metrics.contains(.testLoss), let network = instance as? any MNISTClassifierProblem {
       if theta.allSatisfy(\.isFinite) {
         let evaluation = network.evaluate(at: theta, split: .test, examples: testExamples)
         measures.testLoss = Double(evaluation.meanLoss)

@@ -1,7 +1,8 @@
 import Optimizees
 
 /// Builds the study's problem classes, loading MNIST once (cut to a subset
-/// in the quick study) and sharing it between every MNIST variant.
+/// in the quick study) and sharing it between every MNIST variant (of the
+/// MLP and of the CNN).
 struct ProblemFactory {
   /// The MNIST data, when loaded.
   let mnist: MNISTDataset?
@@ -51,6 +52,16 @@ struct ProblemFactory {
     }
     guard let mnist else {
       return .failure(FactoryError(message: "MNIST is not available (\(mnistProblem ?? "not loaded"))"))
+    }
+    if spec.name == MNISTCNNClass.profile.name {
+      do {
+        return .success(try MNISTCNNClass(options: spec.options, dataset: mnist))
+      } catch {
+        return .failure(FactoryError(message: error.description))
+      }
+    }
+    guard spec.name == MNISTMLPClass.profile.name else {
+      return .failure(FactoryError(message: "\(spec.name) cannot be built on the study's shared MNIST copy"))
     }
     let valid = ["activation", "batch", "hidden", "layers"]
     if let unknown = spec.options.keys.sorted().first(where: { !valid.contains($0) }) {

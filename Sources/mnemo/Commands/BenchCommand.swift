@@ -24,7 +24,7 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Timed repeats per measurement (after the warm-up).")
   var repeats: Int = 21
 
-  @Option(help: ArgumentHelp("Directory holding the MNIST IDX files (for the MLP figure).", valueName: "dir"))
+  @Option(help: ArgumentHelp("Directory holding the MNIST IDX files (for the MLP and CNN figures).", valueName: "dir"))
   var mnist: String?
 
   @Flag(help: "Measure only the two meta-iterations (LSTM and DNC, in paired rounds) and their ratio (--figures quadratic).")
@@ -202,6 +202,25 @@ struct BenchCommand: ParsableCommand {
         value: seconds * 1e3, unit: "ms"))
     }
 
+    if selected.contains(.mnistCNN) {
+      do {
+        // One forward + backward of the default CNN (conv 3×3 1→8, pool,
+        // conv 3×3 8→16, pool, linear 784→10; 9,098 parameters) on a
+        // minibatch of 128: what each racer's step costs on mnist-cnn.
+        var problem = try ProblemCatalog.make("mnist-cnn", mnistDirectory: mnist).sample(seed: 0)
+        let theta = problem.initialParameters
+        var gradient = [Float](repeating: 0, count: problem.dimension)
+        let seconds = Self.median(warmUp: 5, repeats: repeats, inner: 10) {
+          _ = problem.objective(at: theta, gradient: &gradient)
+        }
+        add(BenchResult(
+          name: "mnist_cnn_forward_backward_ms", label: "mnist-cnn forward+backward (batch 128, conv 8→16, 784→10)",
+          value: seconds * 1e3, unit: "ms"))
+      } catch {
+        printError("mnist-cnn: skipped (\(error))")
+      }
+    }
+
     if selected.contains(.frame) {
       // One dashboard frame at 200×60: a real race (the six baselines and
       // an LSTM) with a real meta-training curve and memory view.
@@ -287,6 +306,8 @@ enum BenchFigure: String, CaseIterable {
   case mnist
   /// The MNIST race of the six baselines and the LSTM.
   case mnistRace = "mnist-race"
+  /// The default MNIST CNN's forward + backward.
+  case mnistCNN = "mnist-cnn"
   /// The copy-task LSTM's forward + backward.
   case lstmCopy = "lstm-copy"
   /// One dashboard frame.

@@ -60,7 +60,7 @@ struct RaceCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "mnist-mlp: also evaluate every racer's final networks on this data split (test or train): mean loss and accuracy with 95 % bootstrap intervals over the instances (table and json formats).",
+      "\(RaceCommand.dataClasses): also evaluate every racer's final networks on this data split (test or train): mean loss and accuracy with 95 % bootstrap intervals over the instances (table and json formats).",
       valueName: "split"))
   var evaluate: EvaluationSplit?
 
@@ -116,6 +116,14 @@ struct RaceCommand: ParsableCommand {
     }
   }
 
+  /// The classes `--evaluate` applies to (those trained on a data set), for
+  /// the help and the error: "mnist-mlp or mnist-cnn".
+  static var dataClasses: String {
+    let names = ProblemCatalog.profiles.filter(\.needsMNIST).map(\.name)
+    guard let last = names.last, names.count > 1 else { return names.joined() }
+    return names.dropLast().joined(separator: ", ") + " or " + last
+  }
+
   /// The sessions folder of plain `--session` names.
   var sessionsDirectory: URL {
     sessions.map { URL(fileURLWithPath: $0) } ?? SessionStore.defaultDirectory()
@@ -157,7 +165,7 @@ struct RaceCommand: ParsableCommand {
     }
     let configuration = RaceConfiguration(steps: steps, instances: instances, seed: seed)
     if evaluate != nil, problemClass.profile.dataSet == nil {
-      throw ValidationError("--evaluate needs a network trained on data: use it with --problem mnist-mlp.")
+      throw ValidationError("--evaluate needs a network trained on data: use it with --problem \(Self.dataClasses).")
     }
     var run = RaceRun(
       problemClass: problemClass, racers: racers, configuration: configuration,
