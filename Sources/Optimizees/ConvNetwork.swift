@@ -1,4 +1,3 @@
-import Libm
 import LinearAlgebra
 
 /// A small convolutional classifier over a flat parameter vector: L blocks
@@ -240,26 +239,9 @@ struct ConvNetwork: Sendable {
     BLAS.gemm(
       m: batch, n: classes, k: featureCount, a: features, b: theta + linearWeightOffset, beta: 1, c: logits)
 
-    // Softmax cross-entropy (log-sum-exp shift); with a gradient, the
-    // logits become gradientScale·∂loss/∂logits in place.
-    var lossSum: Double = 0
-    var correct = 0
-    for row in 0..<batch {
-      let z = logits + row * classes
-      var best = 0
-      for c in 1..<classes where z[c] > z[best] { best = c }
-      let shift = z[best]
-      var total: Float = 0
-      for c in 0..<classes { total += Libm.exp(z[c] - shift) }
-      let logTotal = Libm.log(total)
-      let target = label(row)
-      lossSum += Double(logTotal + shift - z[target])
-      if best == target { correct += 1 }
-      if gradient != nil {
-        for c in 0..<classes { z[c] = Libm.exp(z[c] - shift - logTotal) * gradientScale }
-        z[target] -= gradientScale
-      }
-    }
+    // With a gradient, the logits become gradientScale·∂loss/∂logits in place.
+    let (lossSum, correct) = SoftmaxCrossEntropy.evaluate(
+      logits: logits, rows: batch, classes: classes, label: label, gradientScale: gradient == nil ? nil : gradientScale)
     guard let gradient else { return (lossSum, correct) }
 
     // Linear layer: ∂W += featuresᵀ·∂logits, ∂b += Σ_rows ∂logits, then

@@ -1,4 +1,3 @@
-import Libm
 import LinearAlgebra
 
 /// A fully connected classifier over a flat parameter vector, with its
@@ -83,25 +82,9 @@ struct MLPNetwork: Sendable {
     // Softmax cross-entropy; the logits are turned into ∂loss/∂logits in place.
     let classes = classCount
     let logits = out - batch * classes
-    var lossSum: Double = 0
-    var correct = 0
-    let inverseBatch = 1 / Float(batch)
-    for row in 0..<batch {
-      let z = logits + row * classes
-      var best = 0
-      for c in 1..<classes where z[c] > z[best] { best = c }
-      let shift = z[best]
-      var total: Float = 0
-      for c in 0..<classes { total += Libm.exp(z[c] - shift) }
-      let logTotal = Libm.log(total)
-      let target = label(row)
-      lossSum += Double(logTotal + shift - z[target])
-      if best == target { correct += 1 }
-      if gradient != nil {
-        for c in 0..<classes { z[c] = Libm.exp(z[c] - shift - logTotal) * inverseBatch }
-        z[target] -= inverseBatch
-      }
-    }
+    let (lossSum, correct) = SoftmaxCrossEntropy.evaluate(
+      logits: logits, rows: batch, classes: classes, label: label,
+      gradientScale: gradient == nil ? nil : 1 / Float(batch))
     let meanLoss = Float(lossSum / Double(batch))
     guard let gradient, let deltas else { return (meanLoss, correct) }
 

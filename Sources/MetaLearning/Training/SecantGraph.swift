@@ -43,17 +43,17 @@ struct SecantGraph<Scalar: TensorScalar> {
   mutating func scaledGradient(
     theta: Variable<Scalar>, gradient: [Scalar], step t: Int, replay: [[Scalar]]?
   ) -> Variable<Scalar> {
-    guard var secant = state else { preconditionFailure("SecantGraph: the configuration's rule is not secant") }
+    guard state != nil else { preconditionFailure("SecantGraph: the configuration's rule is not secant") }
     tape.withValue(of: theta) { values in
       for i in 0..<rows {
         thetaScratch[i] = Float(values[i])
         gradientScratch[i] = Float(gradient[i])
       }
     }
-    secant.advance(
+    // In place through the optional: a local copy would copy the arrays on write.
+    state?.advance(
       theta: thetaScratch, gradient: gradientScratch, scaledGradient: &scaledScratch,
       displacement: &displacementScratch)
-    state = secant
     if previousTheta == nil {
       firstDisplacement = tape.leaf(shape: .matrix(rows, 1), differentiable: false) { out in
         for i in 0..<rows { out[i] = Scalar(displacementScratch[i]) }

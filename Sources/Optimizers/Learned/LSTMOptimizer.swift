@@ -131,11 +131,12 @@ public struct LSTMOptimizer: Optimizer {
   /// (``LearnedUpdateRule/secant``), from the head's two outputs per
   /// coordinate.
   private mutating func applySecant(parameters: inout [Float], gradient: [Float], bias: UnsafePointer<Float>) {
-    guard var state = secant else { return }
+    // Advanced in place through the optional (a local copy would share the
+    // state's arrays and copy them on write, an allocation per step).
+    guard secant != nil else { return }
     let n = dimension
-    state.advance(
+    secant?.advance(
       theta: parameters, gradient: gradient, scaledGradient: &scaledGradient, displacement: &displacement)
-    secant = state
     let bound = LearnedUpdateRule.logFactorBound
     head.withUnsafeBufferPointer { out in
       scaledGradient.withUnsafeBufferPointer { scaled in

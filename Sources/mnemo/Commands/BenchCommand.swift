@@ -156,12 +156,7 @@ struct BenchCommand: ParsableCommand {
           add(BenchResult(
             name: "meta_iteration_mnist_ms", label: "meta-iteration, mnist-mlp (1 network, 15,910 coords, K=20)",
             value: metaSeconds * 1e3, unit: "ms"))
-          var problem = mnistClass.sample(seed: 0)
-          let theta = problem.initialParameters
-          var gradient = [Float](repeating: 0, count: problem.dimension)
-          let seconds = Self.median(warmUp: 5, repeats: repeats, inner: 10) {
-            _ = problem.objective(at: theta, gradient: &gradient)
-          }
+          let seconds = Self.forwardBackwardSeconds(of: mnistClass, repeats: repeats)
           add(BenchResult(
             name: "mnist_mlp_forward_backward_ms", label: "mnist-mlp forward+backward (batch 128, 784→20→10)",
             value: seconds * 1e3, unit: "ms"))
@@ -191,12 +186,7 @@ struct BenchCommand: ParsableCommand {
       // One forward + backward (BPTT) of the copy-task LSTM at the default
       // size: 16 sequences of 5 six-bit vectors, 11 steps, 32 units (5,318
       // coordinates); each call draws its minibatch, as in a race.
-      var problem = try ProblemCatalog.make("lstm-copy").sample(seed: 0)
-      let theta = problem.initialParameters
-      var gradient = [Float](repeating: 0, count: problem.dimension)
-      let seconds = Self.median(warmUp: 5, repeats: repeats, inner: 10) {
-        _ = problem.objective(at: theta, gradient: &gradient)
-      }
+      let seconds = Self.forwardBackwardSeconds(of: try ProblemCatalog.make("lstm-copy"), repeats: repeats)
       add(BenchResult(
         name: "lstm_copy_forward_backward_ms", label: "lstm-copy forward+backward (batch 16, 5×6 bits, H=32)",
         value: seconds * 1e3, unit: "ms"))
@@ -207,12 +197,8 @@ struct BenchCommand: ParsableCommand {
         // One forward + backward of the default CNN (conv 3×3 1→8, pool,
         // conv 3×3 8→16, pool, linear 784→10; 9,098 parameters) on a
         // minibatch of 128: what each racer's step costs on mnist-cnn.
-        var problem = try ProblemCatalog.make("mnist-cnn", mnistDirectory: mnist).sample(seed: 0)
-        let theta = problem.initialParameters
-        var gradient = [Float](repeating: 0, count: problem.dimension)
-        let seconds = Self.median(warmUp: 5, repeats: repeats, inner: 10) {
-          _ = problem.objective(at: theta, gradient: &gradient)
-        }
+        let seconds = Self.forwardBackwardSeconds(
+          of: try ProblemCatalog.make("mnist-cnn", mnistDirectory: mnist), repeats: repeats)
         add(BenchResult(
           name: "mnist_cnn_forward_backward_ms", label: "mnist-cnn forward+backward (batch 128, conv 8→16, 784→10)",
           value: seconds * 1e3, unit: "ms"))
@@ -297,6 +283,20 @@ struct BenchCommand: ParsableCommand {
 }
 
 /// The groups of figures `mnemo bench --figures` can select.
+extension BenchCommand {
+  /// The median seconds of one objective-and-gradient evaluation at θ₀ of
+  /// the class's seed-0 instance (each call draws its own minibatch, as in
+  /// a race): what one racer's step costs on that class.
+  static func forwardBackwardSeconds(of problemClass: any ProblemClass, repeats: Int) -> Double {
+    var problem = problemClass.sample(seed: 0)
+    let theta = problem.initialParameters
+    var gradient = [Float](repeating: 0, count: problem.dimension)
+    return median(warmUp: 5, repeats: repeats, inner: 10) {
+      _ = problem.objective(at: theta, gradient: &gradient)
+    }
+  }
+}
+
 enum BenchFigure: String, CaseIterable {
   /// The quadratic meta-iterations, LSTM and DNC, in paired rounds.
   case quadratic
