@@ -18,7 +18,7 @@ extension MemoryView {
     let proximalStep = problem.smoothLipschitz.map { 1 / $0 }
     switch weights {
     case .lstm(let weights):
-      var optimizer = LSTMOptimizer(weights: weights, dimension: problem.dimension, proximalStep: proximalStep)
+      var optimizer = LSTMOptimizer(weights: weights, problem: problem)
       run(&optimizer, on: &problem, steps: steps)
       // Up to 64 coordinates: what a panel can show.
       let shown = min(problem.dimension, 64)
@@ -47,7 +47,7 @@ extension MemoryView {
     for _ in 0..<steps {
       _ = problem.objective(at: theta, gradient: &gradient)
       optimizer.step(parameters: &theta, gradient: gradient)
-      problem.regularizer.applyProximal(&theta, step: optimizer.proximalStep)
+      optimizer.applyProximal(of: problem.regularizer, to: &theta)
     }
   }
 }

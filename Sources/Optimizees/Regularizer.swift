@@ -81,6 +81,55 @@ public enum Regularizer: Sendable, Equatable {
     }
   }
 
+  /// The blocks the prox acts on: 1 for the separable penalties (and for
+  /// none), the group size for group ℓ1,2. A rule that takes a different
+  /// step on each coordinate must hold it constant within a block for the
+  /// prox below to be the exact prox of the scaled penalty.
+  public var proximalBlockSize: Int {
+    if case .groupL2(_, let groupSize) = self { return groupSize }
+    return 1
+  }
+
+  /// θ ← prox of Ω with a step of its own for each coordinate: τᵢ for
+  /// coordinate i (the rule's step on the smooth part, so that
+  /// `θ = prox(θ − τ ⊙ ∇s(θ))` holds exactly at a minimiser of s + Ω for
+  /// any positive τ: for ℓ1 the condition is −∇ᵢs ∈ λ∂|θᵢ|, whatever τᵢ).
+  /// A group takes the mean step of its coordinates (their common step when
+  /// the rule pools it per ``proximalBlockSize``, as the secant rules do).
+  public func applyProximal(_ theta: UnsafeMutableBufferPointer<Float>, steps: UnsafeBufferPointer<Float>) {
+    precondition(theta.count == steps.count, "Regularizer.applyProximal: \(steps.count) steps for \(theta.count) coordinates")
+    switch self {
+    case .none:
+      return
+    case .l1(let lambda):
+      for i in 0..<theta.count {
+        let v = theta[i]
+        let shrunk = abs(v) - steps[i] * lambda
+        theta[i] = shrunk > 0 ? (v > 0 ? shrunk : -shrunk) : 0
+      }
+    case .l0(let lambda):
+      for i in 0..<theta.count where abs(theta[i]) <= (2 * steps[i] * lambda).squareRoot() {
+        theta[i] = 0
+      }
+    case .groupL2(let lambda, let groupSize):
+      var start = 0
+      while start < theta.count {
+        let end = min(start + groupSize, theta.count)
+        var squares: Float = 0
+        var stepSum: Float = 0
+        for i in start..<end {
+          squares += theta[i] * theta[i]
+          stepSum += steps[i]
+        }
+        let threshold = stepSum / Float(end - start) * lambda
+        let norm = squares.squareRoot()
+        let scale: Float = norm > threshold ? 1 - threshold / norm : 0
+        for i in start..<end { theta[i] *= scale }
+        start = end
+      }
+    }
+  }
+
   /// θ ← prox_{τΩ}(θ) on an array.
   public func applyProximal(_ theta: inout [Float], step tau: Float) {
     theta.withUnsafeMutableBufferPointer { applyProximal($0, step: tau) }

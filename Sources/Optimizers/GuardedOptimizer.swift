@@ -1,3 +1,5 @@
+import Optimizees
+
 /// A learned rule with a hand-designed fallback: when the loss rises well
 /// above the best it has reached, the fallback takes over for the rest of
 /// the run.
@@ -64,6 +66,14 @@ public struct GuardedOptimizer: Optimizer {
   }
 
   public var proximalStep: Float { isTripped ? fallback.proximalStep : learned.proximalStep }
+
+  public func applyProximal(of regularizer: Regularizer, to parameters: inout [Float]) {
+    if isTripped {
+      fallback.applyProximal(of: regularizer, to: &parameters)
+    } else {
+      learned.applyProximal(of: regularizer, to: &parameters)
+    }
+  }
 
   public mutating func observe(loss: Float) {
     guard !isTripped else { return }

@@ -31,6 +31,13 @@ public protocol Optimizer: Sendable {
   /// The step τ handed to `prox_{τΩ}` after each update.
   var proximalStep: Float { get }
 
+  /// θ ← the prox of `regularizer` after this rule's update (call 3 above).
+  /// By default `prox_{τΩ}` with τ = ``proximalStep``; a rule whose step
+  /// differs per coordinate applies the prox with those steps, so its fixed
+  /// points are the composite problem's minimisers
+  /// (``Optimizees/Regularizer/applyProximal(_:steps:)``).
+  func applyProximal(of regularizer: Regularizer, to parameters: inout [Float])
+
   /// Hands the rule `f(θ_t)`, the objective at the current iterate, just
   /// before the step from θ_t. Gradient rules ignore it; a guard
   /// (``GuardedOptimizer``) watches it to notice a learned rule raising the
@@ -54,6 +61,10 @@ extension Optimizer {
   }
 
   public mutating func observe(loss: Float) {}
+
+  public func applyProximal(of regularizer: Regularizer, to parameters: inout [Float]) {
+    regularizer.applyProximal(&parameters, step: proximalStep)
+  }
 
   public var flopsPerStep: Double? { nil }
 }

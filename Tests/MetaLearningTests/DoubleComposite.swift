@@ -67,6 +67,15 @@ struct DoubleComposite: BatchLossOracle {
     }
   }
 
+  func penalty(_ b: Int) -> ProximalPenalty? {
+    switch regularizer {
+    case .none: return nil
+    case .l1: return ProximalPenalty(kind: .softThreshold, weight: lambda)
+    case .l0: return ProximalPenalty(kind: .hardThreshold, weight: lambda)
+    case .groupL2(_, let size): return ProximalPenalty(kind: .blockSoftThreshold(blockSize: size), weight: lambda)
+    }
+  }
+
   func addPenaltyGradient(
     _ b: Int, theta: UnsafeBufferPointer<Double>, into gradient: UnsafeMutableBufferPointer<Double>
   ) {

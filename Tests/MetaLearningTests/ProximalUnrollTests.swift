@@ -33,6 +33,28 @@ import Testing
     #expect(check.gradient.contains { $0 != 0 })
   }
 
+  /// The secant rules on composite problems: each coordinate's prox takes
+  /// the rule's own step exp(ℓ̄ᵢ)·η̂ (pooled over groups), so the meta-gradient
+  /// flows through the thresholds too; checked over a 4-step unroll with the
+  /// features and the step inputs (−η̂·g and η̂) held.
+  @Test(arguments: penalties, [LearnedUpdateRule.curvature, .secant])
+  func secantUnrollGradientMatchesFiniteDifferences(penalty: Regularizer, update: LearnedUpdateRule) {
+    let configuration = LSTMOptimizerConfiguration(
+      layers: 1, hiddenSize: 4, preprocessing: .logAndSign(k: 5), outputScale: 0.3, update: update)
+    // The head starts at zero; random weights exercise every path.
+    var rng = RandomSource(seed: 13)
+    let weights = LSTMOptimizerWeights(configuration: configuration, seed: 3).values.map {
+      Double($0) + 0.2 * Double(rng.gaussian())
+    }
+    var oracle = DoubleComposite(batch: 2, dimension: 6, rows: 4, regularizer: penalty, seed: 1)
+    let theta = UnrollGradientCheck.randomTheta(count: 12, scale: 0.5, rng: &rng)
+    let initial = UnrollState(initialTheta: theta, configuration: configuration, oracle: &oracle)
+    let check = UnrollGradientCheck.lstm(
+      configuration: configuration, weights: weights, objective: .logLoss, steps: 4, initial: initial, oracle: &oracle)
+    #expect(check.theta.contains(0) && check.theta.contains { $0 != 0 }, "θ = \(check.theta)")
+    #expect(check.worst < 1e-4, "worst relative error \(check.worst)")
+  }
+
   /// The same check for the DNC optimizer, whose unroll ends its steps with
   /// the same prox (usage stop-gradient lifted, as in ``DNCUnrollTests``).
   @Test(arguments: penalties)
@@ -74,10 +96,12 @@ import Testing
   /// unroll take the same steps from the same state and weights.
   /// λ is chosen per class so the thresholds fall inside the spread of the
   /// steps: some coordinates (groups) are zeroed, others kept.
-  @Test(arguments: [("lasso", "0.1"), ("sparse-l0", "0.001"), ("group-lasso", "0.2")])
-  func raceStepMatchesTapeUnroll(problemName: String, lambda: String) throws {
+  /// Under the secant rules the prox takes each coordinate's own step.
+  @Test(arguments: [("lasso", "0.1"), ("sparse-l0", "0.001"), ("group-lasso", "0.2")], LearnedUpdateRule.allCases)
+  func raceStepMatchesTapeUnroll(problem problemAndLambda: (String, String), update: LearnedUpdateRule) throws {
+    let (problemName, lambda) = problemAndLambda
     let configuration = LSTMOptimizerConfiguration(
-      layers: 2, hiddenSize: 5, preprocessing: .logAndSign(k: 5), outputScale: 0.1)
+      layers: 2, hiddenSize: 5, preprocessing: .logAndSign(k: 5), outputScale: 0.1, update: update)
     var weights = LSTMOptimizerWeights(configuration: configuration, seed: 8)
     // Larger head weights than the initialisation, so steps leave θ₀ = 0
     // and reach both sides of the thresholds.
@@ -99,7 +123,7 @@ import Testing
     for _ in 0..<8 {
       _ = copy.objective(at: theta, gradient: &gradient)
       racer.step(parameters: &theta, gradient: gradient)
-      problem.regularizer.applyProximal(&theta, step: racer.proximalStep)
+      racer.applyProximal(of: problem.regularizer, to: &theta)
     }
     for i in theta.indices {
       #expect(abs(theta[i] - state.theta[i]) < 1e-4 * max(1, abs(theta[i])), "coordinate \(i)")

@@ -66,6 +66,63 @@ import Testing
     }
   }
 
+  /// The prox with a step per coordinate: equal steps give `prox_{τΩ}`;
+  /// for the separable penalties coordinate i is the scalar prox at its own
+  /// τᵢ, and a group takes its coordinates' mean step.
+  @Test(arguments: [
+    Regularizer.l1(lambda: 0.3), .l0(lambda: 0.3), .groupL2(lambda: 0.3, groupSize: 3), .none,
+  ])
+  func perCoordinateStepsMatchTheScalarProx(_ regularizer: Regularizer) {
+    var rng = RandomSource(seed: 23)
+    let v = rng.gaussianArray(count: 10)
+    var uniform = v
+    regularizer.applyProximal(&uniform, step: 0.6)
+    var perCoordinate = v
+    let equal = [Float](repeating: 0.6, count: 10)
+    equal.withUnsafeBufferPointer { tau in
+      perCoordinate.withUnsafeMutableBufferPointer { regularizer.applyProximal($0, steps: tau) }
+    }
+    #expect(uniform == perCoordinate)
+
+    let block = regularizer.proximalBlockSize
+    let steps = (0..<10).map { Float(0.2 + 0.3 * Double($0 / block)) }
+    var mixed = v
+    steps.withUnsafeBufferPointer { tau in
+      mixed.withUnsafeMutableBufferPointer { regularizer.applyProximal($0, steps: tau) }
+    }
+    var start = 0
+    while start < 10 {
+      let end = min(start + block, 10)
+      var piece = Array(v[start..<end])
+      regularizer.applyProximal(&piece, step: steps[start])
+      #expect(Array(mixed[start..<end]) == piece, "block at \(start)")
+      start = end
+    }
+  }
+
+  /// With a step of its own on every coordinate (constant over each
+  /// group), one proximal-gradient step leaves the lasso and group-lasso
+  /// solutions where they are: the fixed points do not depend on the steps.
+  @Test(arguments: ["lasso", "group-lasso"])
+  func minimiserIsAFixedPointForAnyPositiveSteps(_ name: String) throws {
+    let problem = try #require(try ProblemCatalog.make(name).sample(seed: 5) as? SparseCodingProblem)
+    let (_, gradient) = Evaluate.smoothWithGradient(problem, at: problem.solution)
+    let lipschitz = try #require(problem.smoothLipschitz)
+    let block = problem.regularizer.proximalBlockSize
+    var rng = RandomSource(seed: 2)
+    var steps = [Float](repeating: 0, count: problem.dimension)
+    for start in stride(from: 0, to: steps.count, by: block) {
+      let tau = (0.2 + 1.5 * rng.uniform()) / lipschitz
+      for i in start..<min(start + block, steps.count) { steps[i] = tau }
+    }
+    var next = (0..<problem.dimension).map { problem.solution[$0] - steps[$0] * gradient[$0] }
+    steps.withUnsafeBufferPointer { tau in
+      next.withUnsafeMutableBufferPointer { problem.regularizer.applyProximal($0, steps: tau) }
+    }
+    let residual = VectorMath.distance(next, problem.solution) / (1 + VectorMath.norm(problem.solution))
+    #expect(residual <= 1e-5, "relative residual \(residual)")
+  }
+
   @Test func sparseCodingClassesUseTheirPenalty() throws {
     let expected: [String: Regularizer] = [
       "lasso": .l1(lambda: 0.005), "sparse-l0": .l0(lambda: 0.005),

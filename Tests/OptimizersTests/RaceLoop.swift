@@ -23,7 +23,7 @@ func runRace(
     points.append(point)
     _ = problem.objective(at: point, gradient: &gradient)
     optimizer.step(parameters: &theta, gradient: gradient)
-    problem.regularizer.applyProximal(&theta, step: optimizer.proximalStep)
+    optimizer.applyProximal(of: problem.regularizer, to: &theta)
     iterates.append(theta)
   }
   return (iterates, points)

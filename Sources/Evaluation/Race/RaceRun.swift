@@ -302,7 +302,7 @@ private struct RaceBlock: Sendable {
         }
       }
       optimizers[index].step(parameters: &parameters[index], gradient: gradient)
-      problems[index].regularizer.applyProximal(&parameters[index], step: optimizers[index].proximalStep)
+      optimizers[index].applyProximal(of: problems[index].regularizer, to: &parameters[index])
       figure.updateNanoseconds = DispatchTime.now().uptimeNanoseconds - started - objectiveNanoseconds
       figure.updateNorm = Double(VectorMath.distance(parameters[index], previous))
       figures[index] = figure

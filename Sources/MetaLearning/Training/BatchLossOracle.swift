@@ -21,6 +21,10 @@ public protocol BatchLossOracle<Scalar> {
   /// problem b is smooth. τ_b is 1/L_b when the problem knows the Lipschitz
   /// constant L_b of ∇s_b, `defaultStep` otherwise.
   func proximal(_ b: Int, defaultStep: Double) -> ProximalMap?
+  /// Ω_b at problem b's scale (λ_b·s_b), for the rules that choose their
+  /// own prox steps (the secant rules, whose step η̂ scales as 1/s_b, so the
+  /// threshold is the same at every scale); nil when problem b is smooth.
+  func penalty(_ b: Int) -> ProximalPenalty?
   /// Adds an element of ∂Ω_b(θ_b) to `gradient` (nothing for smooth
   /// problems): with ∇s_b it makes the adjoint of f_b = s_b + Ω_b.
   func addPenaltyGradient(
@@ -30,6 +34,8 @@ public protocol BatchLossOracle<Scalar> {
 extension BatchLossOracle {
   /// Smooth problems: no prox.
   public func proximal(_ b: Int, defaultStep: Double) -> ProximalMap? { nil }
+  /// Smooth problems: no penalty.
+  public func penalty(_ b: Int) -> ProximalPenalty? { nil }
   /// Smooth problems: Ω = 0.
   public func addPenaltyGradient(
     _ b: Int, theta: UnsafeBufferPointer<Scalar>, into gradient: UnsafeMutableBufferPointer<Scalar>
@@ -77,6 +83,10 @@ public struct ProblemBatch: BatchLossOracle {
     let problem = problems[b]
     let tau = problem.smoothLipschitz.map { 1 / Double($0) } ?? defaultStep
     return ProximalMap(regularizer: problem.regularizer, step: tau)
+  }
+
+  public func penalty(_ b: Int) -> ProximalPenalty? {
+    ProximalPenalty(regularizer: problems[b].regularizer, scale: Double(scales[b]))
   }
 
   public func addPenaltyGradient(

@@ -23,8 +23,9 @@ public enum LSTMUnroll<Scalar: TensorScalar> {
     public var gradient: [Scalar]
     /// The features fed at each step (only when recording was asked for).
     public var features: [[Scalar]]
-    /// The secant rule's −η̂·g of each step (recorded with the features;
-    /// empty under the additive rule).
+    /// The secant rule's −η̂·g of each step, followed by η̂ per row on
+    /// composite problems (recorded with the features; empty under the
+    /// additive rule).
     public var stepInputs: [[Scalar]] = []
   }
 
@@ -61,7 +62,7 @@ public enum LSTMUnroll<Scalar: TensorScalar> {
     var imitationLoss = 0.0
     var recorded: [[Scalar]] = []
     var recordedStepInputs: [[Scalar]] = []
-    var secant = SecantGraph(tape: tape, rows: rows, state: state.secant)
+    var secant = SecantGraph(tape: tape, rows: rows, dimension: n, state: state.secant, penalty: oracle.penalty(0))
     var featureScratch = [Float](repeating: 0, count: rows * inputSize)
     var gradientScratch = [Float](repeating: 0, count: rows)
 
@@ -82,14 +83,15 @@ public enum LSTMUnroll<Scalar: TensorScalar> {
       }
       let head = tape.add(tape.matmul(input, phi[3 * configuration.layers]), phi[3 * configuration.layers + 1])
       let delta: Variable<Scalar>
+      var proximalSteps: Variable<Scalar>?
       switch configuration.update {
       case .additive:
         delta = tape.scale(head, by: Scalar(configuration.outputScale))
       case .secant, .curvature:
         let scaled = secant.scaledGradient(
           theta: theta, gradient: state.gradient, step: t, replay: replayStepInputs)
-        if recordFeatures { recordedStepInputs.append(tape.withValue(of: scaled) { Array($0) }) }
-        delta = secant.step(head: head, scaledGradient: scaled, theta: theta)
+        if recordFeatures { recordedStepInputs.append(secant.recorded(scaled)) }
+        (delta, proximalSteps) = secant.step(head: head, scaledGradient: scaled, theta: theta)
       }
       if var trace = state.imitation {
         var value = 0.0
@@ -99,7 +101,8 @@ public enum LSTMUnroll<Scalar: TensorScalar> {
         state.imitation = trace
       }
       theta = UnrollGraph.update(
-        tape: tape, theta: theta, delta: delta, oracle: oracle, defaultStep: Double(configuration.outputScale))
+        tape: tape, theta: theta, delta: delta, oracle: oracle, defaultStep: Double(configuration.outputScale),
+        steps: proximalSteps)
       lossNodes.append(
         UnrollGraph.losses(
           tape: tape, theta: theta, oracle: &oracle, losses: &state.losses, gradient: &state.gradient))

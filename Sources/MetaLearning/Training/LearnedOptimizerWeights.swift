@@ -67,7 +67,10 @@ public enum LearnedOptimizerWeights: Sendable, Equatable {
   /// A race-time optimizer for `problem`: its prox step is 1/L when the
   /// problem knows L, as in the training unroll.
   public func optimizer(for problem: any Problem, name: String) -> any Optimizer {
-    optimizer(
-      dimension: problem.dimension, name: name, proximalStep: problem.smoothLipschitz.map { 1 / $0 })
+    switch self {
+    case .lstm(let w): LSTMOptimizer(weights: w, problem: problem, name: name)
+    case .dnc(let w):
+      DNCOptimizer(weights: w, dimension: problem.dimension, name: name, proximalStep: problem.smoothLipschitz.map { 1 / $0 })
+    }
   }
 }

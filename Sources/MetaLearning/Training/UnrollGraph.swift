@@ -35,10 +35,19 @@ enum UnrollGraph<Scalar: TensorScalar> {
   /// τ_b = 1/L_b when problem b knows L_b (the step proximal gradient methods
   /// take: for ISTA, `prox_{Ω/L}(θ − ∇s/L)` is the minimiser of the quadratic
   /// upper bound of s plus Ω), `defaultStep` (the output scale) otherwise.
+  ///
+  /// With `steps` (the secant rules' τᵢ per coordinate, constant over each
+  /// of the prox's blocks), coordinate i ends with the prox at its own step:
+  /// threshold τᵢλ_b (soft), √(2τᵢλ_b) (hard) or τ_gλ_b per group (block
+  /// soft), differentiated through τ.
   static func update<Oracle: BatchLossOracle>(
-    tape: Tape<Scalar>, theta: Variable<Scalar>, delta: Variable<Scalar>, oracle: Oracle, defaultStep: Double
+    tape: Tape<Scalar>, theta: Variable<Scalar>, delta: Variable<Scalar>, oracle: Oracle, defaultStep: Double,
+    steps: Variable<Scalar>? = nil
   ) -> Variable<Scalar> where Oracle.Scalar == Scalar {
     let moved = tape.add(theta, delta)
+    if let steps, let penalty = oracle.penalty(0) {
+      return proximal(tape: tape, moved: moved, steps: steps, penalty: penalty, oracle: oracle)
+    }
     guard let first = oracle.proximal(0, defaultStep: defaultStep) else { return moved }
     var thresholds = [Scalar](repeating: 0, count: oracle.batch)
     for b in 0..<oracle.batch {
@@ -49,6 +58,44 @@ enum UnrollGraph<Scalar: TensorScalar> {
     }
     let t = tape.constant(Tensor(shape: .vector(oracle.batch), scalars: thresholds))
     return tape.proximal(moved, kind: first.kind, thresholds: t)
+  }
+
+  /// The prox of every coordinate at its own step τᵢ (see
+  /// ``update(tape:theta:delta:oracle:defaultStep:steps:)``); `first` is
+  /// problem 0's penalty, whose kind every problem of the batch must share.
+  private static func proximal<Oracle: BatchLossOracle>(
+    tape: Tape<Scalar>, moved: Variable<Scalar>, steps: Variable<Scalar>, penalty first: ProximalPenalty,
+    oracle: Oracle
+  ) -> Variable<Scalar> where Oracle.Scalar == Scalar {
+    let n = oracle.dimension
+    let rows = oracle.batch * n
+    var weights = [Scalar](repeating: 0, count: oracle.batch)
+    for b in 0..<oracle.batch {
+      guard let penalty = b == 0 ? first : oracle.penalty(b), penalty.kind == first.kind else {
+        preconditionFailure("UnrollGraph.update: problem \(b) of the batch has another penalty than problem 0")
+      }
+      weights[b] = Scalar(penalty.weight)
+    }
+    switch first.kind {
+    case .softThreshold, .hardThreshold:
+      var perRow = [Scalar](repeating: 0, count: rows)
+      let factor: Scalar = first.kind == .hardThreshold ? 2 : 1
+      for i in 0..<rows { perRow[i] = factor * weights[i / n] }
+      let scaled = tape.multiply(steps, tape.constant(Tensor(shape: .matrix(rows, 1), scalars: perRow)))
+      let thresholds = first.kind == .hardThreshold ? tape.squareRoot(scaled) : scaled
+      return tape.proximal(moved, kind: first.kind, thresholds: thresholds)
+    case .blockSoftThreshold(let size):
+      // One threshold per group (the steps are constant over a group): the
+      // segments of the tape's map are then the groups themselves.
+      precondition(n % size == 0, "UnrollGraph.update: groups of \(size) do not tile \(n) coordinates")
+      let groups = rows / size
+      let leaders = (0..<groups).map { $0 * size }
+      let perGroup = (0..<groups).map { weights[$0 * size / n] }
+      let thresholds = tape.multiply(
+        tape.gather(steps, indices: leaders, shape: .vector(groups)),
+        tape.constant(Tensor(shape: .vector(groups), scalars: perGroup)))
+      return tape.blockSoftThreshold(moved, thresholds: thresholds, blockSize: size)
+    }
   }
 
   /// f_b(θ_b) = s_b(θ_b) + Ω_b(θ_b) for every problem of the batch (a

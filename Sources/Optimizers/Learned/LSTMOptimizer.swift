@@ -1,6 +1,7 @@
 import Autodiff
 import Libm
 import LinearAlgebra
+import Optimizees
 
 /// The learned coordinatewise LSTM optimizer as it runs in a race: forward
 /// only, no tape, every coordinate of θ one row of a batch.
@@ -29,6 +30,12 @@ public struct LSTMOptimizer: Optimizer {
   /// The secant rule's −η̂·g and θ_t − θ_{t−1}, n each.
   private var scaledGradient: [Float]
   private var displacement: [Float]
+  /// The secant rule's step on each coordinate, exp(ℓ̄ᵢ)·η̂, which its prox
+  /// takes too (``applyProximal(of:to:)``); n, empty under the additive rule.
+  private var coordinateSteps: [Float]
+  /// The prox's block size (``Optimizees/Regularizer/proximalBlockSize``):
+  /// the secant rules pool their log-factor over each block.
+  private let proximalBlockSize: Int
   private let dimension: Int
   /// Where each tensor of φ starts in `weights.values` (layout order).
   private let offsets: [Int]
@@ -41,10 +48,16 @@ public struct LSTMOptimizer: Optimizer {
 
   /// An optimizer for a problem of `dimension` coordinates, states at zero.
   /// `proximalStep` is 1/L for a problem that knows L; nil means the output
-  /// scale.
-  public init(weights: LSTMOptimizerWeights, dimension: Int, name: String = LearnedArchitecture.lstm.rawValue, proximalStep: Float? = nil) {
+  /// scale. `proximalBlockSize` is the blocks of the problem's prox (1
+  /// unless the penalty is a group norm).
+  public init(
+    weights: LSTMOptimizerWeights, dimension: Int, name: String = LearnedArchitecture.lstm.rawValue,
+    proximalStep: Float? = nil, proximalBlockSize: Int = 1
+  ) {
+    precondition(proximalBlockSize >= 1, "LSTMOptimizer: the prox's block size must be at least 1")
     self.name = name
     self.proximalStep = proximalStep ?? weights.configuration.outputScale
+    self.proximalBlockSize = proximalBlockSize
     self.weights = weights
     self.dimension = dimension
     offsets = weights.slots.map(\.range.lowerBound)
@@ -65,6 +78,30 @@ public struct LSTMOptimizer: Optimizer {
     }
     scaledGradient = [Float](repeating: 0, count: secantBuffers)
     displacement = scaledGradient
+    coordinateSteps = scaledGradient
+  }
+
+  /// An optimizer for `problem`, as a race makes it: the prox step 1/L when
+  /// the problem knows L (as in the training unroll) and the prox's blocks.
+  public init(weights: LSTMOptimizerWeights, problem: any Problem, name: String = LearnedArchitecture.lstm.rawValue) {
+    self.init(
+      weights: weights, dimension: problem.dimension, name: name,
+      proximalStep: problem.smoothLipschitz.map { 1 / $0 },
+      proximalBlockSize: problem.regularizer.proximalBlockSize)
+  }
+
+  /// The additive rule: `prox_{τΩ}` with τ = ``proximalStep``. The secant
+  /// rules: the prox with each coordinate's own step exp(ℓ̄ᵢ)·η̂, so θ is a
+  /// fixed point exactly where it minimises s + Ω (with the momentum term
+  /// at rest), whatever the network outputs.
+  public func applyProximal(of regularizer: Regularizer, to parameters: inout [Float]) {
+    guard secant != nil, !regularizer.isNone else {
+      regularizer.applyProximal(&parameters, step: proximalStep)
+      return
+    }
+    coordinateSteps.withUnsafeBufferPointer { tau in
+      parameters.withUnsafeMutableBufferPointer { regularizer.applyProximal($0, steps: tau) }
+    }
   }
 
   public mutating func step(parameters: inout [Float], gradient: [Float]) {
@@ -138,14 +175,33 @@ public struct LSTMOptimizer: Optimizer {
     secant?.advance(
       theta: parameters, gradient: gradient, scaledGradient: &scaledGradient, displacement: &displacement)
     let bound = LearnedUpdateRule.logFactorBound
+    let baseStep = secant?.steps[0] ?? 0
+    let block = proximalBlockSize
     head.withUnsafeBufferPointer { out in
-      scaledGradient.withUnsafeBufferPointer { scaled in
-        displacement.withUnsafeBufferPointer { moved in
-          parameters.withUnsafeMutableBufferPointer { theta in
-            for i in 0..<n {
-              let logFactor = bound * Libm.tanh((out[2 * i] + bias[0]) / bound)
-              let momentum = Libm.tanh(out[2 * i + 1] + bias[1])
-              theta[i] += Libm.exp(logFactor) * scaled[i] + momentum * moved[i]
+      coordinateSteps.withUnsafeMutableBufferPointer { factor in
+        // ℓᵢ, pooled to its block's mean when blocks are wider than one
+        // coordinate (a group takes one step, or its prox is not exact).
+        for i in 0..<n { factor[i] = bound * Libm.tanh((out[2 * i] + bias[0]) / bound) }
+        if block > 1 {
+          var start = 0
+          while start < n {
+            let end = min(start + block, n)
+            var sum: Float = 0
+            for i in start..<end { sum += factor[i] }
+            let mean = sum / Float(end - start)
+            for i in start..<end { factor[i] = mean }
+            start = end
+          }
+        }
+        for i in 0..<n { factor[i] = Libm.exp(factor[i]) }
+        scaledGradient.withUnsafeBufferPointer { scaled in
+          displacement.withUnsafeBufferPointer { moved in
+            parameters.withUnsafeMutableBufferPointer { theta in
+              for i in 0..<n {
+                let momentum = Libm.tanh(out[2 * i + 1] + bias[1])
+                theta[i] += factor[i] * scaled[i] + momentum * moved[i]
+                factor[i] *= baseStep
+              }
             }
           }
         }

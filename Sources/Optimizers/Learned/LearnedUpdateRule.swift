@@ -29,6 +29,13 @@
 ///   step jumps between 1/λ_max and 1/λ_min, which makes its trajectory —
 ///   and the meta-gradient through it — chaotic; 1/L̂ changes only when a
 ///   larger curvature is seen.
+///
+/// On composite problems s + Ω both secant rules end the step with the prox
+/// of Ω at each coordinate's own step τᵢ = exp(ℓᵢ)·η̂ (ℓ pooled to its mean
+/// over a group penalty's groups), not at 1/L: a fixed point of
+/// `θ = prox_τ(θ − τ⊙∇s(θ))` minimises s + Ω for any positive τ, so the
+/// network's factor changes how fast the rule gets there but not where it
+/// goes, and the heavy-ball term gives it FISTA's kind of acceleration.
 public enum LearnedUpdateRule: String, Sendable, Hashable, Codable, CaseIterable {
   case additive
   case secant
