@@ -13,6 +13,17 @@ enum FileSystem {
     return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
   }
 
+  /// What identifies the contents of the file at `path` without reading
+  /// it: device, inode, size and modification time (nil if it cannot be
+  /// stat'ed). Two equal identities are, for a cache, the same file.
+  static func identity(_ path: String) -> [Int]? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return [
+      Int(info.st_dev), Int(info.st_ino), Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec),
+    ]
+  }
+
   /// Whether `path` names an existing directory (following links).
   static func isDirectory(_ path: String) -> Bool {
     var info = stat()

@@ -75,10 +75,24 @@ public final class MNISTDataset: Sendable {
 
   /// Loads the four files from the first directory that has them all: `directory`
   /// alone when given, else `$MNEMO_MNIST` then `data/mnist`.
+  ///
+  /// A data set already in memory for the same four files (same paths,
+  /// inodes, sizes and modification times) is returned instead of a second
+  /// copy: the dashboard makes both MNIST classes, and each copy is ≈ 220 MB.
+  /// The cache holds its data sets weakly, so one no problem uses is freed.
   public static func load(directory: String? = nil) throws(ProblemError) -> MNISTDataset {
     let searched = MNISTFiles.searchDirectories(
       explicit: directory, environment: FileSystem.environment(MNISTFiles.environmentVariable))
     let (found, paths) = try MNISTFiles.locate(in: searched)
+    let key = LoadedDatasets.Key(paths: paths)
+    if let key, let loaded = LoadedDatasets.shared.dataset(for: key) { return loaded }
+    let dataset = try read(paths: paths, in: found)
+    if let key { LoadedDatasets.shared.insert(dataset, for: key) }
+    return dataset
+  }
+
+  /// Reads and validates the four files at `paths` (found in `found`).
+  private static func read(paths: [String], in found: String) throws(ProblemError) -> MNISTDataset {
     try MNISTFiles.verify(paths: paths, in: found)
     let train = try readSplit(imagesPath: paths[0], labelsPath: paths[1])
     let test = try readSplit(imagesPath: paths[2], labelsPath: paths[3])

@@ -114,6 +114,23 @@ import Testing
     }
   }
 
+  /// Loading the same four files twice shares one copy in memory; a file
+  /// rewritten since (another identity) is read again.
+  @Test func sameFilesShareOneCopyUntilTheyChange() throws {
+    let directory = try Scratch.directory("optimizees")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try TestFiles.writeDataset(FakeMNIST.dataset, to: directory, gzip: false)
+    let first = try MNISTDataset.load(directory: directory.path)
+    let second = try MNISTDataset.load(directory: directory.path)
+    #expect(first === second)
+    let relabelled = MNISTDataset(
+      train: FakeMNIST.split(count: 64, seed: 99), test: FakeMNIST.dataset.test, directory: nil)
+    try TestFiles.writeDataset(relabelled, to: directory, gzip: false)
+    let third = try MNISTDataset.load(directory: directory.path)
+    #expect(third !== first)
+    #expect(third.train.labels == relabelled.train.labels)
+  }
+
   @Test func dottedFileNamesAreAccepted() throws {
     let directory = try Scratch.directory("optimizees")
     defer { try? FileManager.default.removeItem(at: directory) }
