@@ -46,7 +46,7 @@ let package = Package(
     // time: they run for every coordinate at every step of every race and
     // meta-iteration.
     .target(name: "CLSTMKernels"),
-    .target(name: "Autodiff", dependencies: ["LinearAlgebra", "CDNCKernels", "CLSTMKernels"]),
+    .target(name: "Autodiff", dependencies: ["LinearAlgebra", "Libm", "CDNCKernels", "CLSTMKernels"]),
     .target(name: "Optimizees", dependencies: ["LinearAlgebra", "Libm", "CZlib"]),
     .target(name: "Optimizers", dependencies: ["LinearAlgebra", "Libm", "Autodiff", "Optimizees"]),
     // Session files: manifests, weights, tables, all-or-nothing saves.

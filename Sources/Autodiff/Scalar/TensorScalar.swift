@@ -1,3 +1,4 @@
+import Libm
 import LinearAlgebra
 
 #if canImport(Glibc)

@@ -4,8 +4,10 @@
 /// at a batch of 16,000 coordinates the C library's scalar `expf` alone would
 /// cost several milliseconds per step. These versions use only arithmetic,
 /// comparisons turned into selects and integer bit manipulation, so release
-/// builds turn the kernels' loops into SIMD code.
-enum FastMath {
+/// builds turn the kernels' loops into SIMD code. They are `@inlinable`, so
+/// every module's loops (the tape's kernels, the optimizees' own LSTM) inline
+/// and vectorise them.
+public enum FastMath {
   /// eˣ with a relative error below 2·10⁻⁷ (Cephes' `expf` polynomial),
   /// overflowing to +∞ above ln(Float.greatestFiniteMagnitude) ≈ 88.72 and
   /// flushing to 0 below about −87 (results under 2.4·10⁻³⁸), like the C
@@ -20,8 +22,8 @@ enum FastMath {
   /// factor 2 lets n reach 128, so the final product overflows to +∞ by
   /// itself. x is first clamped to [−87.5, 89], which keeps n in
   /// [−126, 128]: n = −126 assembles +0.
-  @inline(__always)
-  static func exp(_ x: Float) -> Float {
+  @inlinable @inline(__always)
+  public static func exp(_ x: Float) -> Float {
     let clamped = Swift.min(Swift.max(x, -87.5), 89)
     let magic: Float = 12_582_912  // 1.5 · 2²³
     let shifted = clamped * 1.442_695_04 + magic
@@ -45,8 +47,8 @@ enum FastMath {
   /// accuracy near zero; elsewhere tanh|x| = 1 − 2/(e²ˡˣˡ + 1), which is 1
   /// when the exponential overflows. Both branches are computed and one is
   /// selected, which keeps the loop vectorisable.
-  @inline(__always)
-  static func tanh(_ x: Float) -> Float {
+  @inlinable @inline(__always)
+  public static func tanh(_ x: Float) -> Float {
     let a = Swift.abs(x)
     let z = x * x
     var p: Float = -5.704_988_72e-3
@@ -65,8 +67,8 @@ enum FastMath {
   /// degree 6 and Q of degree 3 in x². Absolute and relative error below
   /// 4·10⁻⁷ everywhere; saturates to within 3·10⁻⁷ of ±1 rather than to
   /// exactly ±1. About half the work of the exponential-based form.
-  @inline(__always)
-  static func rationalTanh(_ a: Float) -> Float {
+  @inlinable @inline(__always)
+  public static func rationalTanh(_ a: Float) -> Float {
     let x = Swift.min(Swift.max(a, -7.998_811_72), 7.998_811_72)
     let x2 = x * x
     var p: Float = -2.760_768_477_423_55e-16
