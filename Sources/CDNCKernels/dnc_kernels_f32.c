@@ -552,3 +552,374 @@ DISPATCH void dnc_read_weights_backward_f32(
       batch, heads, slots, previous, link, modes, content, result_adjoint, previous_adjoint, link_adjoint,
       modes_adjoint, content_adjoint);
 }
+
+// MARK: Write-side kernels (usage, allocation, write weights, erase/write, link, precedence)
+//
+// These work on one memory's vectors of N slots (and its N×W memory and
+// N×N links): small next to the reads' per-coordinate products, but a
+// meta-iteration runs them forward and backward at every step for every
+// memory, and as Swift loops (generic scalar, optional adjoints tested per
+// element, a Float→Int conversion per slot in the allocation) they cost as
+// much as the reads. Plain loops over the slots, the per-memory scalars
+// hoisted, written so that clang vectorises the slot loops in each clone.
+
+/// Usage u' = (u + w − u⊙w) ⊙ ψ with ψ_i = Π_j (1 − f_j r_ji).
+INLINE void usage_forward(
+    ptrdiff_t batch, ptrdiff_t n, ptrdiff_t r, const float *usage, const float *write, const float *free_gates,
+    const float *reads, float *result) {
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *u = usage + b * n, *w = write + b * n;
+    float *y = result + b * n;
+    for (ptrdiff_t i = 0; i < n; i++) y[i] = u[i] + w[i] - u[i] * w[i];
+    for (ptrdiff_t j = 0; j < r; j++) {
+      float f = free_gates[b * r + j];
+      const float *read = reads + (b * r + j) * n;
+      for (ptrdiff_t i = 0; i < n; i++) y[i] *= 1.0f - f * read[i];
+    }
+  }
+}
+
+/// ū += ȳ ψ (1 − w), w̄ += ȳ ψ (1 − u), and with ψ̄ = ȳ (u + w − uw) each
+/// factor x_j = 1 − f_j r_j gets x̄_j = ψ̄ Π_{l≠j} x_l (a product of the
+/// others, no division): f̄_j −= Σ_i x̄_ji r_ji, r̄_ji −= x̄_ji f_j. `scratch`
+/// holds 3N floats (ψ, ψ̄ and one head's product of the others).
+INLINE void usage_backward(
+    ptrdiff_t batch, ptrdiff_t n, ptrdiff_t r, const float *usage, const float *write, const float *free_gates,
+    const float *reads, const float *y_bar, float *_Nullable usage_bar, float *_Nullable write_bar,
+    float *_Nullable free_bar, float *_Nullable reads_bar, float *scratch) {
+  float *psi = scratch, *psi_bar = scratch + n, *others = scratch + 2 * n;
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *u = usage + b * n, *w = write + b * n, *g = y_bar + b * n;
+    for (ptrdiff_t i = 0; i < n; i++) psi[i] = 1.0f;
+    for (ptrdiff_t j = 0; j < r; j++) {
+      float f = free_gates[b * r + j];
+      const float *read = reads + (b * r + j) * n;
+      for (ptrdiff_t i = 0; i < n; i++) psi[i] *= 1.0f - f * read[i];
+    }
+    if (usage_bar != NULL) {
+      float *target = usage_bar + b * n;
+      for (ptrdiff_t i = 0; i < n; i++) target[i] += g[i] * psi[i] * (1.0f - w[i]);
+    }
+    if (write_bar != NULL) {
+      float *target = write_bar + b * n;
+      for (ptrdiff_t i = 0; i < n; i++) target[i] += g[i] * psi[i] * (1.0f - u[i]);
+    }
+    if (free_bar == NULL && reads_bar == NULL) continue;
+    for (ptrdiff_t i = 0; i < n; i++) psi_bar[i] = g[i] * (u[i] + w[i] - u[i] * w[i]);
+    for (ptrdiff_t j = 0; j < r; j++) {
+      for (ptrdiff_t i = 0; i < n; i++) others[i] = psi_bar[i];
+      for (ptrdiff_t l = 0; l < r; l++) {
+        if (l == j) continue;
+        float f = free_gates[b * r + l];
+        const float *read = reads + (b * r + l) * n;
+        for (ptrdiff_t i = 0; i < n; i++) others[i] *= 1.0f - f * read[i];
+      }
+      float f = free_gates[b * r + j];
+      const float *read = reads + (b * r + j) * n;
+      if (free_bar != NULL) free_bar[b * r + j] -= dot(n, others, read);
+      if (reads_bar != NULL) axpy(n, -f, others, reads_bar + (b * r + j) * n);
+    }
+  }
+}
+
+/// Allocation: û = ε + (1−ε)u sorted ascending by a stable insertion sort
+/// into s (slot indices, as floats, into `permutation`), then
+/// a[φ_j] = (1 − s_j)·π_j with the running exclusive product π_j = Π_{k<j} s_k.
+INLINE void allocation_forward(
+    ptrdiff_t batch, ptrdiff_t n, float epsilon, const float *usage, float *result, float *permutation,
+    float *sorted, float *products) {
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *u = usage + b * n;
+    float *perm = permutation + b * n, *s = sorted + b * n, *pi = products + b * n, *a = result + b * n;
+    for (ptrdiff_t i = 0; i < n; i++) {
+      float value = epsilon + (1.0f - epsilon) * u[i];
+      ptrdiff_t j = i;
+      while (j > 0 && s[j - 1] > value) {
+        s[j] = s[j - 1];
+        perm[j] = perm[j - 1];
+        j--;
+      }
+      s[j] = value;
+      perm[j] = (float)i;
+    }
+    float running = 1.0f;
+    for (ptrdiff_t j = 0; j < n; j++) {
+      pi[j] = running;
+      a[(ptrdiff_t)perm[j]] = (1.0f - s[j]) * running;
+      running *= s[j];
+    }
+  }
+}
+
+/// Allocation backward through the sorted values (the permutation is a
+/// constant): from the end, with S the suffix sum of the exclusive
+/// product's adjoints, s̄_j = −â̄_j π_j + π_j S_j and ū[φ_j] += (1−ε) s̄_j.
+INLINE void allocation_backward(
+    ptrdiff_t batch, ptrdiff_t n, float epsilon, const float *permutation, const float *sorted,
+    const float *products, const float *a_bar, float *usage_bar) {
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *perm = permutation + b * n, *s = sorted + b * n, *pi = products + b * n, *g = a_bar + b * n;
+    float *target = usage_bar + b * n;
+    float suffix = 0.0f;
+    for (ptrdiff_t j = n - 1; j >= 0; j--) {
+      ptrdiff_t slot = (ptrdiff_t)perm[j];
+      float hat_bar = g[slot];
+      float s_bar = -hat_bar * pi[j] + pi[j] * suffix;
+      target[slot] += (1.0f - epsilon) * s_bar;
+      float pi_bar = hat_bar * (1.0f - s[j]);
+      suffix = pi_bar + s[j] * suffix;
+    }
+  }
+}
+
+/// Write weights y = g^w (g^a a + (1 − g^a) c).
+INLINE void write_weights_forward(
+    ptrdiff_t batch, ptrdiff_t n, const float *allocation, const float *content, const float *allocation_gate,
+    const float *write_gate, float *result) {
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    float ga = allocation_gate[b], gw = write_gate[b];
+    const float *a = allocation + b * n, *c = content + b * n;
+    float *y = result + b * n;
+    for (ptrdiff_t i = 0; i < n; i++) y[i] = gw * (ga * a[i] + (1.0f - ga) * c[i]);
+  }
+}
+
+/// ā += ȳ g^w g^a, c̄ += ȳ g^w (1 − g^a), ḡ^w += ⟨ȳ, g^a a + (1 − g^a) c⟩,
+/// ḡ^a += g^w ⟨ȳ, a − c⟩.
+INLINE void write_weights_backward(
+    ptrdiff_t batch, ptrdiff_t n, const float *allocation, const float *content, const float *allocation_gate,
+    const float *write_gate, const float *y_bar, float *_Nullable allocation_bar, float *_Nullable content_bar,
+    float *_Nullable allocation_gate_bar, float *_Nullable write_gate_bar) {
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    float ga = allocation_gate[b], gw = write_gate[b];
+    const float *a = allocation + b * n, *c = content + b * n, *g = y_bar + b * n;
+    if (allocation_bar != NULL) axpy(n, gw * ga, g, allocation_bar + b * n);
+    if (content_bar != NULL) axpy(n, gw * (1.0f - ga), g, content_bar + b * n);
+    if (allocation_gate_bar != NULL || write_gate_bar != NULL) {
+      float ya = dot(n, g, a), yc = dot(n, g, c);
+      if (write_gate_bar != NULL) write_gate_bar[b] += ga * ya + (1.0f - ga) * yc;
+      if (allocation_gate_bar != NULL) allocation_gate_bar[b] += gw * (ya - yc);
+    }
+  }
+}
+
+/// Erase then write, M' = M ⊙ (1 − w eᵀ) + w vᵀ, one N×W memory at a time.
+INLINE void erase_write_forward(
+    ptrdiff_t batch, ptrdiff_t n, ptrdiff_t width, const float *memory, const float *weights, const float *erase,
+    const float *values, float *result) {
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *e = erase + b * width, *v = values + b * width;
+    for (ptrdiff_t i = 0; i < n; i++) {
+      float wi = weights[b * n + i];
+      const float *m = memory + (b * n + i) * width;
+      float *y = result + (b * n + i) * width;
+      for (ptrdiff_t j = 0; j < width; j++) y[j] = m[j] * (1.0f - wi * e[j]) + wi * v[j];
+    }
+  }
+}
+
+/// M̄ += G ⊙ (1 − w eᵀ), w̄_i += ⟨G_i, v − M_i ⊙ e⟩, ē −= Σ_i w_i G_i ⊙ M_i,
+/// v̄ += Σ_i w_i G_i (G = M̄'). The W-long sums over rows go to a 2W scratch
+/// per memory and are added once.
+INLINE void erase_write_backward(
+    ptrdiff_t batch, ptrdiff_t n, ptrdiff_t width, const float *memory, const float *weights, const float *erase,
+    const float *values, const float *y_bar, float *_Nullable memory_bar, float *_Nullable weights_bar,
+    float *_Nullable erase_bar, float *_Nullable values_bar, float *scratch) {
+  float *e_sum = scratch, *v_sum = scratch + width;
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *e = erase + b * width, *v = values + b * width;
+    for (ptrdiff_t j = 0; j < width; j++) e_sum[j] = v_sum[j] = 0.0f;
+    for (ptrdiff_t i = 0; i < n; i++) {
+      float wi = weights[b * n + i];
+      const float *m = memory + (b * n + i) * width, *g = y_bar + (b * n + i) * width;
+      if (memory_bar != NULL) {
+        float *target = memory_bar + (b * n + i) * width;
+        for (ptrdiff_t j = 0; j < width; j++) target[j] += g[j] * (1.0f - wi * e[j]);
+      }
+      if (weights_bar != NULL) {
+        float total = 0.0f;
+        for (ptrdiff_t j = 0; j < width; j++) total += g[j] * (v[j] - m[j] * e[j]);
+        weights_bar[b * n + i] += total;
+      }
+      for (ptrdiff_t j = 0; j < width; j++) {
+        e_sum[j] += wi * g[j] * m[j];
+        v_sum[j] += wi * g[j];
+      }
+    }
+    if (erase_bar != NULL)
+      for (ptrdiff_t j = 0; j < width; j++) erase_bar[b * width + j] -= e_sum[j];
+    if (values_bar != NULL)
+      for (ptrdiff_t j = 0; j < width; j++) values_bar[b * width + j] += v_sum[j];
+  }
+}
+
+/// Precedence p' = (1 − Σw) p + w.
+INLINE void precedence_forward(
+    ptrdiff_t batch, ptrdiff_t n, const float *precedence, const float *weights, float *result) {
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *p = precedence + b * n, *w = weights + b * n;
+    float *y = result + b * n;
+    float total = 0.0f;
+    for (ptrdiff_t i = 0; i < n; i++) total += w[i];
+    for (ptrdiff_t i = 0; i < n; i++) y[i] = (1.0f - total) * p[i] + w[i];
+  }
+}
+
+/// p̄ += (1 − Σw) ȳ, w̄_i += ȳ_i − ⟨ȳ, p⟩.
+INLINE void precedence_backward(
+    ptrdiff_t batch, ptrdiff_t n, const float *precedence, const float *weights, const float *y_bar,
+    float *_Nullable precedence_bar, float *_Nullable weights_bar) {
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *p = precedence + b * n, *w = weights + b * n, *g = y_bar + b * n;
+    float total = 0.0f, inner = 0.0f;
+    for (ptrdiff_t i = 0; i < n; i++) {
+      total += w[i];
+      inner += g[i] * p[i];
+    }
+    if (precedence_bar != NULL) axpy(n, 1.0f - total, g, precedence_bar + b * n);
+    if (weights_bar != NULL) {
+      float *target = weights_bar + b * n;
+      for (ptrdiff_t i = 0; i < n; i++) target[i] += g[i] - inner;
+    }
+  }
+}
+
+/// Links L'_ij = (1 − w_i − w_j) L_ij + w_i p_j off the diagonal, 0 on it:
+/// full rows (vectorised), then the diagonal element cleared.
+INLINE void link_forward(
+    ptrdiff_t batch, ptrdiff_t n, const float *link, const float *precedence, const float *weights,
+    float *result) {
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *w = weights + b * n, *p = precedence + b * n;
+    for (ptrdiff_t i = 0; i < n; i++) {
+      const float *l = link + (b * n + i) * n;
+      float *y = result + (b * n + i) * n;
+      float wi = w[i];
+      for (ptrdiff_t j = 0; j < n; j++) y[j] = (1.0f - wi - w[j]) * l[j] + wi * p[j];
+      y[i] = 0.0f;
+    }
+  }
+}
+
+/// Links backward with G = L̄' off the diagonal (the i = j terms of the
+/// full vectorised rows subtracted after): L̄_i· += G_i·⊙(1 − w_i − w),
+/// w̄_i += ⟨G_i·, p − L_i·⟩, w̄ −= G_i·⊙L_i·, p̄ += w_i G_i·.
+INLINE void link_backward(
+    ptrdiff_t batch, ptrdiff_t n, const float *link, const float *precedence, const float *weights,
+    const float *g_all, float *_Nullable link_bar, float *_Nullable precedence_bar, float *_Nullable weights_bar) {
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *w = weights + b * n, *p = precedence + b * n;
+    for (ptrdiff_t i = 0; i < n; i++) {
+      ptrdiff_t row = (b * n + i) * n;
+      const float *g = g_all + row, *l = link + row;
+      float wi = w[i], diagonal = g[i];
+      if (link_bar != NULL) {
+        float *target = link_bar + row;
+        for (ptrdiff_t j = 0; j < n; j++) target[j] += g[j] * (1.0f - wi - w[j]);
+        target[i] -= diagonal * (1.0f - 2.0f * wi);
+      }
+      if (weights_bar != NULL) {
+        float *target = weights_bar + b * n;
+        float total = 0.0f;
+        for (ptrdiff_t j = 0; j < n; j++) {
+          total += g[j] * (p[j] - l[j]);
+          target[j] -= g[j] * l[j];
+        }
+        target[i] += total - diagonal * (p[i] - l[i]) + diagonal * l[i];
+      }
+      if (precedence_bar != NULL) {
+        axpy(n, wi, g, precedence_bar + b * n);
+        precedence_bar[b * n + i] -= wi * diagonal;
+      }
+    }
+  }
+}
+
+DISPATCH void dnc_usage_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t heads, const float *usage, const float *write,
+    const float *free_gates, const float *reads, float *result) {
+  usage_forward(batch, slots, heads, usage, write, free_gates, reads, result);
+}
+
+DISPATCH void dnc_usage_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t heads, const float *usage, const float *write,
+    const float *free_gates, const float *reads, const float *result_adjoint, float *_Nullable usage_adjoint,
+    float *_Nullable write_adjoint, float *_Nullable free_gates_adjoint, float *_Nullable reads_adjoint) {
+  float stack[STACK_FLOATS];
+  float *scratch = acquire_scratch(3 * slots, stack);
+  usage_backward(
+      batch, slots, heads, usage, write, free_gates, reads, result_adjoint, usage_adjoint, write_adjoint,
+      free_gates_adjoint, reads_adjoint, scratch);
+  release_scratch(scratch, stack);
+}
+
+DISPATCH void dnc_allocation_f32(
+    ptrdiff_t batch, ptrdiff_t slots, float epsilon, const float *usage, float *result, float *permutation,
+    float *sorted, float *products) {
+  allocation_forward(batch, slots, epsilon, usage, result, permutation, sorted, products);
+}
+
+DISPATCH void dnc_allocation_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, float epsilon, const float *permutation, const float *sorted,
+    const float *products, const float *result_adjoint, float *usage_adjoint) {
+  allocation_backward(batch, slots, epsilon, permutation, sorted, products, result_adjoint, usage_adjoint);
+}
+
+DISPATCH void dnc_write_weights_f32(
+    ptrdiff_t batch, ptrdiff_t slots, const float *allocation, const float *content, const float *allocation_gate,
+    const float *write_gate, float *result) {
+  write_weights_forward(batch, slots, allocation, content, allocation_gate, write_gate, result);
+}
+
+DISPATCH void dnc_write_weights_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, const float *allocation, const float *content, const float *allocation_gate,
+    const float *write_gate, const float *result_adjoint, float *_Nullable allocation_adjoint,
+    float *_Nullable content_adjoint, float *_Nullable allocation_gate_adjoint,
+    float *_Nullable write_gate_adjoint) {
+  write_weights_backward(
+      batch, slots, allocation, content, allocation_gate, write_gate, result_adjoint, allocation_adjoint,
+      content_adjoint, allocation_gate_adjoint, write_gate_adjoint);
+}
+
+DISPATCH void dnc_erase_write_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, const float *memory, const float *weights, const float *erase,
+    const float *values, float *result) {
+  erase_write_forward(batch, slots, width, memory, weights, erase, values, result);
+}
+
+DISPATCH void dnc_erase_write_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, const float *memory, const float *weights, const float *erase,
+    const float *values, const float *result_adjoint, float *_Nullable memory_adjoint,
+    float *_Nullable weights_adjoint, float *_Nullable erase_adjoint, float *_Nullable values_adjoint) {
+  float stack[STACK_FLOATS];
+  float *scratch = acquire_scratch(2 * width, stack);
+  erase_write_backward(
+      batch, slots, width, memory, weights, erase, values, result_adjoint, memory_adjoint, weights_adjoint,
+      erase_adjoint, values_adjoint, scratch);
+  release_scratch(scratch, stack);
+}
+
+DISPATCH void dnc_precedence_f32(
+    ptrdiff_t batch, ptrdiff_t slots, const float *precedence, const float *weights, float *result) {
+  precedence_forward(batch, slots, precedence, weights, result);
+}
+
+DISPATCH void dnc_precedence_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, const float *precedence, const float *weights, const float *result_adjoint,
+    float *_Nullable precedence_adjoint, float *_Nullable weights_adjoint) {
+  precedence_backward(batch, slots, precedence, weights, result_adjoint, precedence_adjoint, weights_adjoint);
+}
+
+DISPATCH void dnc_link_f32(
+    ptrdiff_t batch, ptrdiff_t slots, const float *link, const float *precedence, const float *weights,
+    float *result) {
+  link_forward(batch, slots, link, precedence, weights, result);
+}
+
+DISPATCH void dnc_link_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, const float *link, const float *precedence, const float *weights,
+    const float *result_adjoint, float *_Nullable link_adjoint, float *_Nullable precedence_adjoint,
+    float *_Nullable weights_adjoint) {
+  link_backward(
+      batch, slots, link, precedence, weights, result_adjoint, link_adjoint, precedence_adjoint, weights_adjoint);
+}

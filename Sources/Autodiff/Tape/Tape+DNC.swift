@@ -90,6 +90,16 @@ extension Tape {
       let wBar = context.saved[0] != 0 ? nil : context.inputAdjoint(1)
       let fBar = context.inputAdjoint(2)
       let readsBar = context.inputAdjoint(3)
+      if Scalar.self == Float.self {
+        DNCKernels.usageBackwardFloat(
+          batch: b, slots: n, heads: r, usage: DNCKernels.float(u.baseAddress!), write: DNCKernels.float(w.baseAddress!),
+          freeGates: DNCKernels.float(f.baseAddress!), reads: DNCKernels.float(reads.baseAddress!),
+          resultAdjoint: DNCKernels.float(yBar.baseAddress!), usageAdjoint: uBar.map { DNCKernels.float($0.baseAddress!) },
+          writeAdjoint: wBar.map { DNCKernels.float($0.baseAddress!) },
+          freeGatesAdjoint: fBar.map { DNCKernels.float($0.baseAddress!) },
+          readsAdjoint: readsBar.map { DNCKernels.float($0.baseAddress!) })
+        return
+      }
       for batch in 0..<b {
         for i in 0..<n {
           let index = batch * n + i
@@ -134,6 +144,13 @@ extension Tape {
       let sorted = permutation + b * n
       let products = sorted + b * n
       let aBar = context.outputAdjoint
+      if Scalar.self == Float.self {
+        DNCKernels.allocationBackwardFloat(
+          batch: b, slots: n, permutation: DNCKernels.float(permutation), sorted: DNCKernels.float(sorted),
+          products: DNCKernels.float(products), resultAdjoint: DNCKernels.float(aBar.baseAddress!),
+          usageAdjoint: DNCKernels.float(uBar.baseAddress!))
+        return
+      }
       for batch in 0..<b {
         let base = batch * n
         // S_j runs from the end; s̄_j = −â̄_j π_j + π_j S_j.
@@ -177,6 +194,17 @@ extension Tape {
       let yBar = context.outputAdjoint
       let (aBar, cBar) = (context.inputAdjoint(0), context.inputAdjoint(1))
       let (gaAdjoint, gwAdjoint) = (context.inputAdjoint(2), context.inputAdjoint(3))
+      if Scalar.self == Float.self {
+        DNCKernels.writeWeightsBackwardFloat(
+          batch: b, slots: n, allocation: DNCKernels.float(a.baseAddress!), content: DNCKernels.float(c.baseAddress!),
+          allocationGate: DNCKernels.float(ga.baseAddress!), writeGate: DNCKernels.float(gw.baseAddress!),
+          resultAdjoint: DNCKernels.float(yBar.baseAddress!),
+          allocationAdjoint: aBar.map { DNCKernels.float($0.baseAddress!) },
+          contentAdjoint: cBar.map { DNCKernels.float($0.baseAddress!) },
+          allocationGateAdjoint: gaAdjoint.map { DNCKernels.float($0.baseAddress!) },
+          writeGateAdjoint: gwAdjoint.map { DNCKernels.float($0.baseAddress!) })
+        return
+      }
       for batch in 0..<b {
         var gwBar: Scalar = 0
         var gaBar: Scalar = 0
@@ -222,6 +250,17 @@ extension Tape {
       let weightsBar = context.inputAdjoint(1)
       let eraseBar = context.inputAdjoint(2)
       let valuesBar = context.inputAdjoint(3)
+      if Scalar.self == Float.self {
+        DNCKernels.eraseWriteBackwardFloat(
+          batch: b, slots: n, width: w, memory: DNCKernels.float(memory.baseAddress!),
+          weights: DNCKernels.float(weights.baseAddress!), erase: DNCKernels.float(erase.baseAddress!),
+          values: DNCKernels.float(values.baseAddress!), resultAdjoint: DNCKernels.float(yBar.baseAddress!),
+          memoryAdjoint: memoryBar.map { DNCKernels.float($0.baseAddress!) },
+          weightsAdjoint: weightsBar.map { DNCKernels.float($0.baseAddress!) },
+          eraseAdjoint: eraseBar.map { DNCKernels.float($0.baseAddress!) },
+          valuesAdjoint: valuesBar.map { DNCKernels.float($0.baseAddress!) })
+        return
+      }
       for batch in 0..<b {
         for i in 0..<n {
           let wi = weights[batch * n + i]
@@ -259,6 +298,14 @@ extension Tape {
       let w = context.input(1)
       let yBar = context.outputAdjoint
       let (pBar, wBar) = (context.inputAdjoint(0), context.inputAdjoint(1))
+      if Scalar.self == Float.self {
+        DNCKernels.precedenceBackwardFloat(
+          batch: b, slots: n, precedence: DNCKernels.float(p.baseAddress!), weights: DNCKernels.float(w.baseAddress!),
+          resultAdjoint: DNCKernels.float(yBar.baseAddress!),
+          precedenceAdjoint: pBar.map { DNCKernels.float($0.baseAddress!) },
+          weightsAdjoint: wBar.map { DNCKernels.float($0.baseAddress!) })
+        return
+      }
       for batch in 0..<b {
         var total: Scalar = 0
         var inner: Scalar = 0
