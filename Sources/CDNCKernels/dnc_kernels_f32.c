@@ -622,16 +622,36 @@ INLINE void usage_backward(
   }
 }
 
-/// Allocation: û = ε + (1−ε)u sorted ascending by a stable insertion sort
-/// into s (slot indices, as floats, into `permutation`), then
+/// Allocation: û = ε + (1−ε)u sorted ascending, stably (ties by slot
+/// index), into s (slot indices, as floats, into `permutation`), then
 /// a[φ_j] = (1 − s_j)·π_j with the running exclusive product π_j = Π_{k<j} s_k.
+///
+/// The sort places every slot at its rank, #{j : û_j < û_i} + #{j < i : û_j = û_i}
+/// (the stable order, so the same permutation as an insertion sort): N²
+/// comparisons that vectorise, against an insertion sort's data-dependent
+/// branches, which mispredict about once per element moved. A NaN (no
+/// order) falls back to the insertion sort, which leaves it in place.
 INLINE void allocation_forward(
     ptrdiff_t batch, ptrdiff_t n, float epsilon, const float *usage, float *result, float *permutation,
     float *sorted, float *products) {
   for (ptrdiff_t b = 0; b < batch; b++) {
     const float *u = usage + b * n;
     float *perm = permutation + b * n, *s = sorted + b * n, *pi = products + b * n, *a = result + b * n;
+    // û into the products row (overwritten below only after s is filled).
+    bool ordered = true;
     for (ptrdiff_t i = 0; i < n; i++) {
+      pi[i] = epsilon + (1.0f - epsilon) * u[i];
+      ordered = ordered && pi[i] == pi[i];
+    }
+    if (ordered) {
+      for (ptrdiff_t i = 0; i < n; i++) {
+        float value = pi[i];
+        int32_t rank = 0;
+        for (ptrdiff_t j = 0; j < n; j++) rank += (pi[j] < value) | ((pi[j] == value) & (j < i));
+        s[rank] = value;
+        perm[rank] = (float)i;
+      }
+    } else for (ptrdiff_t i = 0; i < n; i++) {
       float value = epsilon + (1.0f - epsilon) * u[i];
       ptrdiff_t j = i;
       while (j > 0 && s[j - 1] > value) {
@@ -922,4 +942,134 @@ DISPATCH void dnc_link_backward_f32(
     float *_Nullable weights_adjoint) {
   link_backward(
       batch, slots, link, precedence, weights, result_adjoint, link_adjoint, precedence_adjoint, weights_adjoint);
+}
+
+// MARK: Fused read (interface → read weights)
+
+/// softplus(x) = max(x, 0) + log(1 + e^{−|x|}), the tape's stable form.
+INLINE float softplus1(float x) { return fmaxf(x, 0.0f) + log1pf(exp1(-fabsf(x))); }
+
+/// The read heads of one memory from the per-coordinate read interface,
+/// rows of `stride` floats, R heads per row: keys at columns [jW, jW + W),
+/// strength logits at RW + j, mode logits at RW + R + 3j … + 3 (head
+/// kk = i·R + j of the memory is head j of its coordinate i). Gathers the
+/// K×W keys into `keys` (contiguous, for content addressing), and writes
+/// β = 1 + softplus(x) and the softmax of the three mode logits.
+INLINE void read_interface(
+    ptrdiff_t k, ptrdiff_t r, ptrdiff_t width, ptrdiff_t stride, const float *interface, float *keys,
+    float *strengths, float *modes) {
+  for (ptrdiff_t head = 0; head < k; head++) {
+    ptrdiff_t i = head / r, j = head % r;
+    const float *row = interface + i * stride;
+    memcpy(keys + head * width, row + j * width, (size_t)width * sizeof(float));
+    strengths[head] = 1.0f + softplus1(row[r * width + j]);
+    const float *logits = row + r * width + r + 3 * j;
+    float largest = fmaxf(fmaxf(logits[0], logits[1]), logits[2]);
+    float e0 = exp1(logits[0] - largest), e1 = exp1(logits[1] - largest), e2 = exp1(logits[2] - largest);
+    float inverse = 1.0f / (e0 + e1 + e2);
+    modes[3 * head] = e0 * inverse;
+    modes[3 * head + 1] = e1 * inverse;
+    modes[3 * head + 2] = e2 * inverse;
+  }
+}
+
+/// Forward, one memory at a time so that its content weights never leave
+/// L1 between addressing and mixing: read_interface, content_weights (the
+/// content weights c and the cosines into `saved_*`, which the backward
+/// pass needs), then read_weights.
+INLINE void fused_read(
+    ptrdiff_t batch, ptrdiff_t n, ptrdiff_t width, ptrdiff_t k, ptrdiff_t r, float epsilon, const float *memory,
+    const float *interface, const float *previous, const float *link, float *result, float *saved_strengths,
+    float *saved_modes, float *saved_content, float *saved_similarity, float *saved_memory_norms,
+    float *saved_key_norms) {
+  if (n <= 0 || k <= 0) return;
+  ptrdiff_t stride = r * (width + 4);
+  float stack[STACK_FLOATS];
+  float *keys = acquire_scratch(k * width, stack);
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    ptrdiff_t heads = b * k, cells = b * k * n;
+    read_interface(k, r, width, stride, interface + (k / r) * b * stride, keys, saved_strengths + heads,
+                   saved_modes + 3 * heads);
+    content_weights(
+        1, n, width, k, epsilon, memory + b * n * width, keys, saved_strengths + heads, saved_content + cells,
+        saved_memory_norms + b * n, saved_key_norms + heads, saved_similarity + cells);
+    read_weights(1, k, n, previous + cells, link + b * n * n, saved_modes + 3 * heads, saved_content + cells,
+                 result + cells);
+  }
+  release_scratch(keys, stack);
+}
+
+/// Backward, one memory at a time: read_weights_backward with c̄ and π̄ into
+/// K×N and K×3 scratch, content_weights_backward from that c̄ (k̄ and β̄
+/// into scratch, M̄ straight into the memory's adjoint), then the chain
+/// through the interface transforms: keys scattered back, x̄_β += β̄ σ(x)
+/// (d softplus/dx = σ(x)) and, for the softmax π of the mode logits,
+/// x̄_m += π_m (π̄_m − Σ_l π_l π̄_l).
+INLINE void fused_read_backward(
+    ptrdiff_t batch, ptrdiff_t n, ptrdiff_t width, ptrdiff_t k, ptrdiff_t r, float epsilon, const float *memory,
+    const float *interface, const float *previous, const float *link, const float *g_all,
+    const float *saved_strengths, const float *saved_modes, const float *saved_content,
+    const float *saved_similarity, const float *saved_memory_norms, const float *saved_key_norms,
+    float *_Nullable memory_bar, float *_Nullable interface_bar, float *_Nullable previous_bar,
+    float *_Nullable link_bar) {
+  if (n <= 0 || k <= 0) return;
+  ptrdiff_t stride = r * (width + 4);
+  float stack[STACK_FLOATS];
+  float *keys = acquire_scratch(2 * k * width + k * n + 4 * k, stack);
+  float *keys_bar = keys + k * width, *content_bar = keys_bar + k * width, *modes_bar = content_bar + k * n;
+  float *strengths_bar = modes_bar + 3 * k;
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    ptrdiff_t heads = b * k, cells = b * k * n;
+    const float *face = interface + (k / r) * b * stride;
+    const float *modes = saved_modes + 3 * heads, *strengths = saved_strengths + heads;
+    memset(keys_bar, 0, (size_t)(k * width + k * n + 4 * k) * sizeof(float));
+    for (ptrdiff_t head = 0; head < k; head++)
+      memcpy(keys + head * width, face + (head / r) * stride + (head % r) * width, (size_t)width * sizeof(float));
+    read_weights_backward(
+        1, k, n, previous + cells, link + b * n * n, modes, saved_content + cells, g_all + cells,
+        previous_bar != NULL ? previous_bar + cells : NULL, link_bar != NULL ? link_bar + b * n * n : NULL,
+        modes_bar, content_bar);
+    content_weights_backward(
+        1, n, width, k, epsilon, memory + b * n * width, keys, strengths, saved_content + cells, content_bar,
+        saved_memory_norms + b * n, saved_key_norms + heads, saved_similarity + cells,
+        memory_bar != NULL ? memory_bar + b * n * width : NULL, keys_bar, strengths_bar);
+    if (interface_bar == NULL) continue;
+    float *target = interface_bar + (k / r) * b * stride;
+    for (ptrdiff_t head = 0; head < k; head++) {
+      ptrdiff_t i = head / r, j = head % r;
+      float *row = target + i * stride;
+      const float *face_row = face + i * stride;
+      for (ptrdiff_t d = 0; d < width; d++) row[j * width + d] += keys_bar[head * width + d];
+      float x = face_row[r * width + j];
+      row[r * width + j] += strengths_bar[head] / (1.0f + exp1(-x));
+      const float *pi = modes + 3 * head, *pi_bar = modes_bar + 3 * head;
+      float inner = pi[0] * pi_bar[0] + pi[1] * pi_bar[1] + pi[2] * pi_bar[2];
+      float *logits_bar = row + r * width + r + 3 * j;
+      for (ptrdiff_t m = 0; m < 3; m++) logits_bar[m] += pi[m] * (pi_bar[m] - inner);
+    }
+  }
+  release_scratch(keys, stack);
+}
+
+DISPATCH void dnc_read_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, ptrdiff_t heads, ptrdiff_t read_heads, float epsilon,
+    const float *memory, const float *interface, const float *previous, const float *link, float *result,
+    float *saved_strengths, float *saved_modes, float *saved_content, float *saved_similarity,
+    float *saved_memory_norms, float *saved_key_norms) {
+  fused_read(
+      batch, slots, width, heads, read_heads, epsilon, memory, interface, previous, link, result, saved_strengths,
+      saved_modes, saved_content, saved_similarity, saved_memory_norms, saved_key_norms);
+}
+
+DISPATCH void dnc_read_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, ptrdiff_t heads, ptrdiff_t read_heads, float epsilon,
+    const float *memory, const float *interface, const float *previous, const float *link,
+    const float *result_adjoint, const float *saved_strengths, const float *saved_modes, const float *saved_content,
+    const float *saved_similarity, const float *saved_memory_norms, const float *saved_key_norms,
+    float *_Nullable memory_adjoint, float *_Nullable interface_adjoint, float *_Nullable previous_adjoint,
+    float *_Nullable link_adjoint) {
+  fused_read_backward(
+      batch, slots, width, heads, read_heads, epsilon, memory, interface, previous, link, result_adjoint,
+      saved_strengths, saved_modes, saved_content, saved_similarity, saved_memory_norms, saved_key_norms,
+      memory_adjoint, interface_adjoint, previous_adjoint, link_adjoint);
 }

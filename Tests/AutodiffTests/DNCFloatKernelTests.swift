@@ -85,7 +85,27 @@ private func cases(slots n: Int, width w: Int, heads k: Int = 5, memories b: Int
       float: { t, v in t.dncPrecedence(precedence: v[0], weights: v[1]) },
       double: { t, v in t.dncPrecedence(precedence: v[0], weights: v[1]) }),
   ]
-  return writeSide + [
+  // The fused read (`dnc_read_f32`) against its composition in Double:
+  // K = 5 or 7 heads as one read head per coordinate, K = 20 as the
+  // quadratic configuration's 10 coordinates × 2 heads.
+  let readHeads = k % 2 == 0 ? 2 : 1
+  let interface: Tensor<Double> = Fixtures.tensor(.matrix(b * k / readHeads, readHeads * (w + 4)), seed: 58)
+  let fusedRead = [
+    DNCPrecisionCase(
+      name: "fused read from the interface, R=\(readHeads), \(size)", leaves: [memory, interface, reads[0], link],
+      float: { t, v in t.dncRead(memory: v[0], interface: v[1], readHeads: readHeads, previous: v[2], link: v[3]) },
+      double: { t, v in t.dncRead(memory: v[0], interface: v[1], readHeads: readHeads, previous: v[2], link: v[3]) }),
+    DNCPrecisionCase(
+      name: "fused read, constant previous weights, R=\(readHeads), \(size)", leaves: [memory, interface, link],
+      float: { t, v in
+        t.dncRead(
+          memory: v[0], interface: v[1], readHeads: readHeads, previous: t.constant(reads[0].converted()), link: v[2])
+      },
+      double: { t, v in
+        t.dncRead(memory: v[0], interface: v[1], readHeads: readHeads, previous: t.constant(reads[0]), link: v[2])
+      }),
+  ]
+  return writeSide + fusedRead + [
     DNCPrecisionCase(
       name: "content weights, \(size)", leaves: [memory, keys, strengths],
       float: { t, v in t.dncContentWeights(memory: v[0], keys: v[1], strengths: v[2]) },

@@ -260,4 +260,54 @@ extension DNCKernels {
         modesAdjoint.map { $0 + first * k * 3 }, contentAdjoint.map { $0 + cells })
     }
   }
+
+  // MARK: Fused read
+
+  /// The offsets of the fused read's saved buffers (see
+  /// ``Tape/dncRead(memory:interface:readHeads:previous:link:)``):
+  /// strengths B×K, modes B×K×3, content weights and cosines B×K×N, memory
+  /// norms B×N, key norms B×K, in that order.
+  static func readSavedOffsets(batch b: Int, slots n: Int, heads k: Int) -> [Int] {
+    [0, b * k, 4 * b * k, 4 * b * k + b * k * n, 4 * b * k + 2 * b * k * n, 4 * b * k + 2 * b * k * n + b * n]
+  }
+
+  /// ``Tape/dncRead(memory:interface:readHeads:previous:link:)`` forward
+  /// (`dnc_read_f32`), its memories split over the kernel threads.
+  public static func readFloat(
+    batch: Int, slots n: Int, width w: Int, heads k: Int, readHeads r: Int, memory: UnsafePointer<Float>,
+    interface: UnsafePointer<Float>, previous: UnsafePointer<Float>, link: UnsafePointer<Float>,
+    result: UnsafeMutablePointer<Float>, saved: UnsafeMutablePointer<Float>
+  ) {
+    let o = readSavedOffsets(batch: batch, slots: n, heads: k)
+    let stride = r * (w + 4)
+    forEachMemoryRange(batch: batch, work: 2 * k * n * n + k * n * w) { first, count in
+      let (heads, cells) = (first * k, first * k * n)
+      dnc_read_f32(
+        count, n, w, k, r, Float(epsilon), memory + first * n * w, interface + first * (k / r) * stride,
+        previous + cells, link + first * n * n, result + cells, saved + o[0] + heads, saved + o[1] + 3 * heads,
+        saved + o[2] + cells, saved + o[3] + cells, saved + o[4] + first * n, saved + o[5] + heads)
+    }
+  }
+
+  /// The backward pass of ``readFloat`` (`dnc_read_backward_f32`).
+  public static func readBackwardFloat(
+    batch: Int, slots n: Int, width w: Int, heads k: Int, readHeads r: Int, memory: UnsafePointer<Float>,
+    interface: UnsafePointer<Float>, previous: UnsafePointer<Float>, link: UnsafePointer<Float>,
+    resultAdjoint: UnsafePointer<Float>, saved: UnsafePointer<Float>,
+    memoryAdjoint: UnsafeMutablePointer<Float>?, interfaceAdjoint: UnsafeMutablePointer<Float>?,
+    previousAdjoint: UnsafeMutablePointer<Float>?, linkAdjoint: UnsafeMutablePointer<Float>?
+  ) {
+    let o = readSavedOffsets(batch: batch, slots: n, heads: k)
+    let stride = r * (w + 4)
+    forEachMemoryRange(batch: batch, work: 4 * k * n * n + 2 * k * n * w) { first, count in
+      let (heads, cells) = (first * k, first * k * n)
+      let rows = first * (k / r) * stride
+      dnc_read_backward_f32(
+        count, n, w, k, r, Float(epsilon), memory + first * n * w, interface + rows, previous + cells,
+        link + first * n * n, resultAdjoint + cells, saved + o[0] + heads, saved + o[1] + 3 * heads,
+        saved + o[2] + cells, saved + o[3] + cells, saved + o[4] + first * n, saved + o[5] + heads,
+        memoryAdjoint.map { $0 + first * n * w }, interfaceAdjoint.map { $0 + rows },
+        previousAdjoint.map { $0 + cells }, linkAdjoint.map { $0 + first * n * n })
+    }
+  }
 }

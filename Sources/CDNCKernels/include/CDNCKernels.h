@@ -125,6 +125,30 @@ void dnc_link_backward_f32(
     const float *weights, const float *result_adjoint, float *_Nullable link_adjoint,
     float *_Nullable precedence_adjoint, float *_Nullable weights_adjoint);
 
+/// The fused read: from the per-coordinate read interface (B·n rows of
+/// R(W+4): keys, strength logits, mode logits) the read weights B×K×N
+/// (K = nR) of oneplus strengths, softmax modes, content addressing on
+/// memory B×N×W and the directional reads through links B×N×N from the
+/// previous weights B×K×N. Out for the backward pass: strengths B×K, modes
+/// B×K×3, content weights and cosines B×K×N, memory norms B×N, key norms B×K.
+void dnc_read_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, ptrdiff_t heads, ptrdiff_t read_heads,
+    float epsilon, const float *memory, const float *interface, const float *previous,
+    const float *link, float *result, float *saved_strengths, float *saved_modes,
+    float *saved_content, float *saved_similarity, float *saved_memory_norms,
+    float *saved_key_norms);
+
+/// The backward pass of dnc_read_f32 from the result's adjoint and what its
+/// forward pass saved.
+void dnc_read_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, ptrdiff_t heads, ptrdiff_t read_heads,
+    float epsilon, const float *memory, const float *interface, const float *previous,
+    const float *link, const float *result_adjoint, const float *saved_strengths,
+    const float *saved_modes, const float *saved_content, const float *saved_similarity,
+    const float *saved_memory_norms, const float *saved_key_norms,
+    float *_Nullable memory_adjoint, float *_Nullable interface_adjoint,
+    float *_Nullable previous_adjoint, float *_Nullable link_adjoint);
+
 #pragma clang assume_nonnull end
 
 #endif
