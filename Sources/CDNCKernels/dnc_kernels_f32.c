@@ -562,6 +562,13 @@ DISPATCH void dnc_read_weights_backward_f32(
 // element, a Float→Int conversion per slot in the allocation) they cost as
 // much as the reads. Plain loops over the slots, the per-memory scalars
 // hoisted, written so that clang vectorises the slot loops in each clone.
+//
+// Without fused multiply-adds, and in the generic Swift loops' order of
+// operations: the race's tape-free DNC step calls these forward kernels, and
+// with the same rounding as the Swift loops they replaced a race reproduces
+// its figures exactly (a DNC race is a hundred steps of feedback, where one
+// ulp here grows into the third digit of the final loss).
+#pragma clang fp contract(off)
 
 /// Usage u' = (u + w − u⊙w) ⊙ ψ with ψ_i = Π_j (1 − f_j r_ji).
 INLINE void usage_forward(
@@ -570,12 +577,14 @@ INLINE void usage_forward(
   for (ptrdiff_t b = 0; b < batch; b++) {
     const float *u = usage + b * n, *w = write + b * n;
     float *y = result + b * n;
-    for (ptrdiff_t i = 0; i < n; i++) y[i] = u[i] + w[i] - u[i] * w[i];
+    // ψ first (in y), then the booked usage times ψ.
+    for (ptrdiff_t i = 0; i < n; i++) y[i] = 1.0f;
     for (ptrdiff_t j = 0; j < r; j++) {
       float f = free_gates[b * r + j];
       const float *read = reads + (b * r + j) * n;
       for (ptrdiff_t i = 0; i < n; i++) y[i] *= 1.0f - f * read[i];
     }
+    for (ptrdiff_t i = 0; i < n; i++) y[i] = (u[i] + w[i] - u[i] * w[i]) * y[i];
   }
 }
 
@@ -945,6 +954,9 @@ DISPATCH void dnc_link_backward_f32(
 }
 
 // MARK: Fused read (interface → read weights)
+
+// Training only (the race does not use it): fused multiply-adds again.
+#pragma clang fp contract(fast)
 
 /// softplus(x) = max(x, 0) + log(1 + e^{−|x|}), the tape's stable form.
 INLINE float softplus1(float x) { return fmaxf(x, 0.0f) + log1pf(exp1(-fabsf(x))); }
