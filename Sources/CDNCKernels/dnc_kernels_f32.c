@@ -552,3 +552,536 @@ DISPATCH void dnc_read_weights_backward_f32(
       batch, heads, slots, previous, link, modes, content, result_adjoint, previous_adjoint, link_adjoint,
       modes_adjoint, content_adjoint);
 }
+
+// MARK: Write-side kernels (usage, allocation, write weights, erase/write, link, precedence)
+//
+// These work on one memory's vectors of N slots (and its N×W memory and
+// N×N links): small next to the reads' per-coordinate products, but a
+// meta-iteration runs them forward and backward at every step for every
+// memory, and as Swift loops (generic scalar, optional adjoints tested per
+// element, a Float→Int conversion per slot in the allocation) they cost as
+// much as the reads. Plain loops over the slots, the per-memory scalars
+// hoisted, written so that clang vectorises the slot loops in each clone.
+//
+// Without fused multiply-adds, and in the generic Swift loops' order of
+// operations: the race's tape-free DNC step calls these forward kernels, and
+// with the same rounding as the Swift loops they replaced a race reproduces
+// its figures exactly (a DNC race is a hundred steps of feedback, where one
+// ulp here grows into the third digit of the final loss).
+#pragma clang fp contract(off)
+
+/// Usage u' = (u + w − u⊙w) ⊙ ψ with ψ_i = Π_j (1 − f_j r_ji).
+INLINE void usage_forward(
+    ptrdiff_t batch, ptrdiff_t n, ptrdiff_t r, const float *usage, const float *write, const float *free_gates,
+    const float *reads, float *result) {
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *u = usage + b * n, *w = write + b * n;
+    float *y = result + b * n;
+    // ψ first (in y), then the booked usage times ψ.
+    for (ptrdiff_t i = 0; i < n; i++) y[i] = 1.0f;
+    for (ptrdiff_t j = 0; j < r; j++) {
+      float f = free_gates[b * r + j];
+      const float *read = reads + (b * r + j) * n;
+      for (ptrdiff_t i = 0; i < n; i++) y[i] *= 1.0f - f * read[i];
+    }
+    for (ptrdiff_t i = 0; i < n; i++) y[i] = (u[i] + w[i] - u[i] * w[i]) * y[i];
+  }
+}
+
+/// ū += ȳ ψ (1 − w), w̄ += ȳ ψ (1 − u), and with ψ̄ = ȳ (u + w − uw) each
+/// factor x_j = 1 − f_j r_j gets x̄_j = ψ̄ Π_{l≠j} x_l (a product of the
+/// others, no division): f̄_j −= Σ_i x̄_ji r_ji, r̄_ji −= x̄_ji f_j. `scratch`
+/// holds 3N floats (ψ, ψ̄ and one head's product of the others).
+INLINE void usage_backward(
+    ptrdiff_t batch, ptrdiff_t n, ptrdiff_t r, const float *usage, const float *write, const float *free_gates,
+    const float *reads, const float *y_bar, float *_Nullable usage_bar, float *_Nullable write_bar,
+    float *_Nullable free_bar, float *_Nullable reads_bar, float *scratch) {
+  float *psi = scratch, *psi_bar = scratch + n, *others = scratch + 2 * n;
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *u = usage + b * n, *w = write + b * n, *g = y_bar + b * n;
+    for (ptrdiff_t i = 0; i < n; i++) psi[i] = 1.0f;
+    for (ptrdiff_t j = 0; j < r; j++) {
+      float f = free_gates[b * r + j];
+      const float *read = reads + (b * r + j) * n;
+      for (ptrdiff_t i = 0; i < n; i++) psi[i] *= 1.0f - f * read[i];
+    }
+    if (usage_bar != NULL) {
+      float *target = usage_bar + b * n;
+      for (ptrdiff_t i = 0; i < n; i++) target[i] += g[i] * psi[i] * (1.0f - w[i]);
+    }
+    if (write_bar != NULL) {
+      float *target = write_bar + b * n;
+      for (ptrdiff_t i = 0; i < n; i++) target[i] += g[i] * psi[i] * (1.0f - u[i]);
+    }
+    if (free_bar == NULL && reads_bar == NULL) continue;
+    for (ptrdiff_t i = 0; i < n; i++) psi_bar[i] = g[i] * (u[i] + w[i] - u[i] * w[i]);
+    for (ptrdiff_t j = 0; j < r; j++) {
+      for (ptrdiff_t i = 0; i < n; i++) others[i] = psi_bar[i];
+      for (ptrdiff_t l = 0; l < r; l++) {
+        if (l == j) continue;
+        float f = free_gates[b * r + l];
+        const float *read = reads + (b * r + l) * n;
+        for (ptrdiff_t i = 0; i < n; i++) others[i] *= 1.0f - f * read[i];
+      }
+      float f = free_gates[b * r + j];
+      const float *read = reads + (b * r + j) * n;
+      if (free_bar != NULL) free_bar[b * r + j] -= dot(n, others, read);
+      if (reads_bar != NULL) axpy(n, -f, others, reads_bar + (b * r + j) * n);
+    }
+  }
+}
+
+/// Allocation: û = ε + (1−ε)u sorted ascending, stably (ties by slot
+/// index), into s (slot indices, as floats, into `permutation`), then
+/// a[φ_j] = (1 − s_j)·π_j with the running exclusive product π_j = Π_{k<j} s_k.
+///
+/// The sort places every slot at its rank, #{j : û_j < û_i} + #{j < i : û_j = û_i}
+/// (the stable order, so the same permutation as an insertion sort): N²
+/// comparisons that vectorise, against an insertion sort's data-dependent
+/// branches, which mispredict about once per element moved. A NaN (no
+/// order) falls back to the insertion sort, which leaves it in place.
+INLINE void allocation_forward(
+    ptrdiff_t batch, ptrdiff_t n, float epsilon, const float *usage, float *result, float *permutation,
+    float *sorted, float *products) {
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *u = usage + b * n;
+    float *perm = permutation + b * n, *s = sorted + b * n, *pi = products + b * n, *a = result + b * n;
+    // û into the products row (overwritten below only after s is filled).
+    bool ordered = true;
+    for (ptrdiff_t i = 0; i < n; i++) {
+      pi[i] = epsilon + (1.0f - epsilon) * u[i];
+      ordered = ordered && pi[i] == pi[i];
+    }
+    if (ordered) {
+      for (ptrdiff_t i = 0; i < n; i++) {
+        float value = pi[i];
+        int32_t rank = 0;
+        for (ptrdiff_t j = 0; j < n; j++) rank += (pi[j] < value) | ((pi[j] == value) & (j < i));
+        s[rank] = value;
+        perm[rank] = (float)i;
+      }
+    } else for (ptrdiff_t i = 0; i < n; i++) {
+      float value = epsilon + (1.0f - epsilon) * u[i];
+      ptrdiff_t j = i;
+      while (j > 0 && s[j - 1] > value) {
+        s[j] = s[j - 1];
+        perm[j] = perm[j - 1];
+        j--;
+      }
+      s[j] = value;
+      perm[j] = (float)i;
+    }
+    float running = 1.0f;
+    for (ptrdiff_t j = 0; j < n; j++) {
+      pi[j] = running;
+      a[(ptrdiff_t)perm[j]] = (1.0f - s[j]) * running;
+      running *= s[j];
+    }
+  }
+}
+
+/// Allocation backward through the sorted values (the permutation is a
+/// constant): from the end, with S the suffix sum of the exclusive
+/// product's adjoints, s̄_j = −â̄_j π_j + π_j S_j and ū[φ_j] += (1−ε) s̄_j.
+INLINE void allocation_backward(
+    ptrdiff_t batch, ptrdiff_t n, float epsilon, const float *permutation, const float *sorted,
+    const float *products, const float *a_bar, float *usage_bar) {
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *perm = permutation + b * n, *s = sorted + b * n, *pi = products + b * n, *g = a_bar + b * n;
+    float *target = usage_bar + b * n;
+    float suffix = 0.0f;
+    for (ptrdiff_t j = n - 1; j >= 0; j--) {
+      ptrdiff_t slot = (ptrdiff_t)perm[j];
+      float hat_bar = g[slot];
+      float s_bar = -hat_bar * pi[j] + pi[j] * suffix;
+      target[slot] += (1.0f - epsilon) * s_bar;
+      float pi_bar = hat_bar * (1.0f - s[j]);
+      suffix = pi_bar + s[j] * suffix;
+    }
+  }
+}
+
+/// Write weights y = g^w (g^a a + (1 − g^a) c).
+INLINE void write_weights_forward(
+    ptrdiff_t batch, ptrdiff_t n, const float *allocation, const float *content, const float *allocation_gate,
+    const float *write_gate, float *result) {
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    float ga = allocation_gate[b], gw = write_gate[b];
+    const float *a = allocation + b * n, *c = content + b * n;
+    float *y = result + b * n;
+    for (ptrdiff_t i = 0; i < n; i++) y[i] = gw * (ga * a[i] + (1.0f - ga) * c[i]);
+  }
+}
+
+/// ā += ȳ g^w g^a, c̄ += ȳ g^w (1 − g^a), ḡ^w += ⟨ȳ, g^a a + (1 − g^a) c⟩,
+/// ḡ^a += g^w ⟨ȳ, a − c⟩.
+INLINE void write_weights_backward(
+    ptrdiff_t batch, ptrdiff_t n, const float *allocation, const float *content, const float *allocation_gate,
+    const float *write_gate, const float *y_bar, float *_Nullable allocation_bar, float *_Nullable content_bar,
+    float *_Nullable allocation_gate_bar, float *_Nullable write_gate_bar) {
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    float ga = allocation_gate[b], gw = write_gate[b];
+    const float *a = allocation + b * n, *c = content + b * n, *g = y_bar + b * n;
+    if (allocation_bar != NULL) axpy(n, gw * ga, g, allocation_bar + b * n);
+    if (content_bar != NULL) axpy(n, gw * (1.0f - ga), g, content_bar + b * n);
+    if (allocation_gate_bar != NULL || write_gate_bar != NULL) {
+      float ya = dot(n, g, a), yc = dot(n, g, c);
+      if (write_gate_bar != NULL) write_gate_bar[b] += ga * ya + (1.0f - ga) * yc;
+      if (allocation_gate_bar != NULL) allocation_gate_bar[b] += gw * (ya - yc);
+    }
+  }
+}
+
+/// Erase then write, M' = M ⊙ (1 − w eᵀ) + w vᵀ, one N×W memory at a time.
+INLINE void erase_write_forward(
+    ptrdiff_t batch, ptrdiff_t n, ptrdiff_t width, const float *memory, const float *weights, const float *erase,
+    const float *values, float *result) {
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *e = erase + b * width, *v = values + b * width;
+    for (ptrdiff_t i = 0; i < n; i++) {
+      float wi = weights[b * n + i];
+      const float *m = memory + (b * n + i) * width;
+      float *y = result + (b * n + i) * width;
+      for (ptrdiff_t j = 0; j < width; j++) y[j] = m[j] * (1.0f - wi * e[j]) + wi * v[j];
+    }
+  }
+}
+
+/// M̄ += G ⊙ (1 − w eᵀ), w̄_i += ⟨G_i, v − M_i ⊙ e⟩, ē −= Σ_i w_i G_i ⊙ M_i,
+/// v̄ += Σ_i w_i G_i (G = M̄'). The W-long sums over rows go to a 2W scratch
+/// per memory and are added once.
+INLINE void erase_write_backward(
+    ptrdiff_t batch, ptrdiff_t n, ptrdiff_t width, const float *memory, const float *weights, const float *erase,
+    const float *values, const float *y_bar, float *_Nullable memory_bar, float *_Nullable weights_bar,
+    float *_Nullable erase_bar, float *_Nullable values_bar, float *scratch) {
+  float *e_sum = scratch, *v_sum = scratch + width;
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *e = erase + b * width, *v = values + b * width;
+    for (ptrdiff_t j = 0; j < width; j++) e_sum[j] = v_sum[j] = 0.0f;
+    for (ptrdiff_t i = 0; i < n; i++) {
+      float wi = weights[b * n + i];
+      const float *m = memory + (b * n + i) * width, *g = y_bar + (b * n + i) * width;
+      if (memory_bar != NULL) {
+        float *target = memory_bar + (b * n + i) * width;
+        for (ptrdiff_t j = 0; j < width; j++) target[j] += g[j] * (1.0f - wi * e[j]);
+      }
+      if (weights_bar != NULL) {
+        float total = 0.0f;
+        for (ptrdiff_t j = 0; j < width; j++) total += g[j] * (v[j] - m[j] * e[j]);
+        weights_bar[b * n + i] += total;
+      }
+      for (ptrdiff_t j = 0; j < width; j++) {
+        e_sum[j] += wi * g[j] * m[j];
+        v_sum[j] += wi * g[j];
+      }
+    }
+    if (erase_bar != NULL)
+      for (ptrdiff_t j = 0; j < width; j++) erase_bar[b * width + j] -= e_sum[j];
+    if (values_bar != NULL)
+      for (ptrdiff_t j = 0; j < width; j++) values_bar[b * width + j] += v_sum[j];
+  }
+}
+
+/// Precedence p' = (1 − Σw) p + w.
+INLINE void precedence_forward(
+    ptrdiff_t batch, ptrdiff_t n, const float *precedence, const float *weights, float *result) {
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *p = precedence + b * n, *w = weights + b * n;
+    float *y = result + b * n;
+    float total = 0.0f;
+    for (ptrdiff_t i = 0; i < n; i++) total += w[i];
+    for (ptrdiff_t i = 0; i < n; i++) y[i] = (1.0f - total) * p[i] + w[i];
+  }
+}
+
+/// p̄ += (1 − Σw) ȳ, w̄_i += ȳ_i − ⟨ȳ, p⟩.
+INLINE void precedence_backward(
+    ptrdiff_t batch, ptrdiff_t n, const float *precedence, const float *weights, const float *y_bar,
+    float *_Nullable precedence_bar, float *_Nullable weights_bar) {
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *p = precedence + b * n, *w = weights + b * n, *g = y_bar + b * n;
+    float total = 0.0f, inner = 0.0f;
+    for (ptrdiff_t i = 0; i < n; i++) {
+      total += w[i];
+      inner += g[i] * p[i];
+    }
+    if (precedence_bar != NULL) axpy(n, 1.0f - total, g, precedence_bar + b * n);
+    if (weights_bar != NULL) {
+      float *target = weights_bar + b * n;
+      for (ptrdiff_t i = 0; i < n; i++) target[i] += g[i] - inner;
+    }
+  }
+}
+
+/// Links L'_ij = (1 − w_i − w_j) L_ij + w_i p_j off the diagonal, 0 on it:
+/// full rows (vectorised), then the diagonal element cleared.
+INLINE void link_forward(
+    ptrdiff_t batch, ptrdiff_t n, const float *link, const float *precedence, const float *weights,
+    float *result) {
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *w = weights + b * n, *p = precedence + b * n;
+    for (ptrdiff_t i = 0; i < n; i++) {
+      const float *l = link + (b * n + i) * n;
+      float *y = result + (b * n + i) * n;
+      float wi = w[i];
+      for (ptrdiff_t j = 0; j < n; j++) y[j] = (1.0f - wi - w[j]) * l[j] + wi * p[j];
+      y[i] = 0.0f;
+    }
+  }
+}
+
+/// Links backward with G = L̄' off the diagonal (the i = j terms of the
+/// full vectorised rows subtracted after): L̄_i· += G_i·⊙(1 − w_i − w),
+/// w̄_i += ⟨G_i·, p − L_i·⟩, w̄ −= G_i·⊙L_i·, p̄ += w_i G_i·.
+INLINE void link_backward(
+    ptrdiff_t batch, ptrdiff_t n, const float *link, const float *precedence, const float *weights,
+    const float *g_all, float *_Nullable link_bar, float *_Nullable precedence_bar, float *_Nullable weights_bar) {
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    const float *w = weights + b * n, *p = precedence + b * n;
+    for (ptrdiff_t i = 0; i < n; i++) {
+      ptrdiff_t row = (b * n + i) * n;
+      const float *g = g_all + row, *l = link + row;
+      float wi = w[i], diagonal = g[i];
+      if (link_bar != NULL) {
+        float *target = link_bar + row;
+        for (ptrdiff_t j = 0; j < n; j++) target[j] += g[j] * (1.0f - wi - w[j]);
+        target[i] -= diagonal * (1.0f - 2.0f * wi);
+      }
+      if (weights_bar != NULL) {
+        float *target = weights_bar + b * n;
+        float total = 0.0f;
+        for (ptrdiff_t j = 0; j < n; j++) {
+          total += g[j] * (p[j] - l[j]);
+          target[j] -= g[j] * l[j];
+        }
+        target[i] += total - diagonal * (p[i] - l[i]) + diagonal * l[i];
+      }
+      if (precedence_bar != NULL) {
+        axpy(n, wi, g, precedence_bar + b * n);
+        precedence_bar[b * n + i] -= wi * diagonal;
+      }
+    }
+  }
+}
+
+DISPATCH void dnc_usage_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t heads, const float *usage, const float *write,
+    const float *free_gates, const float *reads, float *result) {
+  usage_forward(batch, slots, heads, usage, write, free_gates, reads, result);
+}
+
+DISPATCH void dnc_usage_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t heads, const float *usage, const float *write,
+    const float *free_gates, const float *reads, const float *result_adjoint, float *_Nullable usage_adjoint,
+    float *_Nullable write_adjoint, float *_Nullable free_gates_adjoint, float *_Nullable reads_adjoint) {
+  float stack[STACK_FLOATS];
+  float *scratch = acquire_scratch(3 * slots, stack);
+  usage_backward(
+      batch, slots, heads, usage, write, free_gates, reads, result_adjoint, usage_adjoint, write_adjoint,
+      free_gates_adjoint, reads_adjoint, scratch);
+  release_scratch(scratch, stack);
+}
+
+DISPATCH void dnc_allocation_f32(
+    ptrdiff_t batch, ptrdiff_t slots, float epsilon, const float *usage, float *result, float *permutation,
+    float *sorted, float *products) {
+  allocation_forward(batch, slots, epsilon, usage, result, permutation, sorted, products);
+}
+
+DISPATCH void dnc_allocation_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, float epsilon, const float *permutation, const float *sorted,
+    const float *products, const float *result_adjoint, float *usage_adjoint) {
+  allocation_backward(batch, slots, epsilon, permutation, sorted, products, result_adjoint, usage_adjoint);
+}
+
+DISPATCH void dnc_write_weights_f32(
+    ptrdiff_t batch, ptrdiff_t slots, const float *allocation, const float *content, const float *allocation_gate,
+    const float *write_gate, float *result) {
+  write_weights_forward(batch, slots, allocation, content, allocation_gate, write_gate, result);
+}
+
+DISPATCH void dnc_write_weights_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, const float *allocation, const float *content, const float *allocation_gate,
+    const float *write_gate, const float *result_adjoint, float *_Nullable allocation_adjoint,
+    float *_Nullable content_adjoint, float *_Nullable allocation_gate_adjoint,
+    float *_Nullable write_gate_adjoint) {
+  write_weights_backward(
+      batch, slots, allocation, content, allocation_gate, write_gate, result_adjoint, allocation_adjoint,
+      content_adjoint, allocation_gate_adjoint, write_gate_adjoint);
+}
+
+DISPATCH void dnc_erase_write_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, const float *memory, const float *weights, const float *erase,
+    const float *values, float *result) {
+  erase_write_forward(batch, slots, width, memory, weights, erase, values, result);
+}
+
+DISPATCH void dnc_erase_write_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, const float *memory, const float *weights, const float *erase,
+    const float *values, const float *result_adjoint, float *_Nullable memory_adjoint,
+    float *_Nullable weights_adjoint, float *_Nullable erase_adjoint, float *_Nullable values_adjoint) {
+  float stack[STACK_FLOATS];
+  float *scratch = acquire_scratch(2 * width, stack);
+  erase_write_backward(
+      batch, slots, width, memory, weights, erase, values, result_adjoint, memory_adjoint, weights_adjoint,
+      erase_adjoint, values_adjoint, scratch);
+  release_scratch(scratch, stack);
+}
+
+DISPATCH void dnc_precedence_f32(
+    ptrdiff_t batch, ptrdiff_t slots, const float *precedence, const float *weights, float *result) {
+  precedence_forward(batch, slots, precedence, weights, result);
+}
+
+DISPATCH void dnc_precedence_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, const float *precedence, const float *weights, const float *result_adjoint,
+    float *_Nullable precedence_adjoint, float *_Nullable weights_adjoint) {
+  precedence_backward(batch, slots, precedence, weights, result_adjoint, precedence_adjoint, weights_adjoint);
+}
+
+DISPATCH void dnc_link_f32(
+    ptrdiff_t batch, ptrdiff_t slots, const float *link, const float *precedence, const float *weights,
+    float *result) {
+  link_forward(batch, slots, link, precedence, weights, result);
+}
+
+DISPATCH void dnc_link_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, const float *link, const float *precedence, const float *weights,
+    const float *result_adjoint, float *_Nullable link_adjoint, float *_Nullable precedence_adjoint,
+    float *_Nullable weights_adjoint) {
+  link_backward(
+      batch, slots, link, precedence, weights, result_adjoint, link_adjoint, precedence_adjoint, weights_adjoint);
+}
+
+// MARK: Fused read (interface → read weights)
+
+// Training only (the race does not use it): fused multiply-adds again.
+#pragma clang fp contract(fast)
+
+/// softplus(x) = max(x, 0) + log(1 + e^{−|x|}), the tape's stable form.
+INLINE float softplus1(float x) { return fmaxf(x, 0.0f) + log1pf(exp1(-fabsf(x))); }
+
+/// The read heads of one memory from the per-coordinate read interface,
+/// rows of `stride` floats, R heads per row: keys at columns [jW, jW + W),
+/// strength logits at RW + j, mode logits at RW + R + 3j … + 3 (head
+/// kk = i·R + j of the memory is head j of its coordinate i). Gathers the
+/// K×W keys into `keys` (contiguous, for content addressing), and writes
+/// β = 1 + softplus(x) and the softmax of the three mode logits.
+INLINE void read_interface(
+    ptrdiff_t k, ptrdiff_t r, ptrdiff_t width, ptrdiff_t stride, const float *interface, float *keys,
+    float *strengths, float *modes) {
+  for (ptrdiff_t head = 0; head < k; head++) {
+    ptrdiff_t i = head / r, j = head % r;
+    const float *row = interface + i * stride;
+    memcpy(keys + head * width, row + j * width, (size_t)width * sizeof(float));
+    strengths[head] = 1.0f + softplus1(row[r * width + j]);
+    const float *logits = row + r * width + r + 3 * j;
+    float largest = fmaxf(fmaxf(logits[0], logits[1]), logits[2]);
+    float e0 = exp1(logits[0] - largest), e1 = exp1(logits[1] - largest), e2 = exp1(logits[2] - largest);
+    float inverse = 1.0f / (e0 + e1 + e2);
+    modes[3 * head] = e0 * inverse;
+    modes[3 * head + 1] = e1 * inverse;
+    modes[3 * head + 2] = e2 * inverse;
+  }
+}
+
+/// Forward, one memory at a time so that its content weights never leave
+/// L1 between addressing and mixing: read_interface, content_weights (the
+/// content weights c and the cosines into `saved_*`, which the backward
+/// pass needs), then read_weights.
+INLINE void fused_read(
+    ptrdiff_t batch, ptrdiff_t n, ptrdiff_t width, ptrdiff_t k, ptrdiff_t r, float epsilon, const float *memory,
+    const float *interface, const float *previous, const float *link, float *result, float *saved_strengths,
+    float *saved_modes, float *saved_content, float *saved_similarity, float *saved_memory_norms,
+    float *saved_key_norms) {
+  if (n <= 0 || k <= 0) return;
+  ptrdiff_t stride = r * (width + 4);
+  float stack[STACK_FLOATS];
+  float *keys = acquire_scratch(k * width, stack);
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    ptrdiff_t heads = b * k, cells = b * k * n;
+    read_interface(k, r, width, stride, interface + (k / r) * b * stride, keys, saved_strengths + heads,
+                   saved_modes + 3 * heads);
+    content_weights(
+        1, n, width, k, epsilon, memory + b * n * width, keys, saved_strengths + heads, saved_content + cells,
+        saved_memory_norms + b * n, saved_key_norms + heads, saved_similarity + cells);
+    read_weights(1, k, n, previous + cells, link + b * n * n, saved_modes + 3 * heads, saved_content + cells,
+                 result + cells);
+  }
+  release_scratch(keys, stack);
+}
+
+/// Backward, one memory at a time: read_weights_backward with c̄ and π̄ into
+/// K×N and K×3 scratch, content_weights_backward from that c̄ (k̄ and β̄
+/// into scratch, M̄ straight into the memory's adjoint), then the chain
+/// through the interface transforms: keys scattered back, x̄_β += β̄ σ(x)
+/// (d softplus/dx = σ(x)) and, for the softmax π of the mode logits,
+/// x̄_m += π_m (π̄_m − Σ_l π_l π̄_l).
+INLINE void fused_read_backward(
+    ptrdiff_t batch, ptrdiff_t n, ptrdiff_t width, ptrdiff_t k, ptrdiff_t r, float epsilon, const float *memory,
+    const float *interface, const float *previous, const float *link, const float *g_all,
+    const float *saved_strengths, const float *saved_modes, const float *saved_content,
+    const float *saved_similarity, const float *saved_memory_norms, const float *saved_key_norms,
+    float *_Nullable memory_bar, float *_Nullable interface_bar, float *_Nullable previous_bar,
+    float *_Nullable link_bar) {
+  if (n <= 0 || k <= 0) return;
+  ptrdiff_t stride = r * (width + 4);
+  float stack[STACK_FLOATS];
+  float *keys = acquire_scratch(2 * k * width + k * n + 4 * k, stack);
+  float *keys_bar = keys + k * width, *content_bar = keys_bar + k * width, *modes_bar = content_bar + k * n;
+  float *strengths_bar = modes_bar + 3 * k;
+  for (ptrdiff_t b = 0; b < batch; b++) {
+    ptrdiff_t heads = b * k, cells = b * k * n;
+    const float *face = interface + (k / r) * b * stride;
+    const float *modes = saved_modes + 3 * heads, *strengths = saved_strengths + heads;
+    memset(keys_bar, 0, (size_t)(k * width + k * n + 4 * k) * sizeof(float));
+    for (ptrdiff_t head = 0; head < k; head++)
+      memcpy(keys + head * width, face + (head / r) * stride + (head % r) * width, (size_t)width * sizeof(float));
+    read_weights_backward(
+        1, k, n, previous + cells, link + b * n * n, modes, saved_content + cells, g_all + cells,
+        previous_bar != NULL ? previous_bar + cells : NULL, link_bar != NULL ? link_bar + b * n * n : NULL,
+        modes_bar, content_bar);
+    content_weights_backward(
+        1, n, width, k, epsilon, memory + b * n * width, keys, strengths, saved_content + cells, content_bar,
+        saved_memory_norms + b * n, saved_key_norms + heads, saved_similarity + cells,
+        memory_bar != NULL ? memory_bar + b * n * width : NULL, keys_bar, strengths_bar);
+    if (interface_bar == NULL) continue;
+    float *target = interface_bar + (k / r) * b * stride;
+    for (ptrdiff_t head = 0; head < k; head++) {
+      ptrdiff_t i = head / r, j = head % r;
+      float *row = target + i * stride;
+      const float *face_row = face + i * stride;
+      for (ptrdiff_t d = 0; d < width; d++) row[j * width + d] += keys_bar[head * width + d];
+      float x = face_row[r * width + j];
+      row[r * width + j] += strengths_bar[head] / (1.0f + exp1(-x));
+      const float *pi = modes + 3 * head, *pi_bar = modes_bar + 3 * head;
+      float inner = pi[0] * pi_bar[0] + pi[1] * pi_bar[1] + pi[2] * pi_bar[2];
+      float *logits_bar = row + r * width + r + 3 * j;
+      for (ptrdiff_t m = 0; m < 3; m++) logits_bar[m] += pi[m] * (pi_bar[m] - inner);
+    }
+  }
+  release_scratch(keys, stack);
+}
+
+DISPATCH void dnc_read_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, ptrdiff_t heads, ptrdiff_t read_heads, float epsilon,
+    const float *memory, const float *interface, const float *previous, const float *link, float *result,
+    float *saved_strengths, float *saved_modes, float *saved_content, float *saved_similarity,
+    float *saved_memory_norms, float *saved_key_norms) {
+  fused_read(
+      batch, slots, width, heads, read_heads, epsilon, memory, interface, previous, link, result, saved_strengths,
+      saved_modes, saved_content, saved_similarity, saved_memory_norms, saved_key_norms);
+}
+
+DISPATCH void dnc_read_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, ptrdiff_t heads, ptrdiff_t read_heads, float epsilon,
+    const float *memory, const float *interface, const float *previous, const float *link,
+    const float *result_adjoint, const float *saved_strengths, const float *saved_modes, const float *saved_content,
+    const float *saved_similarity, const float *saved_memory_norms, const float *saved_key_norms,
+    float *_Nullable memory_adjoint, float *_Nullable interface_adjoint, float *_Nullable previous_adjoint,
+    float *_Nullable link_adjoint) {
+  fused_read_backward(
+      batch, slots, width, heads, read_heads, epsilon, memory, interface, previous, link, result_adjoint,
+      saved_strengths, saved_modes, saved_content, saved_similarity, saved_memory_norms, saved_key_norms,
+      memory_adjoint, interface_adjoint, previous_adjoint, link_adjoint);
+}

@@ -42,7 +42,70 @@ private func cases(slots n: Int, width w: Int, heads k: Int = 5, memories b: Int
   let precedence: Tensor<Double> = Fixtures.uniform(.matrix(b, n), seed: 50, 0, 0.3)
   let writeWeights: Tensor<Double> = Fixtures.uniform(.matrix(b, n), seed: 51, 0, 0.3)
   let size = "N=\(n) W=\(w) K=\(k)\(b == 3 ? "" : " B=\(b)")"
-  return [
+  // The write side (R = 2 read heads): usage well separated per memory so
+  // the allocation's sort has no ties (a tie would let the two precisions
+  // sort differently).
+  let usage = Tensor<Double>(
+    shape: .matrix(b, n), scalars: (0..<(b * n)).map { 0.02 + 0.95 * Double(($0 % n) * 7 % n) / Double(n) })
+  let freeGates: Tensor<Double> = Fixtures.uniform(.matrix(b, 2), seed: 52, 0.1, 0.9)
+  let headReads: Tensor<Double> = Fixtures.uniform([b, 2, n], seed: 53, 0, 0.4)
+  let gates: [Tensor<Double>] = (0..<2).map { Fixtures.uniform(.vector(b), seed: 54 + UInt64($0), 0.1, 0.9) }
+  let erase: Tensor<Double> = Fixtures.uniform(.matrix(b, w), seed: 56, 0.1, 0.9)
+  let values: Tensor<Double> = Fixtures.tensor(.matrix(b, w), seed: 57)
+  let writeSide = [
+    DNCPrecisionCase(
+      name: "usage, \(size)", leaves: [usage, freeGates, headReads],
+      float: { t, v in
+        t.dncUsage(usage: v[0], previousWrite: t.constant(writeWeights.converted()), freeGates: v[1], previousReads: v[2])
+      },
+      double: { t, v in
+        t.dncUsage(usage: v[0], previousWrite: t.constant(writeWeights), freeGates: v[1], previousReads: v[2])
+      }),
+    DNCPrecisionCase(
+      name: "usage, write weights differentiable, \(size)", leaves: [usage, writeWeights, freeGates, headReads],
+      float: { t, v in
+        t.dncUsage(usage: v[0], previousWrite: v[1], freeGates: v[2], previousReads: v[3], stopWriteGradient: false)
+      },
+      double: { t, v in
+        t.dncUsage(usage: v[0], previousWrite: v[1], freeGates: v[2], previousReads: v[3], stopWriteGradient: false)
+      }),
+    DNCPrecisionCase(
+      name: "allocation, \(size)", leaves: [usage],
+      float: { t, v in t.dncAllocation(usage: v[0]) }, double: { t, v in t.dncAllocation(usage: v[0]) }),
+    DNCPrecisionCase(
+      name: "write weights, \(size)", leaves: [writeWeights, precedence, gates[0], gates[1]],
+      float: { t, v in t.dncWriteWeights(allocation: v[0], content: v[1], allocationGate: v[2], writeGate: v[3]) },
+      double: { t, v in t.dncWriteWeights(allocation: v[0], content: v[1], allocationGate: v[2], writeGate: v[3]) }),
+    DNCPrecisionCase(
+      name: "erase and write, \(size)", leaves: [memory, writeWeights, erase, values],
+      float: { t, v in t.dncEraseWrite(memory: v[0], weights: v[1], erase: v[2], values: v[3]) },
+      double: { t, v in t.dncEraseWrite(memory: v[0], weights: v[1], erase: v[2], values: v[3]) }),
+    DNCPrecisionCase(
+      name: "precedence, \(size)", leaves: [precedence, writeWeights],
+      float: { t, v in t.dncPrecedence(precedence: v[0], weights: v[1]) },
+      double: { t, v in t.dncPrecedence(precedence: v[0], weights: v[1]) }),
+  ]
+  // The fused read (`dnc_read_f32`) against its composition in Double:
+  // K = 5 or 7 heads as one read head per coordinate, K = 20 as the
+  // quadratic configuration's 10 coordinates × 2 heads.
+  let readHeads = k % 2 == 0 ? 2 : 1
+  let interface: Tensor<Double> = Fixtures.tensor(.matrix(b * k / readHeads, readHeads * (w + 4)), seed: 58)
+  let fusedRead = [
+    DNCPrecisionCase(
+      name: "fused read from the interface, R=\(readHeads), \(size)", leaves: [memory, interface, reads[0], link],
+      float: { t, v in t.dncRead(memory: v[0], interface: v[1], readHeads: readHeads, previous: v[2], link: v[3]) },
+      double: { t, v in t.dncRead(memory: v[0], interface: v[1], readHeads: readHeads, previous: v[2], link: v[3]) }),
+    DNCPrecisionCase(
+      name: "fused read, constant previous weights, R=\(readHeads), \(size)", leaves: [memory, interface, link],
+      float: { t, v in
+        t.dncRead(
+          memory: v[0], interface: v[1], readHeads: readHeads, previous: t.constant(reads[0].converted()), link: v[2])
+      },
+      double: { t, v in
+        t.dncRead(memory: v[0], interface: v[1], readHeads: readHeads, previous: t.constant(reads[0]), link: v[2])
+      }),
+  ]
+  return writeSide + fusedRead + [
     DNCPrecisionCase(
       name: "content weights, \(size)", leaves: [memory, keys, strengths],
       float: { t, v in t.dncContentWeights(memory: v[0], keys: v[1], strengths: v[2]) },

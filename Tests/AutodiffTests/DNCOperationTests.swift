@@ -83,6 +83,18 @@ private let dncCases: [OperationCase] = [
   .projected("fused read weights, constant previous weighting and modes", [link, headWeightings[2]]) { t, v in
     t.dncReadWeights(previous: t.constant(headWeightings[0]), link: v[0], modes: t.constant(modes), content: v[1])
   },
+  // The fused read from its raw interface (2 coordinates per memory, R = 2:
+  // K = 4 heads, rows of R(W+4) = 14): in Double it is recorded as the
+  // composition of slices, oneplus, softmax, content and read weights.
+  .projected(
+    "fused read from the interface",
+    [
+      memory, Fixtures.tensor(.matrix(batch * 2, heads * (width + 4)), seed: 30),
+      Fixtures.uniform([batch, 2 * heads, slots], seed: 31, 0, 1), link,
+    ]
+  ) { t, v in
+    t.dncRead(memory: v[0], interface: v[1], readHeads: heads, previous: v[2], link: v[3])
+  },
   .projected("forward read w·Lᵀ (square, transposed)", [headWeightings[0], link]) { t, v in
     t.dncBatchedMatmul(v[0], v[1], transposeB: true)
   },

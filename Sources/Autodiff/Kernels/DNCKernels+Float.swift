@@ -17,54 +17,12 @@ internal import CDNCKernels
 /// from the generic loops (lane-wise sums, fused multiply-adds); the
 /// Float-against-Double tests bound the difference.
 ///
-/// The rest (the links' backward pass) is explicitly vectorised
-/// here: every row operation works on eight lanes at a time (`SIMD8<Float>`)
-/// with a scalar tail, dot products accumulated lane-wise and summed once.
+/// The write side (usage, allocation, write weights, erase/write, links,
+/// precedence, forward and backward) is C too, for the same dispatch and
+/// because its Swift loops (generic scalars, optional adjoints tested per
+/// element, a Float→Int conversion per slot in the allocation) cost as much
+/// as the reads although they touch far fewer elements.
 extension DNCKernels {
-  // MARK: Row primitives
-
-  @inline(__always)
-  static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-  }
-
-  @inline(__always)
-  static func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
-  }
-
-  /// y[0..<n] += α·x[0..<n].
-  @inline(__always)
-  static func axpy(_ n: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
-    let a = SIMD8<Float>(repeating: alpha)
-    var j = 0
-    while j + 8 <= n {
-      store8(load8(y + j) + a * load8(x + j), y + j)
-      j += 8
-    }
-    while j < n {
-      y[j] += alpha * x[j]
-      j += 1
-    }
-  }
-
-  /// Σ_j x_j y_j over n elements, eight partial sums then one horizontal sum.
-  @inline(__always)
-  static func dot(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>) -> Float {
-    var lanes = SIMD8<Float>.zero
-    var j = 0
-    while j + 8 <= n {
-      lanes += load8(x + j) * load8(y + j)
-      j += 8
-    }
-    var total = lanes.sum()
-    while j < n {
-      total += x[j] * y[j]
-      j += 1
-    }
-    return total
-  }
-
   // MARK: Threads
 
   /// Calls `body(first, count)` on disjoint ranges of the memories
@@ -141,6 +99,117 @@ extension DNCKernels {
     }
   }
 
+  // MARK: Write side
+
+  // The write side's kernels in `Float` (`dnc_*_f32` in dnc_kernels_f32.c),
+  // forward and backward: per-memory vectors of N slots, plus the N×W
+  // memory and the N×N links. Not split over threads: a whole batch is a
+  // few tens of thousands of elements, about what one thread hand-off
+  // costs. Maths at the generic kernels and at the tape operations.
+
+  /// ``usage`` in `Float`.
+  public static func usageFloat(
+    batch: Int, slots: Int, heads: Int, usage: UnsafePointer<Float>, write: UnsafePointer<Float>,
+    freeGates: UnsafePointer<Float>, reads: UnsafePointer<Float>, result: UnsafeMutablePointer<Float>
+  ) {
+    dnc_usage_f32(batch, slots, heads, usage, write, freeGates, reads, result)
+  }
+
+  /// The backward pass of ``usage`` in `Float` (`writeAdjoint` nil under
+  /// the stop-gradient).
+  public static func usageBackwardFloat(
+    batch: Int, slots: Int, heads: Int, usage: UnsafePointer<Float>, write: UnsafePointer<Float>,
+    freeGates: UnsafePointer<Float>, reads: UnsafePointer<Float>, resultAdjoint: UnsafePointer<Float>,
+    usageAdjoint: UnsafeMutablePointer<Float>?, writeAdjoint: UnsafeMutablePointer<Float>?,
+    freeGatesAdjoint: UnsafeMutablePointer<Float>?, readsAdjoint: UnsafeMutablePointer<Float>?
+  ) {
+    dnc_usage_backward_f32(
+      batch, slots, heads, usage, write, freeGates, reads, resultAdjoint, usageAdjoint, writeAdjoint,
+      freeGatesAdjoint, readsAdjoint)
+  }
+
+  /// ``allocation`` in `Float` (the permutation as `Float` slot indices).
+  public static func allocationFloat(
+    batch: Int, slots: Int, usage: UnsafePointer<Float>, result: UnsafeMutablePointer<Float>,
+    permutation: UnsafeMutablePointer<Float>, sorted: UnsafeMutablePointer<Float>,
+    products: UnsafeMutablePointer<Float>
+  ) {
+    dnc_allocation_f32(batch, slots, Float(epsilon), usage, result, permutation, sorted, products)
+  }
+
+  /// The backward pass of ``allocation`` in `Float`.
+  public static func allocationBackwardFloat(
+    batch: Int, slots: Int, permutation: UnsafePointer<Float>, sorted: UnsafePointer<Float>,
+    products: UnsafePointer<Float>, resultAdjoint: UnsafePointer<Float>, usageAdjoint: UnsafeMutablePointer<Float>
+  ) {
+    dnc_allocation_backward_f32(batch, slots, Float(epsilon), permutation, sorted, products, resultAdjoint, usageAdjoint)
+  }
+
+  /// ``writeWeights`` in `Float`.
+  public static func writeWeightsFloat(
+    batch: Int, slots: Int, allocation: UnsafePointer<Float>, content: UnsafePointer<Float>,
+    allocationGate: UnsafePointer<Float>, writeGate: UnsafePointer<Float>, result: UnsafeMutablePointer<Float>
+  ) {
+    dnc_write_weights_f32(batch, slots, allocation, content, allocationGate, writeGate, result)
+  }
+
+  /// The backward pass of ``writeWeights`` in `Float`.
+  public static func writeWeightsBackwardFloat(
+    batch: Int, slots: Int, allocation: UnsafePointer<Float>, content: UnsafePointer<Float>,
+    allocationGate: UnsafePointer<Float>, writeGate: UnsafePointer<Float>, resultAdjoint: UnsafePointer<Float>,
+    allocationAdjoint: UnsafeMutablePointer<Float>?, contentAdjoint: UnsafeMutablePointer<Float>?,
+    allocationGateAdjoint: UnsafeMutablePointer<Float>?, writeGateAdjoint: UnsafeMutablePointer<Float>?
+  ) {
+    dnc_write_weights_backward_f32(
+      batch, slots, allocation, content, allocationGate, writeGate, resultAdjoint, allocationAdjoint,
+      contentAdjoint, allocationGateAdjoint, writeGateAdjoint)
+  }
+
+  /// ``eraseWrite`` in `Float`.
+  public static func eraseWriteFloat(
+    batch: Int, slots: Int, width: Int, memory: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+    erase: UnsafePointer<Float>, values: UnsafePointer<Float>, result: UnsafeMutablePointer<Float>
+  ) {
+    dnc_erase_write_f32(batch, slots, width, memory, weights, erase, values, result)
+  }
+
+  /// The backward pass of ``eraseWrite`` in `Float`.
+  public static func eraseWriteBackwardFloat(
+    batch: Int, slots: Int, width: Int, memory: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+    erase: UnsafePointer<Float>, values: UnsafePointer<Float>, resultAdjoint: UnsafePointer<Float>,
+    memoryAdjoint: UnsafeMutablePointer<Float>?, weightsAdjoint: UnsafeMutablePointer<Float>?,
+    eraseAdjoint: UnsafeMutablePointer<Float>?, valuesAdjoint: UnsafeMutablePointer<Float>?
+  ) {
+    dnc_erase_write_backward_f32(
+      batch, slots, width, memory, weights, erase, values, resultAdjoint, memoryAdjoint, weightsAdjoint,
+      eraseAdjoint, valuesAdjoint)
+  }
+
+  /// ``precedence`` in `Float`.
+  public static func precedenceFloat(
+    batch: Int, slots: Int, precedence: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+    result: UnsafeMutablePointer<Float>
+  ) {
+    dnc_precedence_f32(batch, slots, precedence, weights, result)
+  }
+
+  /// The backward pass of ``precedence`` in `Float`.
+  public static func precedenceBackwardFloat(
+    batch: Int, slots: Int, precedence: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+    resultAdjoint: UnsafePointer<Float>, precedenceAdjoint: UnsafeMutablePointer<Float>?,
+    weightsAdjoint: UnsafeMutablePointer<Float>?
+  ) {
+    dnc_precedence_backward_f32(batch, slots, precedence, weights, resultAdjoint, precedenceAdjoint, weightsAdjoint)
+  }
+
+  /// ``link`` in `Float`.
+  public static func linkFloat(
+    batch: Int, slots: Int, link: UnsafePointer<Float>, precedence: UnsafePointer<Float>,
+    weights: UnsafePointer<Float>, result: UnsafeMutablePointer<Float>
+  ) {
+    dnc_link_f32(batch, slots, link, precedence, weights, result)
+  }
+
   /// ``link`` backward in `Float`. With G = L̄' (its diagonal excluded by
   /// subtracting the i = j terms after the full vectorised rows):
   /// L̄_i· += G_i·⊙(1 − w_i − w), w̄_i += ⟨G_i·, p − L_i·⟩, w̄ −= G_i·⊙L_i·,
@@ -151,32 +220,7 @@ extension DNCKernels {
     linkAdjoint: UnsafeMutablePointer<Float>?, precedenceAdjoint: UnsafeMutablePointer<Float>?,
     weightsAdjoint: UnsafeMutablePointer<Float>?
   ) {
-    for b in 0..<batch {
-      let w = weights + b * n
-      let p = precedence + b * n
-      for i in 0..<n {
-        let row = (b * n + i) * n
-        let gi = g + row
-        let li = link + row
-        let wi = w[i]
-        let diagonal = gi[i]
-        if let linkAdjoint {
-          let target = linkAdjoint + row
-          for j in 0..<n { target[j] += gi[j] * (1 - wi - w[j]) }
-          target[i] -= diagonal * (1 - 2 * wi)
-        }
-        if let weightsAdjoint {
-          let target = weightsAdjoint + b * n
-          target[i] += dot(n, gi, p) - dot(n, gi, li) - diagonal * (p[i] - li[i])
-          for j in 0..<n { target[j] -= gi[j] * li[j] }
-          target[i] += diagonal * li[i]
-        }
-        if let precedenceAdjoint {
-          axpy(n, wi, gi, precedenceAdjoint + b * n)
-          precedenceAdjoint[b * n + i] -= wi * diagonal
-        }
-      }
-    }
+    dnc_link_backward_f32(batch, n, link, precedence, weights, g, linkAdjoint, precedenceAdjoint, weightsAdjoint)
   }
 
   // MARK: Fused read weights
@@ -214,6 +258,56 @@ extension DNCKernels {
         count, k, n, previous + cells, link + first * n * n, modes + first * k * 3, content + cells,
         yBar + cells, previousAdjoint.map { $0 + cells }, linkAdjoint.map { $0 + first * n * n },
         modesAdjoint.map { $0 + first * k * 3 }, contentAdjoint.map { $0 + cells })
+    }
+  }
+
+  // MARK: Fused read
+
+  /// The offsets of the fused read's saved buffers (see
+  /// ``Tape/dncRead(memory:interface:readHeads:previous:link:)``):
+  /// strengths B×K, modes B×K×3, content weights and cosines B×K×N, memory
+  /// norms B×N, key norms B×K, in that order.
+  static func readSavedOffsets(batch b: Int, slots n: Int, heads k: Int) -> [Int] {
+    [0, b * k, 4 * b * k, 4 * b * k + b * k * n, 4 * b * k + 2 * b * k * n, 4 * b * k + 2 * b * k * n + b * n]
+  }
+
+  /// ``Tape/dncRead(memory:interface:readHeads:previous:link:)`` forward
+  /// (`dnc_read_f32`), its memories split over the kernel threads.
+  public static func readFloat(
+    batch: Int, slots n: Int, width w: Int, heads k: Int, readHeads r: Int, memory: UnsafePointer<Float>,
+    interface: UnsafePointer<Float>, previous: UnsafePointer<Float>, link: UnsafePointer<Float>,
+    result: UnsafeMutablePointer<Float>, saved: UnsafeMutablePointer<Float>
+  ) {
+    let o = readSavedOffsets(batch: batch, slots: n, heads: k)
+    let stride = r * (w + 4)
+    forEachMemoryRange(batch: batch, work: 2 * k * n * n + k * n * w) { first, count in
+      let (heads, cells) = (first * k, first * k * n)
+      dnc_read_f32(
+        count, n, w, k, r, Float(epsilon), memory + first * n * w, interface + first * (k / r) * stride,
+        previous + cells, link + first * n * n, result + cells, saved + o[0] + heads, saved + o[1] + 3 * heads,
+        saved + o[2] + cells, saved + o[3] + cells, saved + o[4] + first * n, saved + o[5] + heads)
+    }
+  }
+
+  /// The backward pass of ``readFloat`` (`dnc_read_backward_f32`).
+  public static func readBackwardFloat(
+    batch: Int, slots n: Int, width w: Int, heads k: Int, readHeads r: Int, memory: UnsafePointer<Float>,
+    interface: UnsafePointer<Float>, previous: UnsafePointer<Float>, link: UnsafePointer<Float>,
+    resultAdjoint: UnsafePointer<Float>, saved: UnsafePointer<Float>,
+    memoryAdjoint: UnsafeMutablePointer<Float>?, interfaceAdjoint: UnsafeMutablePointer<Float>?,
+    previousAdjoint: UnsafeMutablePointer<Float>?, linkAdjoint: UnsafeMutablePointer<Float>?
+  ) {
+    let o = readSavedOffsets(batch: batch, slots: n, heads: k)
+    let stride = r * (w + 4)
+    forEachMemoryRange(batch: batch, work: 4 * k * n * n + 2 * k * n * w) { first, count in
+      let (heads, cells) = (first * k, first * k * n)
+      let rows = first * (k / r) * stride
+      dnc_read_backward_f32(
+        count, n, w, k, r, Float(epsilon), memory + first * n * w, interface + rows, previous + cells,
+        link + first * n * n, resultAdjoint + cells, saved + o[0] + heads, saved + o[1] + 3 * heads,
+        saved + o[2] + cells, saved + o[3] + cells, saved + o[4] + first * n, saved + o[5] + heads,
+        memoryAdjoint.map { $0 + first * n * w }, interfaceAdjoint.map { $0 + rows },
+        previousAdjoint.map { $0 + cells }, linkAdjoint.map { $0 + first * n * n })
     }
   }
 }

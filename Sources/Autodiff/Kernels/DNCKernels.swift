@@ -91,6 +91,12 @@ public enum DNCKernels {
     usage: UnsafePointer<S>, write: UnsafePointer<S>, freeGates: UnsafePointer<S>,
     reads: UnsafePointer<S>, result: UnsafeMutablePointer<S>
   ) {
+    if S.self == Float.self {
+      usageFloat(
+        batch: batch, slots: slots, heads: heads, usage: float(usage), write: float(write),
+        freeGates: float(freeGates), reads: float(reads), result: float(result))
+      return
+    }
     for b in 0..<batch {
       for i in 0..<slots {
         let index = b * slots + i
@@ -114,6 +120,12 @@ public enum DNCKernels {
     permutation: UnsafeMutablePointer<S>, sorted: UnsafeMutablePointer<S>,
     products: UnsafeMutablePointer<S>
   ) {
+    if S.self == Float.self {
+      allocationFloat(
+        batch: batch, slots: slots, usage: float(usage), result: float(result), permutation: float(permutation),
+        sorted: float(sorted), products: float(products))
+      return
+    }
     let eps = S(epsilon)
     for b in 0..<batch {
       let base = b * slots
@@ -145,6 +157,12 @@ public enum DNCKernels {
     batch: Int, slots: Int, allocation: UnsafePointer<S>, content: UnsafePointer<S>,
     allocationGate: UnsafePointer<S>, writeGate: UnsafePointer<S>, result: UnsafeMutablePointer<S>
   ) {
+    if S.self == Float.self {
+      writeWeightsFloat(
+        batch: batch, slots: slots, allocation: float(allocation), content: float(content),
+        allocationGate: float(allocationGate), writeGate: float(writeGate), result: float(result))
+      return
+    }
     for b in 0..<batch {
       let ga = allocationGate[b]
       let gw = writeGate[b]
@@ -161,6 +179,12 @@ public enum DNCKernels {
     batch: Int, slots: Int, width: Int, memory: UnsafePointer<S>, weights: UnsafePointer<S>,
     erase: UnsafePointer<S>, values: UnsafePointer<S>, result: UnsafeMutablePointer<S>
   ) {
+    if S.self == Float.self {
+      eraseWriteFloat(
+        batch: batch, slots: slots, width: width, memory: float(memory), weights: float(weights),
+        erase: float(erase), values: float(values), result: float(result))
+      return
+    }
     for b in 0..<batch {
       for i in 0..<slots {
         let w = weights[b * slots + i]
@@ -178,6 +202,11 @@ public enum DNCKernels {
     batch: Int, slots: Int, precedence: UnsafePointer<S>, weights: UnsafePointer<S>,
     result: UnsafeMutablePointer<S>
   ) {
+    if S.self == Float.self {
+      precedenceFloat(
+        batch: batch, slots: slots, precedence: float(precedence), weights: float(weights), result: float(result))
+      return
+    }
     for b in 0..<batch {
       var total: S = 0
       for i in 0..<slots { total += weights[b * slots + i] }
@@ -195,6 +224,12 @@ public enum DNCKernels {
     batch: Int, slots: Int, link: UnsafePointer<S>, precedence: UnsafePointer<S>,
     weights: UnsafePointer<S>, result: UnsafeMutablePointer<S>
   ) {
+    if S.self == Float.self {
+      linkFloat(
+        batch: batch, slots: slots, link: float(link), precedence: float(precedence), weights: float(weights),
+        result: float(result))
+      return
+    }
     for b in 0..<batch {
       let w = weights + b * slots
       let p = precedence + b * slots

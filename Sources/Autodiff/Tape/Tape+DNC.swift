@@ -90,6 +90,16 @@ extension Tape {
       let wBar = context.saved[0] != 0 ? nil : context.inputAdjoint(1)
       let fBar = context.inputAdjoint(2)
       let readsBar = context.inputAdjoint(3)
+      if Scalar.self == Float.self {
+        DNCKernels.usageBackwardFloat(
+          batch: b, slots: n, heads: r, usage: DNCKernels.float(u.baseAddress!), write: DNCKernels.float(w.baseAddress!),
+          freeGates: DNCKernels.float(f.baseAddress!), reads: DNCKernels.float(reads.baseAddress!),
+          resultAdjoint: DNCKernels.float(yBar.baseAddress!), usageAdjoint: uBar.map { DNCKernels.float($0.baseAddress!) },
+          writeAdjoint: wBar.map { DNCKernels.float($0.baseAddress!) },
+          freeGatesAdjoint: fBar.map { DNCKernels.float($0.baseAddress!) },
+          readsAdjoint: readsBar.map { DNCKernels.float($0.baseAddress!) })
+        return
+      }
       for batch in 0..<b {
         for i in 0..<n {
           let index = batch * n + i
@@ -134,6 +144,13 @@ extension Tape {
       let sorted = permutation + b * n
       let products = sorted + b * n
       let aBar = context.outputAdjoint
+      if Scalar.self == Float.self {
+        DNCKernels.allocationBackwardFloat(
+          batch: b, slots: n, permutation: DNCKernels.float(permutation), sorted: DNCKernels.float(sorted),
+          products: DNCKernels.float(products), resultAdjoint: DNCKernels.float(aBar.baseAddress!),
+          usageAdjoint: DNCKernels.float(uBar.baseAddress!))
+        return
+      }
       for batch in 0..<b {
         let base = batch * n
         // S_j runs from the end; s̄_j = −â̄_j π_j + π_j S_j.
@@ -177,6 +194,17 @@ extension Tape {
       let yBar = context.outputAdjoint
       let (aBar, cBar) = (context.inputAdjoint(0), context.inputAdjoint(1))
       let (gaAdjoint, gwAdjoint) = (context.inputAdjoint(2), context.inputAdjoint(3))
+      if Scalar.self == Float.self {
+        DNCKernels.writeWeightsBackwardFloat(
+          batch: b, slots: n, allocation: DNCKernels.float(a.baseAddress!), content: DNCKernels.float(c.baseAddress!),
+          allocationGate: DNCKernels.float(ga.baseAddress!), writeGate: DNCKernels.float(gw.baseAddress!),
+          resultAdjoint: DNCKernels.float(yBar.baseAddress!),
+          allocationAdjoint: aBar.map { DNCKernels.float($0.baseAddress!) },
+          contentAdjoint: cBar.map { DNCKernels.float($0.baseAddress!) },
+          allocationGateAdjoint: gaAdjoint.map { DNCKernels.float($0.baseAddress!) },
+          writeGateAdjoint: gwAdjoint.map { DNCKernels.float($0.baseAddress!) })
+        return
+      }
       for batch in 0..<b {
         var gwBar: Scalar = 0
         var gaBar: Scalar = 0
@@ -222,6 +250,17 @@ extension Tape {
       let weightsBar = context.inputAdjoint(1)
       let eraseBar = context.inputAdjoint(2)
       let valuesBar = context.inputAdjoint(3)
+      if Scalar.self == Float.self {
+        DNCKernels.eraseWriteBackwardFloat(
+          batch: b, slots: n, width: w, memory: DNCKernels.float(memory.baseAddress!),
+          weights: DNCKernels.float(weights.baseAddress!), erase: DNCKernels.float(erase.baseAddress!),
+          values: DNCKernels.float(values.baseAddress!), resultAdjoint: DNCKernels.float(yBar.baseAddress!),
+          memoryAdjoint: memoryBar.map { DNCKernels.float($0.baseAddress!) },
+          weightsAdjoint: weightsBar.map { DNCKernels.float($0.baseAddress!) },
+          eraseAdjoint: eraseBar.map { DNCKernels.float($0.baseAddress!) },
+          valuesAdjoint: valuesBar.map { DNCKernels.float($0.baseAddress!) })
+        return
+      }
       for batch in 0..<b {
         for i in 0..<n {
           let wi = weights[batch * n + i]
@@ -259,6 +298,14 @@ extension Tape {
       let w = context.input(1)
       let yBar = context.outputAdjoint
       let (pBar, wBar) = (context.inputAdjoint(0), context.inputAdjoint(1))
+      if Scalar.self == Float.self {
+        DNCKernels.precedenceBackwardFloat(
+          batch: b, slots: n, precedence: DNCKernels.float(p.baseAddress!), weights: DNCKernels.float(w.baseAddress!),
+          resultAdjoint: DNCKernels.float(yBar.baseAddress!),
+          precedenceAdjoint: pBar.map { DNCKernels.float($0.baseAddress!) },
+          weightsAdjoint: wBar.map { DNCKernels.float($0.baseAddress!) })
+        return
+      }
       for batch in 0..<b {
         var total: Scalar = 0
         var inner: Scalar = 0
@@ -380,6 +427,82 @@ extension Tape {
         resultAdjoint: context.outputAdjoint.baseAddress!, previousAdjoint: context.inputAdjoint(0)?.baseAddress,
         linkAdjoint: context.inputAdjoint(1)?.baseAddress, modesAdjoint: context.inputAdjoint(2)?.baseAddress,
         contentAdjoint: context.inputAdjoint(3)?.baseAddress)
+    }
+  }
+
+  /// The read heads' whole step from their raw interface: read weights
+  /// ŵ_k = π_{k,b}(w_k L) + π_{k,f}(w_k Lᵀ) + π_{k,c} C(M, key_k, β_k)_k with
+  /// β_k = 1 + softplus(x_k) and π_k = softmax of the head's three mode
+  /// logits ([backward, forward, content]).
+  ///
+  /// `interface` is the per-coordinate read interface, B·n rows of R(W+4)
+  /// columns: R keys of W, R strength logits, R·3 mode logits (the layout of
+  /// ``DNCOptimizerWeights``' read-interface layer, so one affine map makes
+  /// all of it). memory B×N×W, previous weights B×K×N with K = nR, links
+  /// B×N×N → B×K×N.
+  ///
+  /// The function is exactly ``dncReadWeights(previous:link:modes:content:)``
+  /// of ``softmax(_:)`` modes and ``dncContentWeights(memory:keys:strengths:)``
+  /// with oneplus strengths, each on its slice of the interface — which is
+  /// how it is recorded for scalars other than `Float` (so the Double
+  /// gradient checks validate it op by op). For `Float` it is one node
+  /// (`dnc_read_f32`): that composition puts on the tape per step the three
+  /// slices, the softplus, the + 1, the softmax and the content weights,
+  /// each with its value and adjoint (two B×K×N buffers for the content
+  /// weights alone), and walks each in its own pass over memory. Fused, every
+  /// memory goes through interface → content weights → read weights with its
+  /// blocks in L1, and the backward pass chains c̄ into the content
+  /// addressing's backward pass in a K×N stack scratch. Saved for that: the
+  /// strengths and modes (B×K, B×K×3), the content weights and cosines
+  /// (B×K×N each) and the norms.
+  ///
+  /// Backward beyond the two operations it fuses (their derivations above):
+  /// x̄_β = β̄·σ(x) (softplus' = σ) and, with π = softmax(z),
+  /// z̄_m = π_m(π̄_m − Σ_l π_l π̄_l).
+  @inlinable
+  public func dncRead(
+    memory: Variable<Scalar>, interface: Variable<Scalar>, readHeads r: Int, previous: Variable<Scalar>,
+    link: Variable<Scalar>
+  ) -> Variable<Scalar> {
+    precondition(
+      memory.shape.rank == 3 && previous.shape.rank == 3 && interface.shape.rank == 2 && r > 0
+        && previous.shape[0] == memory.shape[0] && previous.shape[2] == memory.shape[1]
+        && interface.shape[1] == r * (memory.shape[2] + 4) && interface.shape[0] * r == previous.shape[0] * previous.shape[1]
+        && link.shape == [memory.shape[0], memory.shape[1], memory.shape[1]],
+      "Tape.dncRead: memory \(memory.shape), interface \(interface.shape) (R = \(r)), previous \(previous.shape), "
+        + "link \(link.shape)")
+    let (b, n, w) = (memory.shape[0], memory.shape[1], memory.shape[2])
+    let k = previous.shape[1]
+    guard Scalar.self == Float.self else {
+      let rows = interface.shape[0]
+      let keys = slice(interface, columns: 0..<(r * w))
+      let strengths = add(softplus(slice(interface, columns: (r * w)..<(r * w + r))), constant(Scalar(1)))
+      let modes = softmax(reshape(slice(interface, columns: (r * w + r)..<(r * w + 4 * r)), to: .matrix(rows * r, 3)))
+      let content = dncContentWeights(memory: memory, keys: keys, strengths: strengths)
+      return dncReadWeights(previous: previous, link: link, modes: modes, content: content)
+    }
+    let saved = 5 * b * k + 2 * b * k * n + b * n
+    return custom(inputs: [memory, interface, previous, link], shape: previous.shape, savedCount: saved) { c in
+      let s = DNCKernels.float(c.saved.baseAddress!)
+      DNCKernels.readFloat(
+        batch: b, slots: n, width: w, heads: k, readHeads: r, memory: DNCKernels.float(c.input(0).baseAddress!),
+        interface: DNCKernels.float(c.input(1).baseAddress!), previous: DNCKernels.float(c.input(2).baseAddress!),
+        link: DNCKernels.float(c.input(3).baseAddress!), result: DNCKernels.float(c.output.baseAddress!), saved: s)
+    } backward: { context in
+      let (b, n, w) = (context.inputShape(0)[0], context.inputShape(0)[1], context.inputShape(0)[2])
+      let k = context.inputShape(2)[1]
+      let r = context.inputShape(1)[1] / (w + 4)
+      DNCKernels.readBackwardFloat(
+        batch: b, slots: n, width: w, heads: k, readHeads: r,
+        memory: DNCKernels.float(context.input(0).baseAddress!),
+        interface: DNCKernels.float(context.input(1).baseAddress!),
+        previous: DNCKernels.float(context.input(2).baseAddress!), link: DNCKernels.float(context.input(3).baseAddress!),
+        resultAdjoint: DNCKernels.float(context.outputAdjoint.baseAddress!),
+        saved: DNCKernels.float(context.saved.baseAddress!),
+        memoryAdjoint: context.inputAdjoint(0).map { DNCKernels.float($0.baseAddress!) },
+        interfaceAdjoint: context.inputAdjoint(1).map { DNCKernels.float($0.baseAddress!) },
+        previousAdjoint: context.inputAdjoint(2).map { DNCKernels.float($0.baseAddress!) },
+        linkAdjoint: context.inputAdjoint(3).map { DNCKernels.float($0.baseAddress!) })
     }
   }
 

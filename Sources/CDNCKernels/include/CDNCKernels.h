@@ -53,6 +53,102 @@ void dnc_read_weights_backward_f32(
     float *_Nullable previous_adjoint, float *_Nullable link_adjoint,
     float *_Nullable modes_adjoint, float *_Nullable content_adjoint);
 
+/// Usage u' = (u + w − u⊙w)⊙Π_j(1 − f_j r_j): usage, write weights and the
+/// result B×N, free gates B×R, reads B×R×N.
+void dnc_usage_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t heads, const float *usage, const float *write,
+    const float *free_gates, const float *reads, float *result);
+
+/// The backward pass of dnc_usage_f32 (write_adjoint NULL for the stop-gradient).
+void dnc_usage_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t heads, const float *usage, const float *write,
+    const float *free_gates, const float *reads, const float *result_adjoint,
+    float *_Nullable usage_adjoint, float *_Nullable write_adjoint,
+    float *_Nullable free_gates_adjoint, float *_Nullable reads_adjoint);
+
+/// Allocation weights from usage (B×N); out: the result, the sort
+/// permutation (slot indices as floats), the sorted values and the exclusive
+/// products (B×N each).
+void dnc_allocation_f32(
+    ptrdiff_t batch, ptrdiff_t slots, float epsilon, const float *usage, float *result,
+    float *permutation, float *sorted, float *products);
+
+/// The backward pass of dnc_allocation_f32 from what its forward pass wrote.
+void dnc_allocation_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, float epsilon, const float *permutation, const float *sorted,
+    const float *products, const float *result_adjoint, float *usage_adjoint);
+
+/// Write weights g^w(g^a a + (1 − g^a) c): a, c and the result B×N, gates B.
+void dnc_write_weights_f32(
+    ptrdiff_t batch, ptrdiff_t slots, const float *allocation, const float *content,
+    const float *allocation_gate, const float *write_gate, float *result);
+
+/// The backward pass of dnc_write_weights_f32.
+void dnc_write_weights_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, const float *allocation, const float *content,
+    const float *allocation_gate, const float *write_gate, const float *result_adjoint,
+    float *_Nullable allocation_adjoint, float *_Nullable content_adjoint,
+    float *_Nullable allocation_gate_adjoint, float *_Nullable write_gate_adjoint);
+
+/// Erase then write M ⊙ (1 − w eᵀ) + w vᵀ: memory and result B×N×W,
+/// weights B×N, erase and values B×W.
+void dnc_erase_write_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, const float *memory, const float *weights,
+    const float *erase, const float *values, float *result);
+
+/// The backward pass of dnc_erase_write_f32.
+void dnc_erase_write_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, const float *memory, const float *weights,
+    const float *erase, const float *values, const float *result_adjoint,
+    float *_Nullable memory_adjoint, float *_Nullable weights_adjoint,
+    float *_Nullable erase_adjoint, float *_Nullable values_adjoint);
+
+/// Precedence (1 − Σw)p + w (B×N each).
+void dnc_precedence_f32(
+    ptrdiff_t batch, ptrdiff_t slots, const float *precedence, const float *weights, float *result);
+
+/// The backward pass of dnc_precedence_f32.
+void dnc_precedence_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, const float *precedence, const float *weights,
+    const float *result_adjoint, float *_Nullable precedence_adjoint,
+    float *_Nullable weights_adjoint);
+
+/// Temporal links (1 − w_i − w_j)L_ij + w_i p_j, diagonal 0: links B×N×N,
+/// precedence and weights B×N.
+void dnc_link_f32(
+    ptrdiff_t batch, ptrdiff_t slots, const float *link, const float *precedence,
+    const float *weights, float *result);
+
+/// The backward pass of dnc_link_f32.
+void dnc_link_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, const float *link, const float *precedence,
+    const float *weights, const float *result_adjoint, float *_Nullable link_adjoint,
+    float *_Nullable precedence_adjoint, float *_Nullable weights_adjoint);
+
+/// The fused read: from the per-coordinate read interface (B·n rows of
+/// R(W+4): keys, strength logits, mode logits) the read weights B×K×N
+/// (K = nR) of oneplus strengths, softmax modes, content addressing on
+/// memory B×N×W and the directional reads through links B×N×N from the
+/// previous weights B×K×N. Out for the backward pass: strengths B×K, modes
+/// B×K×3, content weights and cosines B×K×N, memory norms B×N, key norms B×K.
+void dnc_read_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, ptrdiff_t heads, ptrdiff_t read_heads,
+    float epsilon, const float *memory, const float *interface, const float *previous,
+    const float *link, float *result, float *saved_strengths, float *saved_modes,
+    float *saved_content, float *saved_similarity, float *saved_memory_norms,
+    float *saved_key_norms);
+
+/// The backward pass of dnc_read_f32 from the result's adjoint and what its
+/// forward pass saved.
+void dnc_read_backward_f32(
+    ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, ptrdiff_t heads, ptrdiff_t read_heads,
+    float epsilon, const float *memory, const float *interface, const float *previous,
+    const float *link, const float *result_adjoint, const float *saved_strengths,
+    const float *saved_modes, const float *saved_content, const float *saved_similarity,
+    const float *saved_memory_norms, const float *saved_key_norms,
+    float *_Nullable memory_adjoint, float *_Nullable interface_adjoint,
+    float *_Nullable previous_adjoint, float *_Nullable link_adjoint);
+
 #pragma clang assume_nonnull end
 
 #endif

@@ -46,16 +46,17 @@ struct DNCGraphState<Scalar: TensorScalar> {
 /// The DNC optimizer's weights φ on a tape, cut once per unroll into the
 /// blocks one step uses.
 ///
-/// The read interface's weight matrix H×R(W+4) is split by columns into its
-/// key, strength and mode blocks, and the head's (H+RW)×1 column into its
-/// hidden and read-word rows, so that each step computes every part with
-/// its own affine map instead of materialising the whole interface (or the
-/// concatenation [h; r]) and slicing it: the per-coordinate tensors are the
-/// large ones on the tape, and the cut weights are tiny. The function is
+/// The read interface's weight matrix H×R(W+4) stays whole: one affine map
+/// gives each coordinate's keys, strength logits and mode logits, which
+/// ``Tape/dncRead(memory:interface:readHeads:previous:link:)`` reads in
+/// place (no slices of the per-coordinate tensors, the large ones on the
+/// tape). The head's (H+RW)×1 column is split into its hidden and read-word
+/// rows, so that the head is two products instead of materialising the
+/// concatenation [h; r]; the cut weights are tiny. The function is
 /// unchanged; gradients reach φ through the slices.
 struct DNCGraphWeights<Scalar: TensorScalar> {
   var controllerInput, controllerHidden, controllerBias: Variable<Scalar>
-  var readKeys, readKeysBias, readStrengths, readStrengthsBias, readModes, readModesBias: Variable<Scalar>
+  var readInterface, readInterfaceBias: Variable<Scalar>
   var write, writeBias: Variable<Scalar>
   var headHidden, headReads, headBias: Variable<Scalar>
 
@@ -65,15 +66,8 @@ struct DNCGraphWeights<Scalar: TensorScalar> {
     controllerInput = phi[0]
     controllerHidden = phi[1]
     controllerBias = phi[2]
-    let keys = 0..<(r * w)
-    let strengths = keys.upperBound..<(keys.upperBound + r)
-    let modes = strengths.upperBound..<(strengths.upperBound + 3 * r)
-    readKeys = t.slice(phi[3], columns: keys)
-    readKeysBias = t.slice(phi[4], columns: keys)
-    readStrengths = t.slice(phi[3], columns: strengths)
-    readStrengthsBias = t.slice(phi[4], columns: strengths)
-    readModes = t.slice(phi[3], columns: modes)
-    readModesBias = t.slice(phi[4], columns: modes)
+    readInterface = phi[3]
+    readInterfaceBias = phi[4]
     write = phi[5]
     writeBias = phi[6]
     let head = t.reshape(phi[7], to: .matrix(1, h + r * w))
@@ -114,14 +108,9 @@ enum DNCCellGraph<Scalar: TensorScalar> {
     s.hidden = controller.hidden
     s.cell = controller.cell
 
-    // Per-coordinate read interface, one affine map per part. Rows × R·W
-    // keys, rows × R strengths and rows·R × 3 modes are already laid out
-    // B × n·R × … (the DNC operations take them as they are).
-    let readKeys = t.affine(controller.hidden, φ.readKeys, bias: φ.readKeysBias)
-    let readStrengths = oneplus(t.affine(controller.hidden, φ.readStrengths, bias: φ.readStrengthsBias))
-    let modeLogits = t.reshape(
-      t.affine(controller.hidden, φ.readModes, bias: φ.readModesBias), to: .matrix(rows * r, 3))
-    let modes = t.softmax(modeLogits)
+    // Per-coordinate read interface (rows × R(W+4): keys, strength logits,
+    // mode logits), one affine map; the fused read takes it as it is.
+    let readInterface = t.affine(controller.hidden, φ.readInterface, bias: φ.readInterfaceBias)
 
     // Pooled write interface (B rows: small).
     let pooled = t.mean(t.reshape(controller.hidden, to: [batch, dimension, h]), axis: 1)
@@ -149,11 +138,12 @@ enum DNCCellGraph<Scalar: TensorScalar> {
     s.precedence = t.dncPrecedence(precedence: s.precedence, weights: writeWeights)
     s.writeWeights = writeWeights
 
-    // Reads: directional through the new links from the previous read
-    // weights (fused with the mode mix, so w·L and w·Lᵀ never reach the
-    // tape), content on the new memory.
-    let content = t.dncContentWeights(memory: s.memory, keys: readKeys, strengths: readStrengths)
-    s.readWeights = t.dncReadWeights(previous: s.readWeights, link: s.link, modes: modes, content: content)
+    // Reads: oneplus strengths, softmax modes, content on the new memory
+    // and directional through the new links from the previous read weights,
+    // one fused operation (w·L, w·Lᵀ and the content weights never reach
+    // the tape).
+    s.readWeights = t.dncRead(
+      memory: s.memory, interface: readInterface, readHeads: r, previous: s.readWeights, link: s.link)
     s.readWords = t.dncBatchedMatmul(s.readWeights, s.memory, shape: .matrix(rows, r * w))
 
     // The head w_oᵀ[h; r] + b_o as two products, without the concatenation.
