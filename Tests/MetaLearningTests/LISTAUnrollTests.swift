@@ -62,6 +62,36 @@ import Testing
     #expect(analytic.contains { abs($0) > 1e-4 })
   }
 
+  /// On ℓ0 with a gate width κ the threshold's adjoint is the derivative
+  /// of the smoothed gate x = v·σ((|v| − h)/(κh)), h = √(2τλ), with respect
+  /// to τ: checked against central differences of that smoothed map, while
+  /// v̄ stays the exact hard-threshold mask; κ = 0 gives zero.
+  @Test func hardThresholdSurrogateIsTheSmoothedGatesDerivative() {
+    let lambda = 0.02
+    let v = [0.31, -0.27, 0.05, -0.6, 0.29, 0.0]
+    let adjoint = [0.7, -1.1, 0.4, 0.9, 2.0, 1.0]
+    let kappa = 0.1
+    func smoothed(_ tau: Double) -> Double {
+      let h = (2 * tau * lambda).squareRoot()
+      var sum = 0.0
+      for i in v.indices { sum += adjoint[i] * v[i] * LISTAParameters.sigmoid((abs(v[i]) - h) / (kappa * h)) }
+      return sum
+    }
+    let tau = 2.0  // h = √0.08 ≈ 0.283: 0.31, −0.27 and 0.29 sit near it
+    var vBar = [Double](repeating: 0, count: v.count)
+    let surrogate = LISTAUnroll.proximalBackward(
+      adjoint, input: v, step: tau, regularizer: .l0(lambda: Float(lambda)), inputAdjoint: &vBar, thresholdGate: kappa)
+    let step = 1e-6
+    let numeric = (smoothed(tau + step) - smoothed(tau - step)) / (2 * step)
+    #expect(abs(surrogate - numeric) <= 1e-6 * max(1, abs(numeric)), "\(surrogate) vs \(numeric)")
+    #expect(abs(surrogate) > 1e-3)
+    let h = (2 * tau * lambda).squareRoot()
+    #expect(vBar == v.indices.map { abs(v[$0]) <= h ? 0 : adjoint[$0] })
+    let exact = LISTAUnroll.proximalBackward(
+      adjoint, input: v, step: tau, regularizer: .l0(lambda: Float(lambda)), inputAdjoint: &vBar)
+    #expect(exact == 0)
+  }
+
   /// The Float racer driven like a race reproduces the Double training
   /// forward's relative error after T steps (the two share one definition).
   @Test(arguments: [false, true]) func racerMatchesTrainingForward(_ momentum: Bool) throws {

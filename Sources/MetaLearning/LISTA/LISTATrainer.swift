@@ -98,7 +98,7 @@ public struct LISTATrainer: Sendable {
       let instance = pool[(iteration * batch + b) % pool.count]
       let outcome = LISTAUnroll.run(
         raw: raw, configuration: configuration, instance: instance, steps: training.unroll,
-        objective: training.objective)
+        objective: training.objective, thresholdGate: LISTAUnroll.hardThresholdGate)
       loss += outcome.loss / Double(batch)
       finalError += outcome.finalRelativeError / Double(batch)
       for i in gradient.indices { gradient[i] += outcome.gradient[i] / Double(batch) }

@@ -33,7 +33,16 @@ import Optimizers
 /// v̄_g = (1 − h/‖v_g‖) x̄_g + (h/‖v_g‖³)⟨v_g, x̄_g⟩ v_g and
 /// τ̄ = −λ⟨v_g, x̄_g⟩/‖v_g‖, else v̄_g = 0; hard thresholding passes x̄ where
 /// |v| > √(2τλ) and gives τ̄ = 0 (the threshold's derivative is a Dirac, so
-/// on ℓ0 only steps and momenta learn). Finally the chain rule through the
+/// on ℓ0 only steps and momenta learn) — unless a gate width κ > 0 is given
+/// (``hardThresholdGate``, what training uses): then τ̄ is the derivative of
+/// the smoothed gate x = v·σ((|v| − h)/(κh)), h = √(2τλ), at the same point,
+///
+///     τ̄ = Σᵢ x̄ᵢ · (−vᵢ σ'(uᵢ)|vᵢ|/(κh²)) · λ/h,   uᵢ = (|vᵢ| − h)/(κh),
+///
+/// a surrogate that tells a threshold what raising it would zero (the
+/// coordinates within a few κh of it), so ℓ0's thresholds learn a schedule
+/// as ℓ1's do (docs/lista.md). The forward pass and every other adjoint stay
+/// exact. Finally the chain rule through the
 /// maps of ``LISTAParameters`` (the tied last threshold adds θ̄ to γ̄).
 public enum LISTAUnroll {
   /// The loss of one problem, its gradient with respect to the raw
@@ -47,9 +56,13 @@ public enum LISTAUnroll {
   /// Runs T = `steps` steps of LISTA with raw parameters `raw` on
   /// `instance`; the gradient is computed when `gradient` is true (else it
   /// is empty).
+  ///
+  /// `thresholdGate` is κ, the width (relative to the threshold) of the
+  /// smoothed gate whose derivative stands in for hard thresholding's
+  /// threshold derivative; 0, the default, is the exact derivative, zero.
   public static func run(
     raw: [Double], configuration: LISTAConfiguration, instance: LISTAInstance, steps: Int,
-    objective: LISTAObjective, gradient wantsGradient: Bool = true
+    objective: LISTAObjective, gradient wantsGradient: Bool = true, thresholdGate: Double = 0
   ) -> Outcome {
     precondition(raw.count == configuration.parameterCount && steps >= 1)
     let n = instance.dimension
@@ -104,7 +117,7 @@ public enum LISTAUnroll {
       let beta = t == 0 ? 0 : layer.momentum
       let tauBar = proximalBackward(
         adjoints[t + 1], input: vs[t], step: layer.threshold / L, regularizer: instance.regularizer,
-        inputAdjoint: &vBar)
+        inputAdjoint: &vBar, thresholdGate: thresholdGate)
       thresholdBar[k] += tauBar / L
       var inner = 0.0
       for i in 0..<n { inner += vBar[i] * gs[t][i] }
@@ -175,10 +188,16 @@ public enum LISTAUnroll {
     return x
   }
 
-  /// Writes v̄ given x̄ = `adjoint` at input v, and returns τ̄.
+  /// The gate width κ training uses on ℓ0 (see the type's discussion):
+  /// wide enough that the coordinates near a threshold pull on it, narrow
+  /// enough that the gate is still nearly a step.
+  public static let hardThresholdGate = 0.1
+
+  /// Writes v̄ given x̄ = `adjoint` at input v, and returns τ̄ (on ℓ0 the
+  /// smoothed gate's, for `thresholdGate` κ > 0).
   static func proximalBackward(
     _ adjoint: [Double], input v: [Double], step tau: Double, regularizer: Regularizer,
-    inputAdjoint vBar: inout [Double]
+    inputAdjoint vBar: inout [Double], thresholdGate: Double = 0
   ) -> Double {
     switch regularizer {
     case .none:
@@ -187,7 +206,14 @@ public enum LISTAUnroll {
     case .l0(let lambda):
       let threshold = (2 * tau * Double(lambda)).squareRoot()
       for i in v.indices { vBar[i] = abs(v[i]) <= threshold ? 0 : adjoint[i] }
-      return 0
+      guard thresholdGate > 0, threshold > 0 else { return 0 }
+      let width = thresholdGate * threshold
+      var thresholdBar = 0.0
+      for i in v.indices {
+        let gate = LISTAParameters.sigmoid((abs(v[i]) - threshold) / width)
+        thresholdBar -= adjoint[i] * v[i] * gate * (1 - gate) * abs(v[i]) / (width * threshold)
+      }
+      return thresholdBar * Double(lambda) / threshold
     case .l1(let lambda):
       return blockSoftBackward(adjoint, input: v, lambda: Double(lambda), tau: tau, groupSize: 1, into: &vBar)
     case .groupL2(let lambda, let size):
