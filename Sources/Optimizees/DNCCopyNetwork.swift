@@ -10,7 +10,7 @@ import LinearAlgebra
 ///
 /// **One step**, for B sequences with D inputs, an LSTM controller of H
 /// units, N memory slots of W words, R read heads and O outputs
-/// (docs/deep-networks.md, /shared/design/dnc.md §1):
+/// (docs/deep-networks.md; the operations in docs/dnc-optimizer.md):
 ///
 ///     (h_t, c_t) = LSTM([x_t, r_{t−1}], h_{t−1}, c_{t−1})       controller
 ///     ξ_t = h_t·W_ξ + b_ξ                                          interface, B × I

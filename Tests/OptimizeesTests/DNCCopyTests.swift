@@ -251,7 +251,7 @@ import Testing
   // MARK: The tape
 
   /// ``DNCCopyClass/tapeFloats(length:)`` bounds what one evaluation
-  /// records, and not loosely (measured: 1.02–1.47 times the tape, over
+  /// records, and not loosely (measured: 1.00–1.47 times the tape, over
   /// these and larger configurations): after a reset the tape's arena is
   /// one chunk of its high-water size, which a second recording fills.
   @Test(
