@@ -39,9 +39,9 @@ public struct DNCCopyClass: ProblemClass {
   public var batchSize: Int { task.batchSize }
 
   /// The network's ranges. Small memories, as the copy task needs (a
-  /// sequence of at most 20 vectors; the DNC paper's copy runs used
-  /// N = 16–32); 64 slots already make the link matrices 4,096 floats per
-  /// sequence and step.
+  /// sequence of at most 20 vectors, one slot each; DeepMind's example
+  /// configuration for its copy task has N = 16, W = 16, R = 4); 64 slots
+  /// already make the link matrices 4,096 floats per sequence and step.
   static let hiddenRange = 1...256
   static let slotsRange = 1...64
   static let wordRange = 1...64
