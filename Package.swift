@@ -47,7 +47,8 @@ let package = Package(
     // meta-iteration.
     .target(name: "CLSTMKernels"),
     .target(name: "Autodiff", dependencies: ["LinearAlgebra", "Libm", "CDNCKernels", "CLSTMKernels"]),
-    .target(name: "Optimizees", dependencies: ["LinearAlgebra", "Libm", "CZlib"]),
+    // Problem classes; `dnc-copy` records its DNC's loss on the tape.
+    .target(name: "Optimizees", dependencies: ["LinearAlgebra", "Libm", "CZlib", "Autodiff"]),
     .target(name: "Optimizers", dependencies: ["LinearAlgebra", "Libm", "Autodiff", "Optimizees"]),
     // Session files: manifests, weights, tables, all-or-nothing saves.
     .target(name: "Sessions", dependencies: ["Optimizees", "Optimizers"]),
@@ -92,7 +93,7 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
     .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "LinearAlgebra"]),
-    .testTarget(name: "OptimizeesTests", dependencies: ["Optimizees", "LinearAlgebra", "CZlib", "TestSupport"]),
+    .testTarget(name: "OptimizeesTests", dependencies: ["Optimizees", "LinearAlgebra", "CZlib", "Autodiff", "TestSupport"]),
     .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Optimizees", "LinearAlgebra"]),
     .testTarget(
       name: "MetaLearningTests",

@@ -5,7 +5,8 @@ import LinearAlgebra
 /// vectors and write it back.
 ///
 /// Each minibatch is `batch` (16) sequences of `length` (5) vectors of
-/// `bits` (6) bits, each bit Bernoulli(½). The network has bits + 1 input
+/// `bits` (6) bits, each bit Bernoulli(½) (``CopyTask``, shared with
+/// `dnc-copy`). The network has bits + 1 input
 /// channels, the last a delimiter flag, and runs 2·length + 1 steps: the
 /// sequence (delimiter 0), one delimiter step (bits 0, delimiter 1), then
 /// `length` blank steps during which its read-out must reproduce the
@@ -22,40 +23,35 @@ import LinearAlgebra
 /// one minibatch share it, as one batched unroll must). One LSTM layer.
 /// r = 0: a perfect copy drives the cross-entropy to 0.
 public struct LSTMCopyClass: ProblemClass {
-  /// Bits per vector.
-  public let bits: Int
-  /// The sequence lengths minibatches draw from (one value: a fixed length).
-  public let lengths: ClosedRange<Int>
+  /// The data: bits, lengths, minibatch size (shared with `dnc-copy`).
+  let task: CopyTask
   /// LSTM units.
   public let hidden: Int
-  /// Sequences per minibatch.
-  public let batchSize: Int
 
-  /// The option ranges: `length` up to 20 as in the NTM's training range;
-  /// the others keep one evaluation's scratch (T·B·4H floats) under 50 MB.
-  static let bitsRange = 1...32
+  /// Bits per vector.
+  public var bits: Int { task.bits }
+  /// The sequence lengths minibatches draw from (one value: a fixed length).
+  public var lengths: ClosedRange<Int> { task.lengths }
+  /// Sequences per minibatch.
+  public var batchSize: Int { task.batchSize }
+
+  /// The task's option ranges (``CopyTask``), and units up to 256, which
+  /// with them keep one evaluation's scratch (T·B·4H floats) under 50 MB.
   static let hiddenRange = 1...256
-  static let batchRange = 1...256
-  static let lengthRange = 1...20
 
   public init(bits: Int = 6, lengths: ClosedRange<Int> = 5...5, hidden: Int = 32, batchSize: Int = 16) {
-    precondition(bits >= 1 && lengths.lowerBound >= 1 && hidden >= 1 && batchSize >= 1)
-    self.bits = bits
-    self.lengths = lengths
+    precondition(hidden >= 1)
+    self.task = CopyTask(bits: bits, lengths: lengths, batchSize: batchSize)
     self.hidden = hidden
-    self.batchSize = batchSize
   }
 
   /// The options the class accepts.
-  static let optionNames = ["batch", "bits", "hidden", "length"]
+  static let optionNames = (CopyTask.optionNames + ["hidden"]).sorted()
 
   init(options: [String: String]) throws(ProblemError) {
     let reader = try OptionReader(problem: Self.profile.name, options: options, valid: Self.optionNames)
-    self.init(
-      bits: try reader.integer("bits", default: 6, in: Self.bitsRange),
-      lengths: try reader.integerRange("length", default: 5...5, in: Self.lengthRange),
-      hidden: try reader.integer("hidden", default: 32, in: Self.hiddenRange),
-      batchSize: try reader.integer("batch", default: 16, in: Self.batchRange))
+    self.task = try CopyTask(reading: reader)
+    self.hidden = try reader.integer("hidden", default: 32, in: Self.hiddenRange)
   }
 
   /// LogAndSign features (k = 5) as on the MLP: the gradients of a network's
@@ -105,29 +101,16 @@ public struct LSTMCopyClass: ProblemClass {
 
   /// The estimate's flops for this configuration.
   var gradientFlops: Double {
-    Self.gradientFlops(
-      network: network, batch: Double(batchSize), meanLength: Double(lengths.lowerBound + lengths.upperBound) / 2)
-  }
-
-  /// `length=5`, or `length=2-8` for a range.
-  var lengthText: String {
-    lengths.lowerBound == lengths.upperBound
-      ? String(lengths.lowerBound) : "\(lengths.lowerBound)-\(lengths.upperBound)"
+    Self.gradientFlops(network: network, batch: Double(batchSize), meanLength: task.meanLength)
   }
 
   public var summary: String {
-    let length = lengths.lowerBound == lengths.upperBound ? lengthText : "\(lengthText) (drawn per minibatch)"
-    return "LSTM (\(hidden) units) copies \(length) random \(bits)-bit vectors (the DNC copy task),"
+    "LSTM (\(hidden) units) copies \(task.lengthSummary) random \(bits)-bit vectors (the DNC copy task),"
       + " bit cross-entropy, minibatch \(batchSize)"
   }
 
   public var configurationKey: String {
-    ConfigurationKey.make(
-      name,
-      [
-        ("batch", String(batchSize)), ("bits", String(bits)), ("hidden", String(hidden)),
-        ("length", lengthText),
-      ])
+    ConfigurationKey.make(name, task.keyPairs + [("hidden", String(hidden))])
   }
 
   /// The instance for `seed`: θ₀ from the start stream, the minibatches from
@@ -136,7 +119,7 @@ public struct LSTMCopyClass: ProblemClass {
     var start = RandomSource(seed: seed, .start)
     let network = network
     return LSTMCopyProblem(
-      network: network, lengths: lengths, batchSize: batchSize,
+      network: network, task: task,
       initialParameters: network.initialParameters(from: &start),
       minibatches: RandomSource(seed: seed, .minibatches))
   }
@@ -162,10 +145,12 @@ extension LSTMCopyClass: InstanceFootprint {
 /// θ[5312..<5318]; n = 5318.
 public struct LSTMCopyProblem: Problem {
   public let initialParameters: [Float]
+  /// The data: bits, lengths, minibatch size.
+  let task: CopyTask
   /// The lengths minibatches draw from.
-  public let lengths: ClosedRange<Int>
+  public var lengths: ClosedRange<Int> { task.lengths }
   /// Sequences per minibatch.
-  public let batchSize: Int
+  public var batchSize: Int { task.batchSize }
   let network: SequenceLSTM
   public var dimension: Int { network.parameterCount }
   public var bits: Int { network.outputWidth }
@@ -180,18 +165,17 @@ public struct LSTMCopyProblem: Problem {
   /// (not kept per problem copy: a race holds hundreds; ``ThreadScratch``).
   private let workspaceCount: Int
 
-  init(
-    network: SequenceLSTM, lengths: ClosedRange<Int>, batchSize: Int, initialParameters: [Float],
-    minibatches: RandomSource
-  ) {
-    precondition(initialParameters.count == network.parameterCount && network.inputWidth == network.outputWidth + 1)
+  init(network: SequenceLSTM, task: CopyTask, initialParameters: [Float], minibatches: RandomSource) {
+    precondition(
+      initialParameters.count == network.parameterCount && network.inputWidth == task.inputWidth
+        && network.outputWidth == task.bits)
     self.network = network
-    self.lengths = lengths
-    self.batchSize = batchSize
+    self.task = task
     self.initialParameters = initialParameters
     self.minibatches = minibatches
-    let longest = lengths.upperBound
-    self.workspaceCount = network.workspaceCount(batch: batchSize, steps: 2 * longest + 1, outputSteps: longest)
+    let longest = task.lengths.upperBound
+    self.workspaceCount = network.workspaceCount(
+      batch: task.batchSize, steps: CopyTask.steps(length: longest), outputSteps: longest)
   }
 
   /// The bits-per-sequence cross-entropy on the next minibatch (mean over
@@ -199,18 +183,16 @@ public struct LSTMCopyProblem: Problem {
   ///
   /// The minibatch: the length (only for a range: one uniform draw), then
   /// the bits, step by step, sequence by sequence, bit by bit, each the next
-  /// bit of the generator's 64-bit words from the lowest.
+  /// bit of the generator's 64-bit words from the lowest (``CopyTaskBits``).
   public mutating func smoothLoss(
     at theta: UnsafeBufferPointer<Float>, gradient: UnsafeMutableBufferPointer<Float>?
   ) -> Float {
     precondition(theta.count == dimension)
     var stream = minibatches
     defer { minibatches = stream }
-    let length =
-      lengths.lowerBound == lengths.upperBound
-      ? lengths.lowerBound : lengths.lowerBound + stream.index(below: lengths.count)
+    let length = task.drawLength(from: &stream)
     let (network, batch, bits) = (network, batchSize, bits)
-    let steps = 2 * length + 1
+    let steps = CopyTask.steps(length: length)
     return ThreadScratch.withFloats(count: workspaceCount) { base in
       guard let tp = theta.baseAddress else { return 0 }
       let workspace = SequenceLSTM.Workspace(
@@ -218,20 +200,11 @@ public struct LSTMCopyProblem: Problem {
       let width = network.stackedWidth
       // Every input row zero, then the sequence and the delimiter.
       workspace.stacked.update(repeating: 0, count: steps * batch * width)
-      var word: UInt64 = 0
-      var remaining = 0
+      var reader = CopyTaskBits()
       for t in 0..<length {
         for r in 0..<batch {
-          let x = workspace.stackedRow(step: t, row: r, batch: batch, network: network)
-          for j in 0..<bits {
-            if remaining == 0 {
-              word = stream.next()
-              remaining = 64
-            }
-            x[j] = Float(word & 1)
-            word >>= 1
-            remaining -= 1
-          }
+          reader.fill(
+            workspace.stackedRow(step: t, row: r, batch: batch, network: network), count: bits, from: &stream)
         }
       }
       for r in 0..<batch { workspace.stackedRow(step: length, row: r, batch: batch, network: network)[bits] = 1 }
@@ -241,42 +214,5 @@ public struct LSTMCopyProblem: Problem {
         theta: tp, workspace: workspace, batch: batch, steps: steps, outputSteps: length,
         targets: workspace.stacked, targetStride: width, gradient: gradient?.baseAddress)
     }
-  }
-}
-
-extension OptionReader {
-  /// An integer range option within `bounds`: `N` (the range N…N) or
-  /// `MIN-MAX` with MIN ≤ MAX, or `fallback` when absent.
-  func integerRange(
-    _ key: String, default fallback: ClosedRange<Int>, in bounds: ClosedRange<Int>
-  ) throws(ProblemError) -> ClosedRange<Int> {
-    guard let text = options[key] else { return fallback }
-    guard let range = Self.parseRange(text), bounds.contains(range.lowerBound), bounds.contains(range.upperBound)
-    else {
-      let (low, high) = (bounds.lowerBound, bounds.upperBound)
-      throw .invalidOption(
-        problem: problem, option: key, value: text,
-        expected: "an integer \(low)…\(high) or a range MIN-MAX with \(low) ≤ MIN ≤ MAX ≤ \(high)"
-          + " (e.g. 5 or 2-8)")
-    }
-    return range
-  }
-
-  /// `N` or `MIN-MAX` (MIN ≤ MAX, non-negative integers), else nil.
-  static func parseRange(_ text: String) -> ClosedRange<Int>? {
-    let parts = text.trimmed.split(separator: "-", omittingEmptySubsequences: false).map { String($0).trimmed }
-    guard parts.count == 1 || parts.count == 2 else { return nil }
-    guard let low = Int(parts[0]), let high = Int(parts[parts.count - 1]), low >= 0, low <= high else {
-      return nil
-    }
-    return low...high
-  }
-}
-
-extension [String: String] {
-  /// The range option `key` (`N` or `MIN-MAX`) for a cost estimate,
-  /// `fallback` when absent or malformed.
-  func estimateRange(_ key: String, _ fallback: ClosedRange<Int>) -> ClosedRange<Int> {
-    self[key].flatMap { OptionReader.parseRange($0) } ?? fallback
   }
 }

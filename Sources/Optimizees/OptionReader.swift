@@ -64,6 +64,35 @@ struct OptionReader {
   }
 }
 
+extension OptionReader {
+  /// An integer range option within `bounds`: `N` (the range N…N) or
+  /// `MIN-MAX` with MIN ≤ MAX, or `fallback` when absent.
+  func integerRange(
+    _ key: String, default fallback: ClosedRange<Int>, in bounds: ClosedRange<Int>
+  ) throws(ProblemError) -> ClosedRange<Int> {
+    guard let text = options[key] else { return fallback }
+    guard let range = Self.parseRange(text), bounds.contains(range.lowerBound), bounds.contains(range.upperBound)
+    else {
+      let (low, high) = (bounds.lowerBound, bounds.upperBound)
+      throw .invalidOption(
+        problem: problem, option: key, value: text,
+        expected: "an integer \(low)…\(high) or a range MIN-MAX with \(low) ≤ MIN ≤ MAX ≤ \(high)"
+          + " (e.g. 5 or 2-8)")
+    }
+    return range
+  }
+
+  /// `N` or `MIN-MAX` (MIN ≤ MAX, non-negative integers), else nil.
+  static func parseRange(_ text: String) -> ClosedRange<Int>? {
+    let parts = text.trimmed.split(separator: "-", omittingEmptySubsequences: false).map { String($0).trimmed }
+    guard parts.count == 1 || parts.count == 2 else { return nil }
+    guard let low = Int(parts[0]), let high = Int(parts[parts.count - 1]), low >= 0, low <= high else {
+      return nil
+    }
+    return low...high
+  }
+}
+
 /// Canonical configuration keys: `name(k1=v1,k2=v2)` with keys sorted, so
 /// that equal configurations always print identically.
 enum ConfigurationKey {

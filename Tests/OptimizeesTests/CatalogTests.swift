@@ -7,6 +7,7 @@ import Testing
 @Suite struct CatalogTests {
   static let expectedNames = [
     "quadratic", "rosenbrock", "logistic", "lasso", "sparse-l0", "group-lasso", "mnist-mlp", "mnist-cnn", "lstm-copy",
+    "dnc-copy",
   ]
 
   /// The canonical key of each class with default options.
@@ -20,6 +21,7 @@ import Testing
     "mnist-mlp": "mnist-mlp(activation=sigmoid,batch=128,hidden=20,layers=1)",
     "mnist-cnn": "mnist-cnn(batch=128,channels=8/16,kernel=3)",
     "lstm-copy": "lstm-copy(batch=16,bits=6,hidden=32,length=5)",
+    "dnc-copy": "dnc-copy(batch=16,bits=6,hidden=32,length=5,reads=1,slots=16,word=8)",
   ]
 
   static let defaultDimensions: [String: Int] = [
@@ -28,6 +30,8 @@ import Testing
     // 4×4 → 2×2 → 1×1: 8·(9 + 1) + 16·(72 + 1) + (16 + 1)·10
     "mnist-cnn": 80 + 1168 + 170,
     "lstm-copy": (7 + 32 + 1) * 4 * 32 + (32 + 1) * 6,
+    // (D + RW + H + 1)·4H + (H + 1)·I + (H + RW + 1)·O with I = RW + 3W + 5R + 3 = 40
+    "dnc-copy": (7 + 8 + 32 + 1) * 4 * 32 + (32 + 1) * 40 + (32 + 8 + 1) * 6,
   ]
 
   @Test func namesAndSummariesAreInDisplayOrder() {

@@ -53,7 +53,7 @@ import Testing
 
   @Test func deterministicProblemsAreNotStochastic() throws {
     // The minibatched classes draw fresh data at every call.
-    for name in ProblemCatalog.names where !["mnist-mlp", "mnist-cnn", "lstm-copy"].contains(name) {
+    for name in ProblemCatalog.names where !["mnist-mlp", "mnist-cnn", "lstm-copy", "dnc-copy"].contains(name) {
       var problem = try ProblemCatalog.make(name).sample(seed: 3)
       #expect(!problem.isStochastic)
       let theta = problem.initialParameters.map { $0 + 0.25 }

@@ -52,6 +52,10 @@ struct GradientCase: Sendable, CustomTestStringConvertible {
     catalog("sparse-l0", spread: 0.3),
     catalog("group-lasso", spread: 0.3),
     catalog("lstm-copy", ["hidden": "6", "bits": "3", "length": "3", "batch": "4"], spread: 0.3),
+    catalog(
+      "dnc-copy",
+      ["hidden": "5", "bits": "3", "length": "3", "batch": "3", "slots": "5", "word": "3", "reads": "2"],
+      spread: 0.3),
     mlp(layers: 1, activation: .sigmoid),
     mlp(layers: 2, activation: .sigmoid),
     mlp(layers: 2, activation: .relu),

@@ -29,7 +29,7 @@ import Testing
 
   /// The cost estimate's dimension is the instances' (on the real 28×28
   /// layout for MNIST, which the estimate assumes without loading data).
-  @Test(arguments: ["quadratic", "rosenbrock", "logistic", "lasso", "sparse-l0", "group-lasso", "lstm-copy"])
+  @Test(arguments: ["quadratic", "rosenbrock", "logistic", "lasso", "sparse-l0", "group-lasso", "lstm-copy", "dnc-copy"])
   func costDimensionIsTheInstances(_ name: String) throws {
     let profile = try ProblemCatalog.profile(named: name)
     for options in [[:], ["n": "20"], ["features": "7"]] as [[String: String]] {

@@ -14,6 +14,7 @@ import Testing
     ("group-lasso", .logAndSign(k: 5), 0.3), ("mnist-mlp", .logAndSign(k: 5), 0.01),
     ("mnist-cnn", .logAndSign(k: 5), 0.01),
     ("lstm-copy", .logAndSign(k: 5), 0.01),
+    ("dnc-copy", .logAndSign(k: 5), 0.01),
   ]
 
   @Test func everyProfileParses() {

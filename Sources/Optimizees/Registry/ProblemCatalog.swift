@@ -14,6 +14,7 @@ public enum ProblemCatalog {
     MNISTMLPClass.profile,
     MNISTCNNClass.profile,
     LSTMCopyClass.profile,
+    DNCCopyClass.profile,
   ]
 
   /// Names in display order.

@@ -135,4 +135,10 @@ extension [String: String] {
   func estimateInteger(_ key: String, _ fallback: Int) -> Double {
     Double(self[key].flatMap { Int($0.trimmed) } ?? fallback)
   }
+
+  /// The range option `key` (`N` or `MIN-MAX`) for a cost estimate,
+  /// `fallback` when absent or malformed.
+  func estimateRange(_ key: String, _ fallback: ClosedRange<Int>) -> ClosedRange<Int> {
+    self[key].flatMap { OptionReader.parseRange($0) } ?? fallback
+  }
 }

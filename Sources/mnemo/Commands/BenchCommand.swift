@@ -192,6 +192,18 @@ struct BenchCommand: ParsableCommand {
         value: seconds * 1e3, unit: "ms"))
     }
 
+    if selected.contains(.dncCopy) {
+      // The same task with the DNC as the network: one forward on the tape
+      // and its backward pass at the default size (16 sequences of 5 six-bit
+      // vectors, 11 steps; controller 32 units, memory 16 × 8, one read
+      // head: 7,710 coordinates).
+      let seconds = Self.forwardBackwardSeconds(of: try ProblemCatalog.make("dnc-copy"), repeats: repeats)
+      add(BenchResult(
+        name: "dnc_copy_forward_backward_ms",
+        label: "dnc-copy forward+backward (batch 16, 5×6 bits, 16×8 memory)",
+        value: seconds * 1e3, unit: "ms"))
+    }
+
     if selected.contains(.mnistCNN) {
       do {
         // One forward + backward of the default CNN (conv 3×3 1→8, pool,
@@ -310,6 +322,8 @@ enum BenchFigure: String, CaseIterable {
   case mnistCNN = "mnist-cnn"
   /// The copy-task LSTM's forward + backward.
   case lstmCopy = "lstm-copy"
+  /// The copy-task DNC's forward + backward.
+  case dncCopy = "dnc-copy"
   /// One dashboard frame.
   case frame
 }
