@@ -123,11 +123,63 @@ INLINE void scale(ptrdiff_t n, float alpha, const float *x, float *y) {
   for (; j < n; j++) y[j] = alpha * x[j];
 }
 
-/// t = Lᵀ for one n×n block (row j of t is column j of L).
-INLINE void transpose(ptrdiff_t n, const float *l, float *t) {
-  for (ptrdiff_t i = 0; i < n; i++)
-    for (ptrdiff_t j = 0; j < n; j++) t[j * n + i] = l[i * n + j];
+/// dst[j·dst_stride + i] = src[i·src_stride + j] for a rows×cols block:
+/// 8×8 tiles through registers (unpack, pair and half swaps: 24 shuffles
+/// for 64 floats), the ragged edges element by element.
+///
+/// Why not the plain double loop: in the x86-64-v4 clone clang vectorises
+/// its inner loop into AVX-512 scatters (or gathers with the loops
+/// swapped), one element per lane through memory, which made the DNC's
+/// per-memory transposes (the links for w·Lᵀ, the memory for content
+/// addressing) a visible share of the fused read. Pure data movement: every
+/// result is bit-for-bit the same.
+INLINE void transpose_block(
+    ptrdiff_t rows, ptrdiff_t cols, const float *src, ptrdiff_t src_stride, float *dst, ptrdiff_t dst_stride) {
+  ptrdiff_t i0 = 0;
+  for (; i0 + 8 <= rows; i0 += 8) {
+    ptrdiff_t j0 = 0;
+    for (; j0 + 8 <= cols; j0 += 8) {
+      const float *s = src + i0 * src_stride + j0;
+      v8f r0 = load8(s), r1 = load8(s + src_stride), r2 = load8(s + 2 * src_stride), r3 = load8(s + 3 * src_stride);
+      v8f r4 = load8(s + 4 * src_stride), r5 = load8(s + 5 * src_stride), r6 = load8(s + 6 * src_stride);
+      v8f r7 = load8(s + 7 * src_stride);
+      v8f t0 = __builtin_shufflevector(r0, r1, 0, 8, 1, 9, 4, 12, 5, 13);
+      v8f t1 = __builtin_shufflevector(r0, r1, 2, 10, 3, 11, 6, 14, 7, 15);
+      v8f t2 = __builtin_shufflevector(r2, r3, 0, 8, 1, 9, 4, 12, 5, 13);
+      v8f t3 = __builtin_shufflevector(r2, r3, 2, 10, 3, 11, 6, 14, 7, 15);
+      v8f t4 = __builtin_shufflevector(r4, r5, 0, 8, 1, 9, 4, 12, 5, 13);
+      v8f t5 = __builtin_shufflevector(r4, r5, 2, 10, 3, 11, 6, 14, 7, 15);
+      v8f t6 = __builtin_shufflevector(r6, r7, 0, 8, 1, 9, 4, 12, 5, 13);
+      v8f t7 = __builtin_shufflevector(r6, r7, 2, 10, 3, 11, 6, 14, 7, 15);
+      v8f u0 = __builtin_shufflevector(t0, t2, 0, 1, 8, 9, 4, 5, 12, 13);
+      v8f u1 = __builtin_shufflevector(t0, t2, 2, 3, 10, 11, 6, 7, 14, 15);
+      v8f u2 = __builtin_shufflevector(t1, t3, 0, 1, 8, 9, 4, 5, 12, 13);
+      v8f u3 = __builtin_shufflevector(t1, t3, 2, 3, 10, 11, 6, 7, 14, 15);
+      v8f u4 = __builtin_shufflevector(t4, t6, 0, 1, 8, 9, 4, 5, 12, 13);
+      v8f u5 = __builtin_shufflevector(t4, t6, 2, 3, 10, 11, 6, 7, 14, 15);
+      v8f u6 = __builtin_shufflevector(t5, t7, 0, 1, 8, 9, 4, 5, 12, 13);
+      v8f u7 = __builtin_shufflevector(t5, t7, 2, 3, 10, 11, 6, 7, 14, 15);
+      float *d = dst + j0 * dst_stride + i0;
+      store8(__builtin_shufflevector(u0, u4, 0, 1, 2, 3, 8, 9, 10, 11), d);
+      store8(__builtin_shufflevector(u1, u5, 0, 1, 2, 3, 8, 9, 10, 11), d + dst_stride);
+      store8(__builtin_shufflevector(u2, u6, 0, 1, 2, 3, 8, 9, 10, 11), d + 2 * dst_stride);
+      store8(__builtin_shufflevector(u3, u7, 0, 1, 2, 3, 8, 9, 10, 11), d + 3 * dst_stride);
+      store8(__builtin_shufflevector(u0, u4, 4, 5, 6, 7, 12, 13, 14, 15), d + 4 * dst_stride);
+      store8(__builtin_shufflevector(u1, u5, 4, 5, 6, 7, 12, 13, 14, 15), d + 5 * dst_stride);
+      store8(__builtin_shufflevector(u2, u6, 4, 5, 6, 7, 12, 13, 14, 15), d + 6 * dst_stride);
+      store8(__builtin_shufflevector(u3, u7, 4, 5, 6, 7, 12, 13, 14, 15), d + 7 * dst_stride);
+    }
+#pragma clang loop vectorize(disable)
+    for (ptrdiff_t j = j0; j < cols; j++)
+      for (ptrdiff_t i = i0; i < i0 + 8; i++) dst[j * dst_stride + i] = src[i * src_stride + j];
+  }
+#pragma clang loop vectorize(disable)
+  for (ptrdiff_t i = i0; i < rows; i++)
+    for (ptrdiff_t j = 0; j < cols; j++) dst[j * dst_stride + i] = src[i * src_stride + j];
 }
+
+/// t = Lᵀ for one n×n block (row j of t is column j of L).
+INLINE void transpose(ptrdiff_t n, const float *l, float *t) { transpose_block(n, n, l, n, t, n); }
 
 // MARK: Exponential
 
@@ -313,8 +365,8 @@ INLINE void content_weights(
     for (ptrdiff_t i = 0; i < slots; i++) {
       const float *row = m + i * width;
       norms[i] = sqrtf(dot(width, row, row) + epsilon);
-      for (ptrdiff_t j = 0; j < width; j++) transposed[j * slots + i] = row[j];
     }
+    transpose_block(slots, width, m, width, transposed, slots);
     // Raw similarities k·M_i of every key of this memory.
     float *s_block = similarity + b * key_count * slots;
     memset(s_block, 0, (size_t)(key_count * slots) * sizeof(float));
@@ -470,11 +522,8 @@ INLINE void read_weights_backward(
     const float *l = link + b * n * n;
     const float *g_block = g_all + b * k * n, *w_block = previous + b * k * n;
     if (needs_directions) {
-      for (ptrdiff_t p = 0; p < n; p++) {
-        float *target = directions + p * 2 * n;
-        for (ptrdiff_t j = 0; j < n; j++) target[j] = l[j * n + p];
-        memcpy(target + n, l + p * n, (size_t)n * sizeof(float));
-      }
+      transpose_block(n, n, l, n, directions, 2 * n);
+      for (ptrdiff_t p = 0; p < n; p++) memcpy(directions + p * 2 * n + n, l + p * n, (size_t)n * sizeof(float));
       memset(h, 0, (size_t)(2 * k * n) * sizeof(float));
       accumulate_rows(k, n, 2 * n, g_block, n, 1, directions, h);
     }
@@ -958,15 +1007,73 @@ DISPATCH void dnc_link_backward_f32(
 // Training only (the race does not use it): fused multiply-adds again.
 #pragma clang fp contract(fast)
 
-/// softplus(x) = max(x, 0) + log(1 + e^{−|x|}), the tape's stable form.
-INLINE float softplus1(float x) { return fmaxf(x, 0.0f) + log1pf(exp1(-fabsf(x))); }
+/// log u for eight positive normal u (Cephes' logf): u = m·2ᵉ with
+/// m ∈ [√½, √2) read from the bit pattern, log(1 + f) for f = m − 1 by a
+/// degree-9 polynomial, and e·ln2 added in two parts (ln2 = 0.693359375 −
+/// 2.12194440e−4, the first exact in a few bits). About one ulp on the
+/// range the softplus needs, u ∈ [1, 2].
+INLINE v8f log8(v8f u) {
+  v8i bits = (v8i)u;
+  v8i exponent = ((bits >> 23) & 0xff) - 126;
+  v8f m = (v8f)((bits & 0x807fffff) | 0x3f000000);  // [0.5, 1)
+  v8i small = m < 0.707106781186547524f;  // all ones where m < √½
+  v8f e = __builtin_convertvector(exponent + small, v8f);  // small is −1: e − 1 there
+  v8f f = m - 1.0f + (v8f)((v8i)m & small);  // 2m − 1 where small, else m − 1
+  v8f z = f * f;
+  v8f y = splat8(7.0376836292e-2f);
+  y = y * f - 1.1514610310e-1f;
+  y = y * f + 1.1676998740e-1f;
+  y = y * f - 1.2420140846e-1f;
+  y = y * f + 1.4249322787e-1f;
+  y = y * f - 1.6668057665e-1f;
+  y = y * f + 2.0000714765e-1f;
+  y = y * f - 2.4999993993e-1f;
+  y = y * f + 3.3333331174e-1f;
+  y = y * f * z;
+  y += e * -2.12194440e-4f;
+  y += z * -0.5f;
+  return f + y + e * 0.693359375f;
+}
+
+/// softplus(x) = max(x, 0) + log(1 + t), t = e^{−|x|} ∈ (0, 1], on eight
+/// lanes: the tape's stable form, with log1p computed as
+/// log(u)·t/(u − 1) for u = 1 + t (u − 1 is exact for u ∈ [1, 2], and the
+/// ratio corrects the rounding of 1 + t, so small t keep their relative
+/// accuracy), t itself where u rounds to 1.
+///
+/// Why: the read's strengths are one softplus per head, K per memory; as
+/// scalar log1pf calls they cost about as much as the rest of the strength
+/// and mode transforms together.
+INLINE v8f softplus8(v8f x) {
+  v8f t = exp8(-__builtin_elementwise_abs(x));
+  v8f u = 1.0f + t;
+  v8f d = u - 1.0f;
+  v8i exact = d == 0.0f;
+  v8f ratio = t / (d + (v8f)((v8i)splat8(1.0f) & exact));  // denominator 1 where d = 0
+  v8f log1p = (v8f)(((v8i)(log8(u) * ratio) & ~exact) | ((v8i)t & exact));
+  return __builtin_elementwise_max(x, splat8(0.0f)) + log1p;
+}
+
+/// values ← 1 + softplus(values) for k values, eight at a time (the ragged
+/// end through a zero-padded vector).
+INLINE void oneplus_softplus(ptrdiff_t k, float *values) {
+  ptrdiff_t i = 0;
+  for (; i + 8 <= k; i += 8) store8(1.0f + softplus8(load8(values + i)), values + i);
+  if (i < k) {
+    float padded[8] = {0};
+    memcpy(padded, values + i, (size_t)(k - i) * sizeof(float));
+    store8(1.0f + softplus8(load8(padded)), padded);
+    memcpy(values + i, padded, (size_t)(k - i) * sizeof(float));
+  }
+}
 
 /// The read heads of one memory from the per-coordinate read interface,
 /// rows of `stride` floats, R heads per row: keys at columns [jW, jW + W),
 /// strength logits at RW + j, mode logits at RW + R + 3j … + 3 (head
 /// kk = i·R + j of the memory is head j of its coordinate i). Gathers the
 /// K×W keys into `keys` (contiguous, for content addressing), and writes
-/// β = 1 + softplus(x) and the softmax of the three mode logits.
+/// the softmax of the three mode logits and β = 1 + softplus(x) (the K
+/// logits gathered first, then transformed eight at a time).
 INLINE void read_interface(
     ptrdiff_t k, ptrdiff_t r, ptrdiff_t width, ptrdiff_t stride, const float *interface, float *keys,
     float *strengths, float *modes) {
@@ -974,7 +1081,7 @@ INLINE void read_interface(
     ptrdiff_t i = head / r, j = head % r;
     const float *row = interface + i * stride;
     memcpy(keys + head * width, row + j * width, (size_t)width * sizeof(float));
-    strengths[head] = 1.0f + softplus1(row[r * width + j]);
+    strengths[head] = row[r * width + j];  // the logit; 1 + softplus below
     const float *logits = row + r * width + r + 3 * j;
     float largest = fmaxf(fmaxf(logits[0], logits[1]), logits[2]);
     float e0 = exp1(logits[0] - largest), e1 = exp1(logits[1] - largest), e2 = exp1(logits[2] - largest);
@@ -983,6 +1090,7 @@ INLINE void read_interface(
     modes[3 * head + 1] = e1 * inverse;
     modes[3 * head + 2] = e2 * inverse;
   }
+  oneplus_softplus(k, strengths);
 }
 
 /// Forward, one memory at a time so that its content weights never leave
