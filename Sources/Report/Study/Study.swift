@@ -158,15 +158,14 @@ public struct Study: Sendable {
       // there (docs/proximal.md).
       recipe(name, problem, objective: name == "sparse-l0" ? "log-loss" : "loss-sum", iterations: scale.iterations.sparse)
       var contenders: [Contender] = [.learned(session: name)]
-      if name == "lasso" {
-        // LISTA as sessions/lasso-lista was trained: 16 layers with momentum,
-        // T = 16 unrolled steps, batches of 32, the log relative error.
-        recipe(
-          "lasso-lista", problem, architecture: LearnedArchitecture.lista.rawValue, objective: "log-relative",
-          iterations: scale.iterations.lista, unroll: scale.listaUnroll, batch: 32,
-          validationInstances: scale.listaValidation)
-        contenders.append(.learned(session: "lasso-lista"))
-      }
+      // LISTA as sessions/NAME-lista were trained: 16 layers with momentum,
+      // T = 16 unrolled steps, batches of 32, the log relative error (on ℓ0
+      // its thresholds learn through the smoothed-gate surrogate).
+      recipe(
+        "\(name)-lista", problem, architecture: LearnedArchitecture.lista.rawValue, objective: "log-relative",
+        iterations: scale.iterations.lista, unroll: scale.listaUnroll, batch: 32,
+        validationInstances: scale.listaValidation)
+      contenders.append(.learned(session: "\(name)-lista"))
       contenders += [.baseline(.ista), .baseline(.fista), .baseline(.adam)]
       for steps in [h, long] {
         sparseExperiments.append(
