@@ -9,9 +9,10 @@ import Optimizees
 /// 1. ``gradientPoint(parameters:into:)`` — where ∇s should be evaluated
 ///    (θ itself for most rules; FISTA's extrapolated point y);
 /// 2. ``step(parameters:gradient:)`` — update θ in place from that gradient;
-/// 3. the problem's proximal operator with step ``proximalStep``, applied by
-///    the caller, so every optimizer is a proximal method on composite
-///    problems (ISTA is exactly SGD followed by the prox).
+/// 3. ``applyProximal(of:to:)`` — the problem's proximal operator, by
+///    default with step ``proximalStep``, so every optimizer is a proximal
+///    method on composite problems (ISTA is exactly SGD followed by the
+///    prox).
 public protocol Optimizer: Sendable {
   /// A short, stable display name (`adam`, `lstm`, …).
   var name: String { get }
