@@ -82,7 +82,7 @@ import Testing
   }
 
   @Test func unknownSectionsAreNamedWithTheValidOnes() {
-    #expect(throws: ReportError.unknownSection(name: "cifar", valid: ["quadratic", "sparse", "mnist-mlp", "objectives"])) {
+    #expect(throws: ReportError.unknownSection(name: "cifar", valid: ["quadratic", "sparse", "mnist-mlp", "objectives", "deep"])) {
       _ = try Study.quick().selecting(["quadratic", "cifar"])
     }
     #expect((try? Study.full().selecting(["sparse"]))?.sectionIDs == ["sparse"])

@@ -18,7 +18,7 @@ import Testing
       }
       #expect(Set(experiment.contenders.map(\.name)).count == experiment.contenders.count, "\(experiment.id)")
     }
-    #expect(study.sectionIDs == ["quadratic", "sparse", "mnist-mlp", "objectives"])
+    #expect(study.sectionIDs == ["quadratic", "sparse", "mnist-mlp", "objectives", "deep"])
   }
 
   @Test func quickStudyMirrorsTheFullOne() {

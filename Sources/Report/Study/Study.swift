@@ -107,7 +107,7 @@ public struct Study: Sendable {
     var recipes: [TrainingRecipe] = []
     func recipe(
       _ session: String, _ problem: ProblemSpec, architecture: String = LearnedArchitecture.lstm.rawValue, objective: String = "loss-sum",
-      iterations: Int, unroll: Int? = nil, batch: Int? = nil, metaLearningRate: Float? = nil,
+      iterations: Int, horizon: Int? = nil, unroll: Int? = nil, batch: Int? = nil, metaLearningRate: Float? = nil,
       validationInstances: Int? = nil
     ) {
       // The MNIST sessions use RNNprop's scale-free features with a small
@@ -116,7 +116,7 @@ public struct Study: Sendable {
       recipes.append(
         TrainingRecipe(
           session: session, problem: problem, architecture: architecture, objective: objective,
-          iterations: iterations, seed: seed, horizon: scale.trainingHorizon, unroll: unroll ?? scale.unroll,
+          iterations: iterations, seed: seed, horizon: horizon ?? scale.trainingHorizon, unroll: unroll ?? scale.unroll,
           batch: problem.needsMNIST ? batch : (scale.batch ?? batch), preprocessing: mnist ? "rnnprop" : nil,
           outputScale: mnist ? 0.03 : nil, metaLearningRate: metaLearningRate, validationInstances: validationInstances ?? scale.validationInstances,
           validateEvery: max(1, min(100, iterations))))
@@ -251,8 +251,37 @@ public struct Study: Sendable {
         + "`<class>-rate`), raced at the training horizon and ten times beyond it, with tuned Adam for scale.",
       experiments: objectiveExperiments)
 
+    // 5. Deep networks as optimizees, and the transfers users ask about: the
+    // MNIST MLP's optimizer on the CNN, the copy-task LSTM's on the DNC.
+    let lstmCopy = ProblemSpec("lstm-copy")
+    // As sessions/lstm-copy was trained: log-loss over episodes of 200 steps.
+    recipe("lstm-copy", lstmCopy, objective: "log-loss", iterations: scale.iterations.mnist, horizon: 2 * scale.trainingHorizon)
+    let copyBaselines: [Contender] = gradientBaselines + [.baseline(.adagrad)]
+    let deepExperiments = [
+      Experiment(
+        id: "deep-lstm-copy-\(2 * h)", title: "lstm-copy (its own optimizer), \(2 * h) steps", problem: lstmCopy,
+        steps: 2 * h, instances: scale.variantInstances, contenders: [.learned(session: "lstm-copy")] + copyBaselines,
+        metrics: [.meanLoss, .geometricMeanLoss], plot: "deep-lstm-copy"),
+      Experiment(
+        id: "deep-dnc-copy-\(2 * h)", title: "dnc-copy (transfer from lstm-copy), \(2 * h) steps",
+        problem: ProblemSpec("dnc-copy"), steps: 2 * h, instances: scale.variantInstances,
+        contenders: [.learned(session: "lstm-copy")] + copyBaselines, metrics: [.meanLoss, .geometricMeanLoss],
+        plot: "deep-dnc-copy"),
+      Experiment(
+        id: "deep-mnist-cnn-\(h)", title: "mnist-cnn (transfer from mnist-mlp-log-loss), \(h) steps",
+        problem: ProblemSpec("mnist-cnn"), steps: h, instances: scale.variantInstances,
+        contenders: [.learned(session: "mnist-mlp-log-loss")] + copyBaselines, metrics: [.meanLoss, .testLoss],
+        plot: "deep-mnist-cnn"),
+    ]
+    let deepSection = StudySection(
+      id: "deep", title: "Deep networks as optimizees",
+      summary: "A convolutional network on MNIST (`mnist-cnn`), an LSTM and a DNC on the copy task (`lstm-copy`, "
+        + "`dnc-copy`), each trained by tuned hand-designed optimizers and by a learned one: the copy-task LSTM's "
+        + "own optimizer, and optimizers raced unchanged on an architecture they were not trained on.",
+      experiments: deepExperiments)
+
     return Study(
-      name: name, seed: seed, sections: [quadraticSection, sparseSection, mnistSection, objectiveSection],
+      name: name, seed: seed, sections: [quadraticSection, sparseSection, mnistSection, objectiveSection, deepSection],
       recipes: recipes, tuningInstances: scale.tuningInstances, tuningGrid: scale.grid,
       mnistSubset: scale.mnistSubset, testExamples: scale.testExamples)
   }
