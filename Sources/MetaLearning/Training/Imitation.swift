@@ -1,9 +1,5 @@
 import Evaluation
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Optimizers
 
 /// Imitation of a tuned Adam, mixed into the meta-objective (Chen et al.
 /// 2020, "Training Stronger Baselines for Learning to Optimize", §3.2).
@@ -44,40 +40,34 @@ public struct Imitation: Sendable, Hashable, Codable {
 }
 
 /// The running Adam of an imitating episode: its moments over the episode's
-/// gradients, and the step it would take now.
+/// gradients, and the step it would take now — the race's own ``Adam``
+/// (its defaults β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸), stepped on a zero vector
+/// so that what it leaves there is its step Δθᴬ.
 public struct ImitationTrace: Sendable {
   public let imitation: Imitation
-  private var firstMoment: [Float]
-  private var secondMoment: [Float]
-  private var steps = 0
+  private var adam: Adam
+  /// The gradient in Float and the step, n each (no allocation per step).
+  private var gradient: [Float]
+  private var step: [Float]
 
   public init(_ imitation: Imitation, count: Int) {
     self.imitation = imitation
-    firstMoment = [Float](repeating: 0, count: count)
-    secondMoment = firstMoment
+    adam = Adam(dimension: count, learningRate: imitation.learningRate)
+    gradient = [Float](repeating: 0, count: count)
+    step = gradient
   }
 
   /// Advances the moments with `gradient` and writes Adam's step into
   /// `target`.
   public mutating func step<Scalar: BinaryFloatingPoint>(
-    gradient: UnsafeBufferPointer<Scalar>, into target: UnsafeMutableBufferPointer<Scalar>
+    gradient input: UnsafeBufferPointer<Scalar>, into target: UnsafeMutableBufferPointer<Scalar>
   ) {
-    precondition(gradient.count == firstMoment.count && target.count == gradient.count)
-    steps += 1
-    let beta1: Float = 0.9
-    let beta2: Float = 0.999
-    let correction1 = 1 / (1 - powf(beta1, Float(steps)))
-    let correction2 = 1 / (1 - powf(beta2, Float(steps)))
-    let rate = imitation.learningRate
-    firstMoment.withUnsafeMutableBufferPointer { m in
-      secondMoment.withUnsafeMutableBufferPointer { v in
-        for i in 0..<m.count {
-          let g = Float(gradient[i])
-          m[i] = beta1 * m[i] + (1 - beta1) * g
-          v[i] = beta2 * v[i] + (1 - beta2) * g * g
-          target[i] = Scalar(-rate * m[i] * correction1 / (sqrtf(v[i] * correction2) + 1e-8))
-        }
-      }
+    precondition(input.count == gradient.count && target.count == input.count)
+    for i in 0..<input.count {
+      gradient[i] = Float(input[i])
+      step[i] = 0
     }
+    adam.step(parameters: &step, gradient: gradient)
+    for i in 0..<target.count { target[i] = Scalar(step[i]) }
   }
 }
