@@ -798,11 +798,12 @@ INLINE void erase_write_forward(
 
 /// M̄ += G ⊙ (1 − w eᵀ), w̄_i += ⟨G_i, v − M_i ⊙ e⟩, ē −= Σ_i w_i G_i ⊙ M_i,
 /// v̄ += Σ_i w_i G_i (G = M̄'). The W-long sums over rows go to a 2W scratch
-/// per memory and are added once.
+/// per memory and are added once. With `store_memory`, M̄ = … is stored
+/// instead (each element is written once; see the header).
 INLINE void erase_write_backward(
     ptrdiff_t batch, ptrdiff_t n, ptrdiff_t width, const float *memory, const float *weights, const float *erase,
-    const float *values, const float *y_bar, float *_Nullable memory_bar, float *_Nullable weights_bar,
-    float *_Nullable erase_bar, float *_Nullable values_bar, float *scratch) {
+    const float *values, const float *y_bar, float *_Nullable memory_bar, bool store_memory,
+    float *_Nullable weights_bar, float *_Nullable erase_bar, float *_Nullable values_bar, float *scratch) {
   float *e_sum = scratch, *v_sum = scratch + width;
   for (ptrdiff_t b = 0; b < batch; b++) {
     const float *e = erase + b * width, *v = values + b * width;
@@ -812,7 +813,10 @@ INLINE void erase_write_backward(
       const float *m = memory + (b * n + i) * width, *g = y_bar + (b * n + i) * width;
       if (memory_bar != NULL) {
         float *target = memory_bar + (b * n + i) * width;
-        for (ptrdiff_t j = 0; j < width; j++) target[j] += g[j] * (1.0f - wi * e[j]);
+        if (store_memory)
+          for (ptrdiff_t j = 0; j < width; j++) target[j] = g[j] * (1.0f - wi * e[j]);
+        else
+          for (ptrdiff_t j = 0; j < width; j++) target[j] += g[j] * (1.0f - wi * e[j]);
       }
       if (weights_bar != NULL) {
         float total = 0.0f;
@@ -881,10 +885,13 @@ INLINE void link_forward(
 
 /// Links backward with G = L̄' off the diagonal (the i = j terms of the
 /// full vectorised rows subtracted after): L̄_i· += G_i·⊙(1 − w_i − w),
-/// w̄_i += ⟨G_i·, p − L_i·⟩, w̄ −= G_i·⊙L_i·, p̄ += w_i G_i·.
+/// w̄_i += ⟨G_i·, p − L_i·⟩, w̄ −= G_i·⊙L_i·, p̄ += w_i G_i·. With
+/// `store_link`, L̄ = … is stored instead (each row is written once; the
+/// diagonal then comes out as x − x = 0, exactly as 0 + x − x).
 INLINE void link_backward(
     ptrdiff_t batch, ptrdiff_t n, const float *link, const float *precedence, const float *weights,
-    const float *g_all, float *_Nullable link_bar, float *_Nullable precedence_bar, float *_Nullable weights_bar) {
+    const float *g_all, float *_Nullable link_bar, bool store_link, float *_Nullable precedence_bar,
+    float *_Nullable weights_bar) {
   for (ptrdiff_t b = 0; b < batch; b++) {
     const float *w = weights + b * n, *p = precedence + b * n;
     for (ptrdiff_t i = 0; i < n; i++) {
@@ -893,7 +900,10 @@ INLINE void link_backward(
       float wi = w[i], diagonal = g[i];
       if (link_bar != NULL) {
         float *target = link_bar + row;
-        for (ptrdiff_t j = 0; j < n; j++) target[j] += g[j] * (1.0f - wi - w[j]);
+        if (store_link)
+          for (ptrdiff_t j = 0; j < n; j++) target[j] = g[j] * (1.0f - wi - w[j]);
+        else
+          for (ptrdiff_t j = 0; j < n; j++) target[j] += g[j] * (1.0f - wi - w[j]);
         target[i] -= diagonal * (1.0f - 2.0f * wi);
       }
       if (weights_bar != NULL) {
@@ -967,13 +977,13 @@ DISPATCH void dnc_erase_write_f32(
 
 DISPATCH void dnc_erase_write_backward_f32(
     ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, const float *memory, const float *weights, const float *erase,
-    const float *values, const float *result_adjoint, float *_Nullable memory_adjoint,
+    const float *values, const float *result_adjoint, float *_Nullable memory_adjoint, bool store_memory_adjoint,
     float *_Nullable weights_adjoint, float *_Nullable erase_adjoint, float *_Nullable values_adjoint) {
   float stack[STACK_FLOATS];
   float *scratch = acquire_scratch(2 * width, stack);
   erase_write_backward(
-      batch, slots, width, memory, weights, erase, values, result_adjoint, memory_adjoint, weights_adjoint,
-      erase_adjoint, values_adjoint, scratch);
+      batch, slots, width, memory, weights, erase, values, result_adjoint, memory_adjoint, store_memory_adjoint,
+      weights_adjoint, erase_adjoint, values_adjoint, scratch);
   release_scratch(scratch, stack);
 }
 
@@ -996,10 +1006,11 @@ DISPATCH void dnc_link_f32(
 
 DISPATCH void dnc_link_backward_f32(
     ptrdiff_t batch, ptrdiff_t slots, const float *link, const float *precedence, const float *weights,
-    const float *result_adjoint, float *_Nullable link_adjoint, float *_Nullable precedence_adjoint,
-    float *_Nullable weights_adjoint) {
+    const float *result_adjoint, float *_Nullable link_adjoint, bool store_link_adjoint,
+    float *_Nullable precedence_adjoint, float *_Nullable weights_adjoint) {
   link_backward(
-      batch, slots, link, precedence, weights, result_adjoint, link_adjoint, precedence_adjoint, weights_adjoint);
+      batch, slots, link, precedence, weights, result_adjoint, link_adjoint, store_link_adjoint, precedence_adjoint,
+      weights_adjoint);
 }
 
 // MARK: Fused read (interface → read weights)

@@ -178,11 +178,12 @@ extension DNCKernels {
     batch: Int, slots: Int, width: Int, memory: UnsafePointer<Float>, weights: UnsafePointer<Float>,
     erase: UnsafePointer<Float>, values: UnsafePointer<Float>, resultAdjoint: UnsafePointer<Float>,
     memoryAdjoint: UnsafeMutablePointer<Float>?, weightsAdjoint: UnsafeMutablePointer<Float>?,
-    eraseAdjoint: UnsafeMutablePointer<Float>?, valuesAdjoint: UnsafeMutablePointer<Float>?
+    eraseAdjoint: UnsafeMutablePointer<Float>?, valuesAdjoint: UnsafeMutablePointer<Float>?,
+    storeMemoryAdjoint: Bool = false
   ) {
     dnc_erase_write_backward_f32(
-      batch, slots, width, memory, weights, erase, values, resultAdjoint, memoryAdjoint, weightsAdjoint,
-      eraseAdjoint, valuesAdjoint)
+      batch, slots, width, memory, weights, erase, values, resultAdjoint, memoryAdjoint, storeMemoryAdjoint,
+      weightsAdjoint, eraseAdjoint, valuesAdjoint)
   }
 
   /// ``precedence`` in `Float`.
@@ -218,9 +219,10 @@ extension DNCKernels {
     batch: Int, slots n: Int, link: UnsafePointer<Float>, precedence: UnsafePointer<Float>,
     weights: UnsafePointer<Float>, resultAdjoint g: UnsafePointer<Float>,
     linkAdjoint: UnsafeMutablePointer<Float>?, precedenceAdjoint: UnsafeMutablePointer<Float>?,
-    weightsAdjoint: UnsafeMutablePointer<Float>?
+    weightsAdjoint: UnsafeMutablePointer<Float>?, storeLinkAdjoint: Bool = false
   ) {
-    dnc_link_backward_f32(batch, n, link, precedence, weights, g, linkAdjoint, precedenceAdjoint, weightsAdjoint)
+    dnc_link_backward_f32(
+      batch, n, link, precedence, weights, g, linkAdjoint, storeLinkAdjoint, precedenceAdjoint, weightsAdjoint)
   }
 
   // MARK: Fused read weights

@@ -79,6 +79,31 @@ public struct CustomBackwardContext<Scalar: TensorScalar> {
     return UnsafeMutableBufferPointer(start: target, count: tape.nodes[index].shape.count)
   }
 
+  /// ∂loss/∂(input k) for a backward step that writes every element of it
+  /// exactly once, with whether to store rather than add: `overwrite` is
+  /// true when this is the adjoint's first contribution in this backward
+  /// pass (the buffer was not zeroed and holds stale values, so every
+  /// element must be stored), false when it must be added to as with
+  /// ``inputAdjoint(_:)``; nil when input `k` needs no gradient.
+  ///
+  /// Why: zeroing an adjoint only for its first consumer to add onto the
+  /// zeros costs a pass over memory per node (a tenth of a DNC
+  /// meta-iteration went to zero-filling its B×N×W memories' and B×N×N
+  /// links' adjoints). Ask for it before any other adjoint of this step:
+  /// when another input shares input k's storage, it answers like
+  /// ``inputAdjoint(_:)`` (`overwrite` false), as that input's additions
+  /// would otherwise land on stale values.
+  @_specialize(where Scalar == Float)
+  public func inputAdjointForOverwrite(_ k: Int) -> (buffer: UnsafeMutableBufferPointer<Scalar>, overwrite: Bool)? {
+    let index = record.inputs[k]
+    let storage = tape.storageIndex(index)
+    for (j, other) in record.inputs.enumerated() where j != k && tape.storageIndex(other) == storage {
+      return inputAdjoint(k).map { ($0, false) }
+    }
+    guard let (target, beta) = tape.overwriteTarget(index) else { return nil }
+    return (UnsafeMutableBufferPointer(start: target, count: tape.nodes[index].shape.count), beta == 0)
+  }
+
   /// ∂loss/∂(input k) += α·source, with a loop specialised for the scalar
   /// type (generic callers should prefer it to their own loop). `source`
   /// must have input k's element count. Does nothing when input `k` needs no

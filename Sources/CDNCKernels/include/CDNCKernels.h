@@ -6,7 +6,9 @@
  * kernels in DNCKernels.swift. Every buffer is row-major, every size an
  * element count, and `epsilon` is DNCKernels.epsilon. The adjoint pointers
  * marked _Nullable may be NULL (that adjoint is not wanted); adjoints are
- * accumulated (+=), never overwritten.
+ * accumulated (+=), except where a `store_…` flag is set: the tape passes it
+ * when this is the adjoint's first contribution in the backward pass, so the
+ * buffer (not zeroed, see `overwriteTarget` in Tape.swift) is stored to.
  */
 #ifndef CDNCKERNELS_H
 #define CDNCKERNELS_H
@@ -96,11 +98,12 @@ void dnc_erase_write_f32(
     ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, const float *memory, const float *weights,
     const float *erase, const float *values, float *result);
 
-/// The backward pass of dnc_erase_write_f32.
+/// The backward pass of dnc_erase_write_f32 (`store_memory_adjoint`: the
+/// memory's adjoint is stored, not added to).
 void dnc_erase_write_backward_f32(
     ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, const float *memory, const float *weights,
     const float *erase, const float *values, const float *result_adjoint,
-    float *_Nullable memory_adjoint, float *_Nullable weights_adjoint,
+    float *_Nullable memory_adjoint, bool store_memory_adjoint, float *_Nullable weights_adjoint,
     float *_Nullable erase_adjoint, float *_Nullable values_adjoint);
 
 /// Precedence (1 − Σw)p + w (B×N each).
@@ -119,11 +122,12 @@ void dnc_link_f32(
     ptrdiff_t batch, ptrdiff_t slots, const float *link, const float *precedence,
     const float *weights, float *result);
 
-/// The backward pass of dnc_link_f32.
+/// The backward pass of dnc_link_f32 (`store_link_adjoint`: the links'
+/// adjoint is stored, not added to).
 void dnc_link_backward_f32(
     ptrdiff_t batch, ptrdiff_t slots, const float *link, const float *precedence,
     const float *weights, const float *result_adjoint, float *_Nullable link_adjoint,
-    float *_Nullable precedence_adjoint, float *_Nullable weights_adjoint);
+    bool store_link_adjoint, float *_Nullable precedence_adjoint, float *_Nullable weights_adjoint);
 
 /// The fused read: from the per-coordinate read interface (B·n rows of
 /// R(W+4): keys, strength logits, mode logits) the read weights B×K×N
