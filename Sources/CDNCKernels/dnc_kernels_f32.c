@@ -1135,16 +1135,22 @@ INLINE void fused_read(
 /// into scratch, M̄ straight into the memory's adjoint), then the chain
 /// through the interface transforms: keys scattered back, x̄_β += β̄ σ(x)
 /// (d softplus/dx = σ(x)) and, for the softmax π of the mode logits,
-/// x̄_m += π_m (π̄_m − Σ_l π_l π̄_l).
+/// x̄_m += π_m (π̄_m − Σ_l π_l π̄_l). Each interface element gets one such
+/// term, so with `store_interface` they are stored instead of added.
 INLINE void fused_read_backward(
     ptrdiff_t batch, ptrdiff_t n, ptrdiff_t width, ptrdiff_t k, ptrdiff_t r, float epsilon, const float *memory,
     const float *interface, const float *previous, const float *link, const float *g_all,
     const float *saved_strengths, const float *saved_modes, const float *saved_content,
     const float *saved_similarity, const float *saved_memory_norms, const float *saved_key_norms,
-    float *_Nullable memory_bar, float *_Nullable interface_bar, float *_Nullable previous_bar,
+    float *_Nullable memory_bar, float *_Nullable interface_bar, bool store_interface, float *_Nullable previous_bar,
     float *_Nullable link_bar) {
-  if (n <= 0 || k <= 0) return;
   ptrdiff_t stride = r * (width + 4);
+  if (n <= 0 || k <= 0) {
+    // Nothing flows back, but a stored adjoint must still be written.
+    if (store_interface && interface_bar != NULL && k > 0)
+      memset(interface_bar, 0, (size_t)(batch * (k / r) * stride) * sizeof(float));
+    return;
+  }
   float stack[STACK_FLOATS];
   float *keys = acquire_scratch(2 * k * width + k * n + 4 * k, stack);
   float *keys_bar = keys + k * width, *content_bar = keys_bar + k * width, *modes_bar = content_bar + k * n;
@@ -1170,13 +1176,20 @@ INLINE void fused_read_backward(
       ptrdiff_t i = head / r, j = head % r;
       float *row = target + i * stride;
       const float *face_row = face + i * stride;
-      for (ptrdiff_t d = 0; d < width; d++) row[j * width + d] += keys_bar[head * width + d];
       float x = face_row[r * width + j];
-      row[r * width + j] += strengths_bar[head] / (1.0f + exp1(-x));
+      float strength_bar = strengths_bar[head] / (1.0f + exp1(-x));
       const float *pi = modes + 3 * head, *pi_bar = modes_bar + 3 * head;
       float inner = pi[0] * pi_bar[0] + pi[1] * pi_bar[1] + pi[2] * pi_bar[2];
       float *logits_bar = row + r * width + r + 3 * j;
-      for (ptrdiff_t m = 0; m < 3; m++) logits_bar[m] += pi[m] * (pi_bar[m] - inner);
+      if (store_interface) {
+        for (ptrdiff_t d = 0; d < width; d++) row[j * width + d] = keys_bar[head * width + d];
+        row[r * width + j] = strength_bar;
+        for (ptrdiff_t m = 0; m < 3; m++) logits_bar[m] = pi[m] * (pi_bar[m] - inner);
+      } else {
+        for (ptrdiff_t d = 0; d < width; d++) row[j * width + d] += keys_bar[head * width + d];
+        row[r * width + j] += strength_bar;
+        for (ptrdiff_t m = 0; m < 3; m++) logits_bar[m] += pi[m] * (pi_bar[m] - inner);
+      }
     }
   }
   release_scratch(keys, stack);
@@ -1197,10 +1210,10 @@ DISPATCH void dnc_read_backward_f32(
     const float *memory, const float *interface, const float *previous, const float *link,
     const float *result_adjoint, const float *saved_strengths, const float *saved_modes, const float *saved_content,
     const float *saved_similarity, const float *saved_memory_norms, const float *saved_key_norms,
-    float *_Nullable memory_adjoint, float *_Nullable interface_adjoint, float *_Nullable previous_adjoint,
-    float *_Nullable link_adjoint) {
+    float *_Nullable memory_adjoint, float *_Nullable interface_adjoint, bool store_interface_adjoint,
+    float *_Nullable previous_adjoint, float *_Nullable link_adjoint) {
   fused_read_backward(
       batch, slots, width, heads, read_heads, epsilon, memory, interface, previous, link, result_adjoint,
       saved_strengths, saved_modes, saved_content, saved_similarity, saved_memory_norms, saved_key_norms,
-      memory_adjoint, interface_adjoint, previous_adjoint, link_adjoint);
+      memory_adjoint, interface_adjoint, store_interface_adjoint, previous_adjoint, link_adjoint);
 }

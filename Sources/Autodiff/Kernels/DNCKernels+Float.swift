@@ -297,7 +297,8 @@ extension DNCKernels {
     interface: UnsafePointer<Float>, previous: UnsafePointer<Float>, link: UnsafePointer<Float>,
     resultAdjoint: UnsafePointer<Float>, saved: UnsafePointer<Float>,
     memoryAdjoint: UnsafeMutablePointer<Float>?, interfaceAdjoint: UnsafeMutablePointer<Float>?,
-    previousAdjoint: UnsafeMutablePointer<Float>?, linkAdjoint: UnsafeMutablePointer<Float>?
+    previousAdjoint: UnsafeMutablePointer<Float>?, linkAdjoint: UnsafeMutablePointer<Float>?,
+    storeInterfaceAdjoint: Bool = false
   ) {
     let o = readSavedOffsets(batch: batch, slots: n, heads: k)
     let stride = r * (w + 4)
@@ -308,7 +309,7 @@ extension DNCKernels {
         count, n, w, k, r, Float(epsilon), memory + first * n * w, interface + rows, previous + cells,
         link + first * n * n, resultAdjoint + cells, saved + o[0] + heads, saved + o[1] + 3 * heads,
         saved + o[2] + cells, saved + o[3] + cells, saved + o[4] + first * n, saved + o[5] + heads,
-        memoryAdjoint.map { $0 + first * n * w }, interfaceAdjoint.map { $0 + rows },
+        memoryAdjoint.map { $0 + first * n * w }, interfaceAdjoint.map { $0 + rows }, storeInterfaceAdjoint,
         previousAdjoint.map { $0 + cells }, linkAdjoint.map { $0 + first * n * n })
     }
   }

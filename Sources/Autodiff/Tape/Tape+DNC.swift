@@ -502,6 +502,9 @@ extension Tape {
       let (b, n, w) = (context.inputShape(0)[0], context.inputShape(0)[1], context.inputShape(0)[2])
       let k = context.inputShape(2)[1]
       let r = context.inputShape(1)[1] / (w + 4)
+      // The interface (an affine map's output read only here) gets each
+      // element of its adjoint once: stored unzeroed on its first contribution.
+      let interfaceBar = context.inputAdjointForOverwrite(1)
       DNCKernels.readBackwardFloat(
         batch: b, slots: n, width: w, heads: k, readHeads: r,
         memory: DNCKernels.float(context.input(0).baseAddress!),
@@ -510,9 +513,10 @@ extension Tape {
         resultAdjoint: DNCKernels.float(context.outputAdjoint.baseAddress!),
         saved: DNCKernels.float(context.saved.baseAddress!),
         memoryAdjoint: context.inputAdjoint(0).map { DNCKernels.float($0.baseAddress!) },
-        interfaceAdjoint: context.inputAdjoint(1).map { DNCKernels.float($0.baseAddress!) },
+        interfaceAdjoint: interfaceBar.map { DNCKernels.float($0.buffer.baseAddress!) },
         previousAdjoint: context.inputAdjoint(2).map { DNCKernels.float($0.baseAddress!) },
-        linkAdjoint: context.inputAdjoint(3).map { DNCKernels.float($0.baseAddress!) })
+        linkAdjoint: context.inputAdjoint(3).map { DNCKernels.float($0.baseAddress!) },
+        storeInterfaceAdjoint: interfaceBar?.overwrite ?? false)
     }
   }
 

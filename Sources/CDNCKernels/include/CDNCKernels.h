@@ -143,14 +143,15 @@ void dnc_read_f32(
     float *saved_key_norms);
 
 /// The backward pass of dnc_read_f32 from the result's adjoint and what its
-/// forward pass saved.
+/// forward pass saved (`store_interface_adjoint`: the interface's adjoint is
+/// stored, not added to).
 void dnc_read_backward_f32(
     ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, ptrdiff_t heads, ptrdiff_t read_heads,
     float epsilon, const float *memory, const float *interface, const float *previous,
     const float *link, const float *result_adjoint, const float *saved_strengths,
     const float *saved_modes, const float *saved_content, const float *saved_similarity,
     const float *saved_memory_norms, const float *saved_key_norms,
-    float *_Nullable memory_adjoint, float *_Nullable interface_adjoint,
+    float *_Nullable memory_adjoint, float *_Nullable interface_adjoint, bool store_interface_adjoint,
     float *_Nullable previous_adjoint, float *_Nullable link_adjoint);
 
 #pragma clang assume_nonnull end
