@@ -798,11 +798,12 @@ INLINE void erase_write_forward(
 
 /// M̄ += G ⊙ (1 − w eᵀ), w̄_i += ⟨G_i, v − M_i ⊙ e⟩, ē −= Σ_i w_i G_i ⊙ M_i,
 /// v̄ += Σ_i w_i G_i (G = M̄'). The W-long sums over rows go to a 2W scratch
-/// per memory and are added once.
+/// per memory and are added once. With `store_memory`, M̄ = … is stored
+/// instead (each element is written once; see the header).
 INLINE void erase_write_backward(
     ptrdiff_t batch, ptrdiff_t n, ptrdiff_t width, const float *memory, const float *weights, const float *erase,
-    const float *values, const float *y_bar, float *_Nullable memory_bar, float *_Nullable weights_bar,
-    float *_Nullable erase_bar, float *_Nullable values_bar, float *scratch) {
+    const float *values, const float *y_bar, float *_Nullable memory_bar, bool store_memory,
+    float *_Nullable weights_bar, float *_Nullable erase_bar, float *_Nullable values_bar, float *scratch) {
   float *e_sum = scratch, *v_sum = scratch + width;
   for (ptrdiff_t b = 0; b < batch; b++) {
     const float *e = erase + b * width, *v = values + b * width;
@@ -812,7 +813,10 @@ INLINE void erase_write_backward(
       const float *m = memory + (b * n + i) * width, *g = y_bar + (b * n + i) * width;
       if (memory_bar != NULL) {
         float *target = memory_bar + (b * n + i) * width;
-        for (ptrdiff_t j = 0; j < width; j++) target[j] += g[j] * (1.0f - wi * e[j]);
+        if (store_memory)
+          for (ptrdiff_t j = 0; j < width; j++) target[j] = g[j] * (1.0f - wi * e[j]);
+        else
+          for (ptrdiff_t j = 0; j < width; j++) target[j] += g[j] * (1.0f - wi * e[j]);
       }
       if (weights_bar != NULL) {
         float total = 0.0f;
@@ -881,10 +885,13 @@ INLINE void link_forward(
 
 /// Links backward with G = L̄' off the diagonal (the i = j terms of the
 /// full vectorised rows subtracted after): L̄_i· += G_i·⊙(1 − w_i − w),
-/// w̄_i += ⟨G_i·, p − L_i·⟩, w̄ −= G_i·⊙L_i·, p̄ += w_i G_i·.
+/// w̄_i += ⟨G_i·, p − L_i·⟩, w̄ −= G_i·⊙L_i·, p̄ += w_i G_i·. With
+/// `store_link`, L̄ = … is stored instead (each row is written once; the
+/// diagonal then comes out as x − x = 0, exactly as 0 + x − x).
 INLINE void link_backward(
     ptrdiff_t batch, ptrdiff_t n, const float *link, const float *precedence, const float *weights,
-    const float *g_all, float *_Nullable link_bar, float *_Nullable precedence_bar, float *_Nullable weights_bar) {
+    const float *g_all, float *_Nullable link_bar, bool store_link, float *_Nullable precedence_bar,
+    float *_Nullable weights_bar) {
   for (ptrdiff_t b = 0; b < batch; b++) {
     const float *w = weights + b * n, *p = precedence + b * n;
     for (ptrdiff_t i = 0; i < n; i++) {
@@ -893,7 +900,10 @@ INLINE void link_backward(
       float wi = w[i], diagonal = g[i];
       if (link_bar != NULL) {
         float *target = link_bar + row;
-        for (ptrdiff_t j = 0; j < n; j++) target[j] += g[j] * (1.0f - wi - w[j]);
+        if (store_link)
+          for (ptrdiff_t j = 0; j < n; j++) target[j] = g[j] * (1.0f - wi - w[j]);
+        else
+          for (ptrdiff_t j = 0; j < n; j++) target[j] += g[j] * (1.0f - wi - w[j]);
         target[i] -= diagonal * (1.0f - 2.0f * wi);
       }
       if (weights_bar != NULL) {
@@ -967,13 +977,13 @@ DISPATCH void dnc_erase_write_f32(
 
 DISPATCH void dnc_erase_write_backward_f32(
     ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, const float *memory, const float *weights, const float *erase,
-    const float *values, const float *result_adjoint, float *_Nullable memory_adjoint,
+    const float *values, const float *result_adjoint, float *_Nullable memory_adjoint, bool store_memory_adjoint,
     float *_Nullable weights_adjoint, float *_Nullable erase_adjoint, float *_Nullable values_adjoint) {
   float stack[STACK_FLOATS];
   float *scratch = acquire_scratch(2 * width, stack);
   erase_write_backward(
-      batch, slots, width, memory, weights, erase, values, result_adjoint, memory_adjoint, weights_adjoint,
-      erase_adjoint, values_adjoint, scratch);
+      batch, slots, width, memory, weights, erase, values, result_adjoint, memory_adjoint, store_memory_adjoint,
+      weights_adjoint, erase_adjoint, values_adjoint, scratch);
   release_scratch(scratch, stack);
 }
 
@@ -996,10 +1006,11 @@ DISPATCH void dnc_link_f32(
 
 DISPATCH void dnc_link_backward_f32(
     ptrdiff_t batch, ptrdiff_t slots, const float *link, const float *precedence, const float *weights,
-    const float *result_adjoint, float *_Nullable link_adjoint, float *_Nullable precedence_adjoint,
-    float *_Nullable weights_adjoint) {
+    const float *result_adjoint, float *_Nullable link_adjoint, bool store_link_adjoint,
+    float *_Nullable precedence_adjoint, float *_Nullable weights_adjoint) {
   link_backward(
-      batch, slots, link, precedence, weights, result_adjoint, link_adjoint, precedence_adjoint, weights_adjoint);
+      batch, slots, link, precedence, weights, result_adjoint, link_adjoint, store_link_adjoint, precedence_adjoint,
+      weights_adjoint);
 }
 
 // MARK: Fused read (interface → read weights)
@@ -1124,16 +1135,22 @@ INLINE void fused_read(
 /// into scratch, M̄ straight into the memory's adjoint), then the chain
 /// through the interface transforms: keys scattered back, x̄_β += β̄ σ(x)
 /// (d softplus/dx = σ(x)) and, for the softmax π of the mode logits,
-/// x̄_m += π_m (π̄_m − Σ_l π_l π̄_l).
+/// x̄_m += π_m (π̄_m − Σ_l π_l π̄_l). Each interface element gets one such
+/// term, so with `store_interface` they are stored instead of added.
 INLINE void fused_read_backward(
     ptrdiff_t batch, ptrdiff_t n, ptrdiff_t width, ptrdiff_t k, ptrdiff_t r, float epsilon, const float *memory,
     const float *interface, const float *previous, const float *link, const float *g_all,
     const float *saved_strengths, const float *saved_modes, const float *saved_content,
     const float *saved_similarity, const float *saved_memory_norms, const float *saved_key_norms,
-    float *_Nullable memory_bar, float *_Nullable interface_bar, float *_Nullable previous_bar,
+    float *_Nullable memory_bar, float *_Nullable interface_bar, bool store_interface, float *_Nullable previous_bar,
     float *_Nullable link_bar) {
-  if (n <= 0 || k <= 0) return;
   ptrdiff_t stride = r * (width + 4);
+  if (n <= 0 || k <= 0) {
+    // Nothing flows back, but a stored adjoint must still be written.
+    if (store_interface && interface_bar != NULL && k > 0)
+      memset(interface_bar, 0, (size_t)(batch * (k / r) * stride) * sizeof(float));
+    return;
+  }
   float stack[STACK_FLOATS];
   float *keys = acquire_scratch(2 * k * width + k * n + 4 * k, stack);
   float *keys_bar = keys + k * width, *content_bar = keys_bar + k * width, *modes_bar = content_bar + k * n;
@@ -1159,13 +1176,20 @@ INLINE void fused_read_backward(
       ptrdiff_t i = head / r, j = head % r;
       float *row = target + i * stride;
       const float *face_row = face + i * stride;
-      for (ptrdiff_t d = 0; d < width; d++) row[j * width + d] += keys_bar[head * width + d];
       float x = face_row[r * width + j];
-      row[r * width + j] += strengths_bar[head] / (1.0f + exp1(-x));
+      float strength_bar = strengths_bar[head] / (1.0f + exp1(-x));
       const float *pi = modes + 3 * head, *pi_bar = modes_bar + 3 * head;
       float inner = pi[0] * pi_bar[0] + pi[1] * pi_bar[1] + pi[2] * pi_bar[2];
       float *logits_bar = row + r * width + r + 3 * j;
-      for (ptrdiff_t m = 0; m < 3; m++) logits_bar[m] += pi[m] * (pi_bar[m] - inner);
+      if (store_interface) {
+        for (ptrdiff_t d = 0; d < width; d++) row[j * width + d] = keys_bar[head * width + d];
+        row[r * width + j] = strength_bar;
+        for (ptrdiff_t m = 0; m < 3; m++) logits_bar[m] = pi[m] * (pi_bar[m] - inner);
+      } else {
+        for (ptrdiff_t d = 0; d < width; d++) row[j * width + d] += keys_bar[head * width + d];
+        row[r * width + j] += strength_bar;
+        for (ptrdiff_t m = 0; m < 3; m++) logits_bar[m] += pi[m] * (pi_bar[m] - inner);
+      }
     }
   }
   release_scratch(keys, stack);
@@ -1186,10 +1210,10 @@ DISPATCH void dnc_read_backward_f32(
     const float *memory, const float *interface, const float *previous, const float *link,
     const float *result_adjoint, const float *saved_strengths, const float *saved_modes, const float *saved_content,
     const float *saved_similarity, const float *saved_memory_norms, const float *saved_key_norms,
-    float *_Nullable memory_adjoint, float *_Nullable interface_adjoint, float *_Nullable previous_adjoint,
-    float *_Nullable link_adjoint) {
+    float *_Nullable memory_adjoint, float *_Nullable interface_adjoint, bool store_interface_adjoint,
+    float *_Nullable previous_adjoint, float *_Nullable link_adjoint) {
   fused_read_backward(
       batch, slots, width, heads, read_heads, epsilon, memory, interface, previous, link, result_adjoint,
       saved_strengths, saved_modes, saved_content, saved_similarity, saved_memory_norms, saved_key_norms,
-      memory_adjoint, interface_adjoint, previous_adjoint, link_adjoint);
+      memory_adjoint, interface_adjoint, store_interface_adjoint, previous_adjoint, link_adjoint);
 }

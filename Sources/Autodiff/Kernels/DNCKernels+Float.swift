@@ -178,11 +178,12 @@ extension DNCKernels {
     batch: Int, slots: Int, width: Int, memory: UnsafePointer<Float>, weights: UnsafePointer<Float>,
     erase: UnsafePointer<Float>, values: UnsafePointer<Float>, resultAdjoint: UnsafePointer<Float>,
     memoryAdjoint: UnsafeMutablePointer<Float>?, weightsAdjoint: UnsafeMutablePointer<Float>?,
-    eraseAdjoint: UnsafeMutablePointer<Float>?, valuesAdjoint: UnsafeMutablePointer<Float>?
+    eraseAdjoint: UnsafeMutablePointer<Float>?, valuesAdjoint: UnsafeMutablePointer<Float>?,
+    storeMemoryAdjoint: Bool = false
   ) {
     dnc_erase_write_backward_f32(
-      batch, slots, width, memory, weights, erase, values, resultAdjoint, memoryAdjoint, weightsAdjoint,
-      eraseAdjoint, valuesAdjoint)
+      batch, slots, width, memory, weights, erase, values, resultAdjoint, memoryAdjoint, storeMemoryAdjoint,
+      weightsAdjoint, eraseAdjoint, valuesAdjoint)
   }
 
   /// ``precedence`` in `Float`.
@@ -218,9 +219,10 @@ extension DNCKernels {
     batch: Int, slots n: Int, link: UnsafePointer<Float>, precedence: UnsafePointer<Float>,
     weights: UnsafePointer<Float>, resultAdjoint g: UnsafePointer<Float>,
     linkAdjoint: UnsafeMutablePointer<Float>?, precedenceAdjoint: UnsafeMutablePointer<Float>?,
-    weightsAdjoint: UnsafeMutablePointer<Float>?
+    weightsAdjoint: UnsafeMutablePointer<Float>?, storeLinkAdjoint: Bool = false
   ) {
-    dnc_link_backward_f32(batch, n, link, precedence, weights, g, linkAdjoint, precedenceAdjoint, weightsAdjoint)
+    dnc_link_backward_f32(
+      batch, n, link, precedence, weights, g, linkAdjoint, storeLinkAdjoint, precedenceAdjoint, weightsAdjoint)
   }
 
   // MARK: Fused read weights
@@ -295,7 +297,8 @@ extension DNCKernels {
     interface: UnsafePointer<Float>, previous: UnsafePointer<Float>, link: UnsafePointer<Float>,
     resultAdjoint: UnsafePointer<Float>, saved: UnsafePointer<Float>,
     memoryAdjoint: UnsafeMutablePointer<Float>?, interfaceAdjoint: UnsafeMutablePointer<Float>?,
-    previousAdjoint: UnsafeMutablePointer<Float>?, linkAdjoint: UnsafeMutablePointer<Float>?
+    previousAdjoint: UnsafeMutablePointer<Float>?, linkAdjoint: UnsafeMutablePointer<Float>?,
+    storeInterfaceAdjoint: Bool = false
   ) {
     let o = readSavedOffsets(batch: batch, slots: n, heads: k)
     let stride = r * (w + 4)
@@ -306,7 +309,7 @@ extension DNCKernels {
         count, n, w, k, r, Float(epsilon), memory + first * n * w, interface + rows, previous + cells,
         link + first * n * n, resultAdjoint + cells, saved + o[0] + heads, saved + o[1] + 3 * heads,
         saved + o[2] + cells, saved + o[3] + cells, saved + o[4] + first * n, saved + o[5] + heads,
-        memoryAdjoint.map { $0 + first * n * w }, interfaceAdjoint.map { $0 + rows },
+        memoryAdjoint.map { $0 + first * n * w }, interfaceAdjoint.map { $0 + rows }, storeInterfaceAdjoint,
         previousAdjoint.map { $0 + cells }, linkAdjoint.map { $0 + first * n * n })
     }
   }

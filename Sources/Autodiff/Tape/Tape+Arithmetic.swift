@@ -25,6 +25,7 @@ extension Tape {
     binary(.divide, a, b)
   }
 
+  @_specialize(where Scalar == Float)
   private func binary(
     _ op: BinaryOperation, _ a: Variable<Scalar>, _ b: Variable<Scalar>
   ) -> Variable<Scalar> {

@@ -246,21 +246,26 @@ extension Tape {
       let erase = context.input(2)
       let values = context.input(3)
       let yBar = context.outputAdjoint
-      let memoryBar = context.inputAdjoint(0)
-      let weightsBar = context.inputAdjoint(1)
-      let eraseBar = context.inputAdjoint(2)
-      let valuesBar = context.inputAdjoint(3)
       if Scalar.self == Float.self {
+        // The kernel writes each element of M̄ once, so the first consumer
+        // (this step, for all but the last memory) stores it unzeroed.
+        let memoryBar = context.inputAdjointForOverwrite(0)
+        let (weightsBar, eraseBar, valuesBar) = (context.inputAdjoint(1), context.inputAdjoint(2), context.inputAdjoint(3))
         DNCKernels.eraseWriteBackwardFloat(
           batch: b, slots: n, width: w, memory: DNCKernels.float(memory.baseAddress!),
           weights: DNCKernels.float(weights.baseAddress!), erase: DNCKernels.float(erase.baseAddress!),
           values: DNCKernels.float(values.baseAddress!), resultAdjoint: DNCKernels.float(yBar.baseAddress!),
-          memoryAdjoint: memoryBar.map { DNCKernels.float($0.baseAddress!) },
+          memoryAdjoint: memoryBar.map { DNCKernels.float($0.buffer.baseAddress!) },
           weightsAdjoint: weightsBar.map { DNCKernels.float($0.baseAddress!) },
           eraseAdjoint: eraseBar.map { DNCKernels.float($0.baseAddress!) },
-          valuesAdjoint: valuesBar.map { DNCKernels.float($0.baseAddress!) })
+          valuesAdjoint: valuesBar.map { DNCKernels.float($0.baseAddress!) },
+          storeMemoryAdjoint: memoryBar?.overwrite ?? false)
         return
       }
+      let memoryBar = context.inputAdjoint(0)
+      let weightsBar = context.inputAdjoint(1)
+      let eraseBar = context.inputAdjoint(2)
+      let valuesBar = context.inputAdjoint(3)
       for batch in 0..<b {
         for i in 0..<n {
           let wi = weights[batch * n + i]
@@ -345,18 +350,23 @@ extension Tape {
       let p = context.input(1)
       let w = context.input(2)
       let g = context.outputAdjoint
-      let linkBar = context.inputAdjoint(0)
-      let pBar = context.inputAdjoint(1)
-      let wBar = context.inputAdjoint(2)
       if Scalar.self == Float.self {
+        // L̄ is written row by row once: the next step's link update, its
+        // first consumer, stores it unzeroed.
+        let linkBar = context.inputAdjointForOverwrite(0)
+        let (pBar, wBar) = (context.inputAdjoint(1), context.inputAdjoint(2))
         DNCKernels.linkBackwardFloat(
           batch: b, slots: n, link: DNCKernels.float(link.baseAddress!), precedence: DNCKernels.float(p.baseAddress!),
           weights: DNCKernels.float(w.baseAddress!), resultAdjoint: DNCKernels.float(g.baseAddress!),
-          linkAdjoint: linkBar.map { DNCKernels.float($0.baseAddress!) },
+          linkAdjoint: linkBar.map { DNCKernels.float($0.buffer.baseAddress!) },
           precedenceAdjoint: pBar.map { DNCKernels.float($0.baseAddress!) },
-          weightsAdjoint: wBar.map { DNCKernels.float($0.baseAddress!) })
+          weightsAdjoint: wBar.map { DNCKernels.float($0.baseAddress!) },
+          storeLinkAdjoint: linkBar?.overwrite ?? false)
         return
       }
+      let linkBar = context.inputAdjoint(0)
+      let pBar = context.inputAdjoint(1)
+      let wBar = context.inputAdjoint(2)
       for batch in 0..<b {
         let base = batch * n * n
         for i in 0..<n {
@@ -492,6 +502,9 @@ extension Tape {
       let (b, n, w) = (context.inputShape(0)[0], context.inputShape(0)[1], context.inputShape(0)[2])
       let k = context.inputShape(2)[1]
       let r = context.inputShape(1)[1] / (w + 4)
+      // The interface (an affine map's output read only here) gets each
+      // element of its adjoint once: stored unzeroed on its first contribution.
+      let interfaceBar = context.inputAdjointForOverwrite(1)
       DNCKernels.readBackwardFloat(
         batch: b, slots: n, width: w, heads: k, readHeads: r,
         memory: DNCKernels.float(context.input(0).baseAddress!),
@@ -500,9 +513,10 @@ extension Tape {
         resultAdjoint: DNCKernels.float(context.outputAdjoint.baseAddress!),
         saved: DNCKernels.float(context.saved.baseAddress!),
         memoryAdjoint: context.inputAdjoint(0).map { DNCKernels.float($0.baseAddress!) },
-        interfaceAdjoint: context.inputAdjoint(1).map { DNCKernels.float($0.baseAddress!) },
+        interfaceAdjoint: interfaceBar.map { DNCKernels.float($0.buffer.baseAddress!) },
         previousAdjoint: context.inputAdjoint(2).map { DNCKernels.float($0.baseAddress!) },
-        linkAdjoint: context.inputAdjoint(3).map { DNCKernels.float($0.baseAddress!) })
+        linkAdjoint: context.inputAdjoint(3).map { DNCKernels.float($0.baseAddress!) },
+        storeInterfaceAdjoint: interfaceBar?.overwrite ?? false)
     }
   }
 

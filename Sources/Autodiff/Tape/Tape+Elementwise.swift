@@ -47,6 +47,7 @@ extension Tape {
   /// min(max(x, lower), upper). The gradient passes where
   /// lower ≤ x ≤ upper (boundaries included, as in PyTorch and TensorFlow)
   /// and is zero outside.
+  @_specialize(where Scalar == Float)
   public func clamp(_ x: Variable<Scalar>, lower: Scalar, upper: Scalar) -> Variable<Scalar> {
     precondition(lower <= upper, "Tape.clamp: lower bound \(lower) exceeds upper bound \(upper)")
     return unary(.clamp(lower: lower, upper: upper), x)
@@ -54,6 +55,7 @@ extension Tape {
 
   /// The value of `x` as a constant: the result equals `x`, but no gradient
   /// flows back through it.
+  @_specialize(where Scalar == Float)
   public func stopGradient(_ x: Variable<Scalar>) -> Variable<Scalar> {
     check(x)
     let y = appendNode(shape: x.shape, operation: .leaf, requiresGradient: false)
@@ -67,6 +69,7 @@ extension Tape {
   /// is unchanged by a reshape), and its gradient lands directly in `x`'s
   /// adjoint. Reshaping costs no memory traffic, which matters on the large
   /// per-step tensors of an unrolled optimizer.
+  @_specialize(where Scalar == Float)
   public func reshape(_ x: Variable<Scalar>, to shape: Shape) -> Variable<Scalar> {
     check(x)
     precondition(
@@ -75,6 +78,7 @@ extension Tape {
     return appendView(of: x, shape: shape)
   }
 
+  @_specialize(where Scalar == Float)
   func unary(
     _ op: UnaryOperation<Scalar>, _ x: Variable<Scalar>, shape: Shape? = nil
   ) -> Variable<Scalar> {

@@ -3,6 +3,7 @@
 extension Tape {
   /// The inputs side by side along the last axis. All must have the same
   /// rank and the same leading dimensions (B×2 and B×20 give B×22).
+  @_specialize(where Scalar == Float)
   public func concatenate(_ inputs: [Variable<Scalar>]) -> Variable<Scalar> {
     precondition(!inputs.isEmpty, "Tape.concatenate: nothing to concatenate")
     let first = inputs[0].shape
@@ -34,6 +35,7 @@ extension Tape {
   }
 
   /// The columns `range` of the last axis.
+  @_specialize(where Scalar == Float)
   public func slice(_ x: Variable<Scalar>, columns range: Range<Int>) -> Variable<Scalar> {
     check(x)
     let width = x.shape.lastDimension
@@ -55,6 +57,7 @@ extension Tape {
   /// `shape` (whose element count must equal `indices.count`). Indices may
   /// repeat; the adjoint scatters back with addition. Element (i, j) of an
   /// m×n x has flat index i·n + j.
+  @_specialize(where Scalar == Float)
   public func gather(_ x: Variable<Scalar>, indices: [Int], shape: Shape) -> Variable<Scalar> {
     check(x)
     precondition(
@@ -75,6 +78,7 @@ extension Tape {
   /// A tensor of `shape`, zero except y[indices[k]] += xₖ on the flattened
   /// elements (the adjoint of ``gather(_:indices:shape:)``); `indices.count`
   /// must equal the element count of x.
+  @_specialize(where Scalar == Float)
   public func scatter(_ x: Variable<Scalar>, indices: [Int], shape: Shape) -> Variable<Scalar> {
     check(x)
     precondition(

@@ -20,6 +20,7 @@ extension Tape {
   /// h̄ += z̄W_hᵀ) and b̄ += column sums of z̄. Storage per step: the activated
   /// gates and tanh c′ (5·B·H elements) besides h′ and c′; x and h are
   /// their own nodes' values.
+  @_specialize(where Scalar == Float)
   public func lstmCell(
     input: Variable<Scalar>, hidden: Variable<Scalar>, cell: Variable<Scalar>,
     inputWeights: Variable<Scalar>, hiddenWeights: Variable<Scalar>, bias: Variable<Scalar>

@@ -29,6 +29,7 @@ extension Tape {
     return product(x, weights, transposeA: false, transposeB: false, bias: bias)
   }
 
+  @_specialize(where Scalar == Float)
   private func product(
     _ a: Variable<Scalar>, _ b: Variable<Scalar>, transposeA: Bool, transposeB: Bool,
     bias: Variable<Scalar>?

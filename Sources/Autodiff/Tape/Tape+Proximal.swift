@@ -19,6 +19,7 @@
 extension Tape {
   /// `prox` of the penalty named by `kind` applied to each segment of `x`
   /// with its own threshold.
+  @_specialize(where Scalar == Float)
   public func proximal(_ x: Variable<Scalar>, kind: ProximalKind, thresholds: Variable<Scalar>) -> Variable<Scalar> {
     switch kind {
     case .softThreshold: softThreshold(x, thresholds: thresholds)
@@ -28,6 +29,7 @@ extension Tape {
   }
 
   /// `sign(x)·max(|x| − t_b, 0)` per segment b.
+  @_specialize(where Scalar == Float)
   public func softThreshold(_ x: Variable<Scalar>, thresholds: Variable<Scalar>) -> Variable<Scalar> {
     _ = Self.segmentLength(x, thresholds, operation: "softThreshold")  // checks the shapes
     return custom(inputs: [x, thresholds], shape: x.shape) { context in
@@ -57,6 +59,7 @@ extension Tape {
   }
 
   /// `x·[|x| > t_b]` per segment b.
+  @_specialize(where Scalar == Float)
   public func hardThreshold(_ x: Variable<Scalar>, thresholds: Variable<Scalar>) -> Variable<Scalar> {
     _ = Self.segmentLength(x, thresholds, operation: "hardThreshold")  // checks the shapes
     return custom(inputs: [x, thresholds], shape: x.shape) { context in
@@ -80,6 +83,7 @@ extension Tape {
 
   /// `max(1 − t_b/‖x_g‖, 0)·x_g` over consecutive blocks g of `blockSize`
   /// entries within each segment b.
+  @_specialize(where Scalar == Float)
   public func blockSoftThreshold(
     _ x: Variable<Scalar>, thresholds: Variable<Scalar>, blockSize: Int
   ) -> Variable<Scalar> {

@@ -19,6 +19,7 @@ extension Tape {
     reduce(x, axis: axis, mean: true)
   }
 
+  @_specialize(where Scalar == Float)
   private func total(_ x: Variable<Scalar>, scale: Scalar) -> Variable<Scalar> {
     check(x)
     let y = appendNode(
@@ -28,6 +29,7 @@ extension Tape {
     return y
   }
 
+  @_specialize(where Scalar == Float)
   private func reduce(_ x: Variable<Scalar>, axis: Int, mean: Bool) -> Variable<Scalar> {
     check(x)
     precondition(

@@ -3,6 +3,7 @@ extension Tape {
   /// the row maximum, so that large inputs cannot overflow.
   ///
   /// Backward: x̄ = y ⊙ (ȳ − ⟨ȳ, y⟩) row by row.
+  @_specialize(where Scalar == Float)
   public func softmax(_ x: Variable<Scalar>) -> Variable<Scalar> {
     check(x)
     let y = appendNode(

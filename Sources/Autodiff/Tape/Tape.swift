@@ -22,6 +22,18 @@
 ///
 /// A tape is single-threaded mutable state: build and differentiate a graph
 /// on one thread (each meta-training engine owns its tape).
+///
+/// Why the `@_specialize(where Scalar == Float)` on the recording
+/// operations, `backward(from:)` and the bookkeeping they share: the tape is
+/// generic, its callers (the unrolls in MetaLearning, the optimizees) live
+/// in other modules, and a generic function called across modules runs
+/// unspecialised — every `nodes[i]` a copy through `Node`'s value
+/// witnesses, every kernel a witness-table call, metadata looked up at run
+/// time. The attribute compiles a `Float` body inside this module (its
+/// internal callees specialised with it) and makes the generic entry point
+/// jump to it after one type check, so meta-training's `Tape<Float>` runs
+/// specialised code without exposing the tape's internals as `@inlinable`.
+/// `Double` (the gradient checks) keeps the generic path.
 public final class Tape<Scalar: TensorScalar> {
   var nodes: [Node<Scalar>] = []
   var arena = Arena<Scalar>()
@@ -38,6 +50,7 @@ public final class Tape<Scalar: TensorScalar> {
 
   /// Forgets every recorded operation and invalidates all variables, keeping
   /// the memory for the next graph.
+  @_specialize(where Scalar == Float)
   public func reset() {
     nodes.removeAll(keepingCapacity: true)
     arena.reset()
@@ -57,16 +70,19 @@ public final class Tape<Scalar: TensorScalar> {
 
   /// A differentiable leaf holding a copy of `tensor`; its gradient can be
   /// read after ``backward(from:)``. Parameters enter the tape this way.
+  @_specialize(where Scalar == Float)
   public func variable(_ tensor: Tensor<Scalar>) -> Variable<Scalar> {
     leaf(tensor, differentiable: true)
   }
 
   /// A constant leaf holding a copy of `tensor`: no gradient flows into it.
+  @_specialize(where Scalar == Float)
   public func constant(_ tensor: Tensor<Scalar>) -> Variable<Scalar> {
     leaf(tensor, differentiable: false)
   }
 
   /// A constant scalar (rank 0), e.g. to broadcast against a tensor.
+  @_specialize(where Scalar == Float)
   public func constant(_ value: Scalar) -> Variable<Scalar> {
     let v = appendNode(shape: .scalar, operation: .leaf, requiresGradient: false)
     nodes[v.index].value[0] = value
@@ -77,6 +93,7 @@ public final class Tape<Scalar: TensorScalar> {
   /// write all `shape.count` of them), so a caller's per-step data — a
   /// gradient computed outside the tape, say — enters without an
   /// intermediate array.
+  @_specialize(where Scalar == Float)
   public func leaf(
     shape: Shape, differentiable: Bool, _ fill: (UnsafeMutableBufferPointer<Scalar>) -> Void
   ) -> Variable<Scalar> {
@@ -85,6 +102,7 @@ public final class Tape<Scalar: TensorScalar> {
     return v
   }
 
+  @_specialize(where Scalar == Float)
   private func leaf(_ tensor: Tensor<Scalar>, differentiable: Bool) -> Variable<Scalar> {
     let v = appendNode(shape: tensor.shape, operation: .leaf, requiresGradient: differentiable)
     tensor.scalars.withUnsafeBufferPointer { source in
@@ -98,6 +116,7 @@ public final class Tape<Scalar: TensorScalar> {
   // MARK: Reading values and gradients
 
   /// A copy of the value of `v`.
+  @_specialize(where Scalar == Float)
   public func value(of v: Variable<Scalar>) -> Tensor<Scalar> {
     withValue(of: v) { Tensor(shape: v.shape, scalars: Array($0)) }
   }
@@ -113,6 +132,7 @@ public final class Tape<Scalar: TensorScalar> {
   /// A copy of ∂loss/∂v from the last ``backward(from:)``: zeros when the
   /// loss does not depend on `v` or no backward pass has run since the
   /// variable was recorded.
+  @_specialize(where Scalar == Float)
   public func gradient(of v: Variable<Scalar>) -> Tensor<Scalar> {
     withGradient(of: v) { Tensor(shape: v.shape, scalars: Array($0)) }
   }
@@ -140,6 +160,7 @@ public final class Tape<Scalar: TensorScalar> {
   ///
   /// Each call starts from zero adjoints, so calling it twice does not
   /// accumulate. Nodes recorded after `loss` are ignored.
+  @_specialize(where Scalar == Float)
   public func backward(from loss: Variable<Scalar>) {
     check(loss)
     precondition(
@@ -169,6 +190,7 @@ public final class Tape<Scalar: TensorScalar> {
   }
 
   /// Appends a node with fresh value (and, if needed, adjoint) storage.
+  @_specialize(where Scalar == Float)
   func appendNode(
     shape: Shape, operation: Operation<Scalar>, requiresGradient: Bool
   ) -> Variable<Scalar> {
@@ -181,6 +203,7 @@ public final class Tape<Scalar: TensorScalar> {
 
   /// A node sharing `x`'s value and adjoint storage under `shape` (same
   /// element count): see ``Operation/view(base:)``.
+  @_specialize(where Scalar == Float)
   func appendView(of x: Variable<Scalar>, shape: Shape) -> Variable<Scalar> {
     let base = storageIndex(x.index)
     nodes.append(
@@ -203,13 +226,27 @@ public final class Tape<Scalar: TensorScalar> {
   @inline(__always)
   func value(_ index: Int) -> UnsafeMutablePointer<Scalar> { nodes[index].value }
 
+  /// Node `index`'s value and adjoint pointers and element count, for the
+  /// custom operations' contexts: their computed properties cannot carry
+  /// `@_specialize`, and reading `nodes[index]` in unspecialised code copies
+  /// the whole generic `Node` through its value witnesses.
+  @_specialize(where Scalar == Float)
+  func storage(of index: Int) -> (value: UnsafeMutablePointer<Scalar>, adjoint: UnsafeMutablePointer<Scalar>?, count: Int) {
+    (nodes[index].value, nodes[index].adjoint, nodes[index].shape.count)
+  }
+
   /// The adjoint buffer of node `index` ready for `+=`, zeroed on its first
   /// use in this backward pass; nil when the node needs no gradient.
+  @_specialize(where Scalar == Float)
   func accumulationTarget(_ node: Int) -> UnsafeMutablePointer<Scalar>? {
     let index = storageIndex(node)
     guard let adjoint = nodes[index].adjoint else { return nil }
     if !nodes[index].adjointLive {
-      Scalar.run(.fill(y: adjoint, count: nodes[index].shape.count, value: 0))
+      // A literal zero store loop, not `KernelCall.fill` (whose value
+      // arrives at run time): the optimiser turns it into `memset`, whose
+      // wide stores zero the large DNC adjoints (B×N×W memory, B×N×N links)
+      // several times faster than the generic fill's 16-byte loop.
+      adjoint.update(repeating: 0, count: nodes[index].shape.count)
       nodes[index].adjointLive = true
     }
     return adjoint
@@ -220,6 +257,7 @@ public final class Tape<Scalar: TensorScalar> {
   /// already holds contributions, 0 when this is the first (the buffer is
   /// then marked live without being zeroed, and β = 0 overwrites whatever it
   /// held). Saves a fill of the adjoint per node.
+  @_specialize(where Scalar == Float)
   func overwriteTarget(_ node: Int) -> (UnsafeMutablePointer<Scalar>, Scalar)? {
     let index = storageIndex(node)
     guard let adjoint = nodes[index].adjoint else { return nil }
@@ -235,6 +273,7 @@ public final class Tape<Scalar: TensorScalar> {
 
   /// A per-tape buffer of at least `count` elements for temporaries that do
   /// not outlive one operation (or one node's backward step).
+  @_specialize(where Scalar == Float)
   func scratch(slot: Int, count: Int) -> UnsafeMutablePointer<Scalar> {
     while scratchBuffers.count <= slot {
       scratchBuffers.append((UnsafeMutablePointer<Scalar>.allocate(capacity: 1), 1))

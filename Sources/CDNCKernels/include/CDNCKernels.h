@@ -6,7 +6,9 @@
  * kernels in DNCKernels.swift. Every buffer is row-major, every size an
  * element count, and `epsilon` is DNCKernels.epsilon. The adjoint pointers
  * marked _Nullable may be NULL (that adjoint is not wanted); adjoints are
- * accumulated (+=), never overwritten.
+ * accumulated (+=), except where a `store_…` flag is set: the tape passes it
+ * when this is the adjoint's first contribution in the backward pass, so the
+ * buffer (not zeroed, see `overwriteTarget` in Tape.swift) is stored to.
  */
 #ifndef CDNCKERNELS_H
 #define CDNCKERNELS_H
@@ -96,11 +98,12 @@ void dnc_erase_write_f32(
     ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, const float *memory, const float *weights,
     const float *erase, const float *values, float *result);
 
-/// The backward pass of dnc_erase_write_f32.
+/// The backward pass of dnc_erase_write_f32 (`store_memory_adjoint`: the
+/// memory's adjoint is stored, not added to).
 void dnc_erase_write_backward_f32(
     ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, const float *memory, const float *weights,
     const float *erase, const float *values, const float *result_adjoint,
-    float *_Nullable memory_adjoint, float *_Nullable weights_adjoint,
+    float *_Nullable memory_adjoint, bool store_memory_adjoint, float *_Nullable weights_adjoint,
     float *_Nullable erase_adjoint, float *_Nullable values_adjoint);
 
 /// Precedence (1 − Σw)p + w (B×N each).
@@ -119,11 +122,12 @@ void dnc_link_f32(
     ptrdiff_t batch, ptrdiff_t slots, const float *link, const float *precedence,
     const float *weights, float *result);
 
-/// The backward pass of dnc_link_f32.
+/// The backward pass of dnc_link_f32 (`store_link_adjoint`: the links'
+/// adjoint is stored, not added to).
 void dnc_link_backward_f32(
     ptrdiff_t batch, ptrdiff_t slots, const float *link, const float *precedence,
     const float *weights, const float *result_adjoint, float *_Nullable link_adjoint,
-    float *_Nullable precedence_adjoint, float *_Nullable weights_adjoint);
+    bool store_link_adjoint, float *_Nullable precedence_adjoint, float *_Nullable weights_adjoint);
 
 /// The fused read: from the per-coordinate read interface (B·n rows of
 /// R(W+4): keys, strength logits, mode logits) the read weights B×K×N
@@ -139,14 +143,15 @@ void dnc_read_f32(
     float *saved_key_norms);
 
 /// The backward pass of dnc_read_f32 from the result's adjoint and what its
-/// forward pass saved.
+/// forward pass saved (`store_interface_adjoint`: the interface's adjoint is
+/// stored, not added to).
 void dnc_read_backward_f32(
     ptrdiff_t batch, ptrdiff_t slots, ptrdiff_t width, ptrdiff_t heads, ptrdiff_t read_heads,
     float epsilon, const float *memory, const float *interface, const float *previous,
     const float *link, const float *result_adjoint, const float *saved_strengths,
     const float *saved_modes, const float *saved_content, const float *saved_similarity,
     const float *saved_memory_norms, const float *saved_key_norms,
-    float *_Nullable memory_adjoint, float *_Nullable interface_adjoint,
+    float *_Nullable memory_adjoint, float *_Nullable interface_adjoint, bool store_interface_adjoint,
     float *_Nullable previous_adjoint, float *_Nullable link_adjoint);
 
 #pragma clang assume_nonnull end
