@@ -389,24 +389,7 @@ import Testing
     var problem = DNCCopyClass(
       bits: bits, lengths: length...length, hidden: 16, slots: 8, wordSize: 4, batchSize: 8
     ).instance(seed: 7)
-    var theta = problem.initialParameters
-    var gradient = [Float](repeating: 0, count: theta.count)
-    var m = [Float](repeating: 0, count: theta.count)
-    var v = [Float](repeating: 0, count: theta.count)
-    let (rate, beta1, beta2, epsilon): (Float, Float, Float, Float) = (0.03, 0.9, 0.999, 1e-8)
-    var losses: [Float] = []
-    var (power1, power2): (Float, Float) = (1, 1)
-    for _ in 1...200 {
-      losses.append(problem.objective(at: theta, gradient: &gradient))
-      power1 *= beta1
-      power2 *= beta2
-      let (correction1, correction2) = (1 - power1, 1 - power2)
-      for k in theta.indices {
-        m[k] = beta1 * m[k] + (1 - beta1) * gradient[k]
-        v[k] = beta2 * v[k] + (1 - beta2) * gradient[k] * gradient[k]
-        theta[k] -= rate * (m[k] / correction1) / ((v[k] / correction2).squareRoot() + epsilon)
-      }
-    }
+    let losses = HandAdam.losses(&problem, steps: 200, rate: 0.03)
     let chance = Self.chanceLoss(length: length, bits: bits)
     let start = losses.prefix(10).map(Double.init).reduce(0, +) / 10
     let end = losses.suffix(20).map(Double.init).reduce(0, +) / 20

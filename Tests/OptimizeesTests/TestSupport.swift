@@ -92,3 +92,30 @@ enum TestFiles {
 extension Array where Element == Float {
   var asDouble: [Double] { map(Double.init) }
 }
+
+/// Adam (β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸) written out for the optimizee
+/// tests, which sit below the Optimizers module: `steps` steps at `rate`
+/// from the problem's θ₀, returning the loss before each step.
+enum HandAdam {
+  static func losses(_ problem: inout some Problem, steps: Int, rate: Float) -> [Float] {
+    var theta = problem.initialParameters
+    var gradient = [Float](repeating: 0, count: theta.count)
+    var m = [Float](repeating: 0, count: theta.count)
+    var v = [Float](repeating: 0, count: theta.count)
+    let (beta1, beta2, epsilon): (Float, Float, Float) = (0.9, 0.999, 1e-8)
+    var losses: [Float] = []
+    var (power1, power2): (Float, Float) = (1, 1)
+    for _ in 0..<steps {
+      losses.append(problem.objective(at: theta, gradient: &gradient))
+      power1 *= beta1
+      power2 *= beta2
+      let (correction1, correction2) = (1 - power1, 1 - power2)
+      for k in theta.indices {
+        m[k] = beta1 * m[k] + (1 - beta1) * gradient[k]
+        v[k] = beta2 * v[k] + (1 - beta2) * gradient[k] * gradient[k]
+        theta[k] -= rate * (m[k] / correction1) / ((v[k] / correction2).squareRoot() + epsilon)
+      }
+    }
+    return losses
+  }
+}
