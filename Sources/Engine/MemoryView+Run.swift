@@ -15,7 +15,6 @@ extension MemoryView {
     of weights: LearnedOptimizerWeights, on problemClass: any ProblemClass, seed: UInt64, steps: Int
   ) -> MemoryView {
     var problem = problemClass.sample(seed: SeedStream.evaluation.seed(seed, index: 0))
-    let proximalStep = problem.smoothLipschitz.map { 1 / $0 }
     switch weights {
     case .lstm(let weights):
       var optimizer = LSTMOptimizer(weights: weights, problem: problem)
@@ -28,7 +27,7 @@ extension MemoryView {
       }
       return .lstm(hidden: layers, coordinates: shown, hiddenSize: h)
     case .dnc(let weights):
-      var optimizer = DNCOptimizer(weights: weights, dimension: problem.dimension, proximalStep: proximalStep)
+      var optimizer = DNCOptimizer(weights: weights, problem: problem)
       run(&optimizer, on: &problem, steps: steps)
       let view = optimizer.memoryView
       return .dnc(

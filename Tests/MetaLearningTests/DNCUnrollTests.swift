@@ -47,13 +47,76 @@ import Testing
     #expect(state.memory.memory.contains { $0 != 0 })
   }
 
+  /// The secant rules on smooth problems: the whole unroll's meta-gradient
+  /// (through the factor, the momentum and the displacement) against central
+  /// differences, features and step inputs (−η̂·g) held.
+  @Test(arguments: [LearnedUpdateRule.curvature, .secant])
+  func secantUnrollGradientMatchesFiniteDifferences(update: LearnedUpdateRule) throws {
+    let configuration = DNCOptimizerConfiguration(
+      hiddenSize: 4, memorySlots: 4, wordSize: 3, readHeads: 2, preprocessing: .logAndSign(k: 5), outputScale: 0.1,
+      update: update)
+    var rng = RandomSource(seed: 13)
+    let values = DNCOptimizerWeights(configuration: configuration, seed: 3).values.map {
+      Double($0) + 0.2 * Double(rng.gaussian())
+    }
+    var oracle = DoubleQuadratics(batch: 2, dimension: 3, seed: 1)
+    let initial = Self.start(configuration, oracle: &oracle)
+    let (check, _) = UnrollGradientCheck.dnc(
+      configuration: configuration, weights: values, objective: .logLoss, steps: 4, initial: initial, oracle: &oracle)
+    #expect(check.worst < 1e-4, "worst relative error \(check.worst)")
+    for slot in DNCOptimizerWeights.tensorLayout(configuration) {
+      #expect(check.gradient[slot.range].contains { $0 != 0 }, "\(slot.name) has no gradient")
+    }
+  }
+
+  /// Untrained (head at zero) the curvature rule is gradient descent at the
+  /// step 1/L̂: on a quadratic the race takes exactly that rule's steps.
+  @Test func untrainedCurvatureRuleIsGradientDescentAtOneOverL() throws {
+    let configuration = DNCOptimizerConfiguration(
+      hiddenSize: 4, memorySlots: 4, wordSize: 3, readHeads: 2, preprocessing: .logAndSign(k: 5), outputScale: 0.05,
+      update: .curvature)
+    let weights = DNCOptimizerWeights(configuration: configuration, seed: 8)
+    var problem = try ProblemCatalog.make("quadratic").sample(seed: 4)
+    var racer = DNCOptimizer(weights: weights, problem: problem)
+    var reference = SecantStepState(
+      groups: 1, groupSize: problem.dimension, baseStep: 0.05, estimate: .largestCurvature)
+    var theta = problem.initialParameters
+    var expected = theta
+    var gradient = [Float](repeating: 0, count: problem.dimension)
+    var scaled = gradient, moved = gradient
+    for _ in 0..<5 {
+      _ = problem.objective(at: theta, gradient: &gradient)
+      reference.advance(theta: theta, gradient: gradient, scaledGradient: &scaled, displacement: &moved)
+      racer.step(parameters: &theta, gradient: gradient)
+      for i in expected.indices { expected[i] += scaled[i] }
+      for i in theta.indices { #expect(abs(theta[i] - expected[i]) <= 1e-6 * max(1, abs(expected[i]))) }
+      expected = theta
+    }
+  }
+
+  /// A DNC configuration's manifest record keeps its update rule; a record
+  /// without one (every DNC session saved before the rules) is additive.
+  @Test(arguments: LearnedUpdateRule.allCases)
+  func recordRoundTripsTheUpdateRule(update: LearnedUpdateRule) throws {
+    let configuration = DNCOptimizerConfiguration(memorySlots: 8, preprocessing: .logAndSign(k: 5), update: update)
+    let record = configuration.record
+    #expect((record["update"] == nil) == (update == .additive))
+    #expect(DNCOptimizerConfiguration(record: record) == configuration)
+    var bad = record
+    bad["update"] = "quasi-newton"
+    #expect(DNCOptimizerConfiguration(record: bad) == nil)
+  }
+
   /// The race's tape-free step and the tape's unroll compute the same iterates
-  /// and the same memory.
-  @Test func raceStepMatchesTapeUnroll() throws {
+  /// and the same memory, under every update rule.
+  @Test(arguments: LearnedUpdateRule.allCases)
+  func raceStepMatchesTapeUnroll(update: LearnedUpdateRule) throws {
     let configuration = DNCOptimizerConfiguration(
       hiddenSize: 6, memorySlots: 5, wordSize: 4, readHeads: 2, preprocessing: .logAndSign(k: 5),
-      outputScale: 0.05)
-    let weights = DNCOptimizerWeights(configuration: configuration, seed: 8)
+      outputScale: 0.05, update: update)
+    var weights = DNCOptimizerWeights(configuration: configuration, seed: 8)
+    var rng = RandomSource(seed: 3)
+    for i in try #require(weights.slot("head.weight")).range { weights.values[i] += 0.3 * rng.gaussian() }
     let problem = try ProblemCatalog.make("quadratic").sample(seed: 4)
     var oracle = ProblemBatch(problems: [problem])
     var state = DNCUnrollState(

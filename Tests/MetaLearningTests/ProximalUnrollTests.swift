@@ -73,6 +73,27 @@ import Testing
     #expect(check.worst < 1e-4, "worst relative error \(check.worst)")
   }
 
+  /// The DNC under the secant rules on composite problems: the prox at each
+  /// coordinate's own step, thresholds differentiated, as for the LSTM.
+  @Test(arguments: penalties, [LearnedUpdateRule.curvature, .secant])
+  func dncSecantUnrollGradientMatchesFiniteDifferences(penalty: Regularizer, update: LearnedUpdateRule) {
+    let configuration = DNCOptimizerConfiguration(
+      hiddenSize: 4, memorySlots: 3, wordSize: 2, readHeads: 1, preprocessing: .logAndSign(k: 5), outputScale: 0.3,
+      update: update)
+    // The head starts at zero; random weights exercise every path.
+    var rng = RandomSource(seed: 13)
+    let weights = DNCOptimizerWeights(configuration: configuration, seed: 3).values.map {
+      Double($0) + 0.2 * Double(rng.gaussian())
+    }
+    var oracle = DoubleComposite(batch: 2, dimension: 6, rows: 4, regularizer: penalty, seed: 1)
+    let theta = UnrollGradientCheck.randomTheta(count: 12, scale: 0.5, rng: &rng)
+    let initial = DNCUnrollState(initialTheta: theta, configuration: configuration, oracle: &oracle)
+    let (check, _) = UnrollGradientCheck.dnc(
+      configuration: configuration, weights: weights, objective: .logLoss, steps: 4, initial: initial, oracle: &oracle)
+    #expect(check.theta.contains(0) && check.theta.contains { $0 != 0 }, "θ = \(check.theta)")
+    #expect(check.worst < 1e-4, "worst relative error \(check.worst)")
+  }
+
   /// The tape's prox (through ``ProximalMap``) and the race's
   /// ``Regularizer/applyProximal(_:step:)`` give the same iterates.
   @Test(arguments: penalties, [Float(0.05), 0.5])
@@ -127,6 +148,41 @@ import Testing
     }
     for i in theta.indices {
       #expect(abs(theta[i] - state.theta[i]) < 1e-4 * max(1, abs(theta[i])), "coordinate \(i)")
+    }
+    #expect(theta.contains(0) && theta.contains { $0 != 0 }, "θ = \(theta)")
+  }
+
+  /// The DNC optimizer as a race makes it and its training unroll take the
+  /// same steps on the sparse classes, under every update rule.
+  @Test(arguments: [("lasso", "0.1"), ("sparse-l0", "0.001"), ("group-lasso", "0.2")], LearnedUpdateRule.allCases)
+  func dncRaceStepMatchesTapeUnroll(problem problemAndLambda: (String, String), update: LearnedUpdateRule) throws {
+    let (problemName, lambda) = problemAndLambda
+    let configuration = DNCOptimizerConfiguration(
+      hiddenSize: 5, memorySlots: 4, wordSize: 3, readHeads: 2, preprocessing: .logAndSign(k: 5), outputScale: 0.1,
+      update: update)
+    var weights = DNCOptimizerWeights(configuration: configuration, seed: 8)
+    var rng = RandomSource(seed: 9)
+    for i in try #require(weights.slot("head.weight")).range { weights.values[i] = rng.gaussian() * 0.5 }
+    let problem = try ProblemCatalog.make(problemName, options: ["lambda": lambda]).sample(seed: 4)
+    let lipschitz = try #require(problem.smoothLipschitz)
+    var oracle = ProblemBatch(problems: [problem])
+    var state = DNCUnrollState(initialTheta: problem.initialParameters, configuration: configuration, oracle: &oracle)
+    _ = DNCUnroll<Float>.run(
+      tape: Tape<Float>(), configuration: configuration, weights: weights.values, objective: .logLoss, steps: 8,
+      state: &state, oracle: &oracle)
+
+    var racer = MetaTrainer.racer(weights: .dnc(weights), name: "dnc").makeOptimizer(problem)
+    #expect(racer.proximalStep == 1 / lipschitz)
+    var copy = problem
+    var theta = problem.initialParameters
+    var gradient = [Float](repeating: 0, count: problem.dimension)
+    for _ in 0..<8 {
+      _ = copy.objective(at: theta, gradient: &gradient)
+      racer.step(parameters: &theta, gradient: gradient)
+      racer.applyProximal(of: problem.regularizer, to: &theta)
+    }
+    for i in theta.indices {
+      #expect(abs(theta[i] - state.base.theta[i]) < 1e-4 * max(1, abs(theta[i])), "coordinate \(i)")
     }
     #expect(theta.contains(0) && theta.contains { $0 != 0 }, "θ = \(theta)")
   }

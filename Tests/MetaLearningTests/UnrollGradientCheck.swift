@@ -82,7 +82,8 @@ enum UnrollGradientCheck {
       var s = initial
       return DNCUnroll<Double>.run(
         tape: tape, configuration: configuration, weights: w, objective: objective, steps: steps,
-        state: &s, oracle: &oracle, replayFeatures: base.features, stopUsageGradient: false
+        state: &s, oracle: &oracle, replayFeatures: base.features,
+        replayStepInputs: base.stepInputs.isEmpty ? nil : base.stepInputs, stopUsageGradient: false
       ).metaLoss
     }
     return (Result(worst: worst, gradient: base.gradient, theta: state.base.theta), state)

@@ -62,7 +62,7 @@ struct DNCGraphWeights<Scalar: TensorScalar> {
 
   /// The blocks of `phi` (tensors in ``DNCOptimizerWeights/tensorLayout(_:)`` order).
   init(tape t: Tape<Scalar>, phi: [Variable<Scalar>], configuration c: DNCOptimizerConfiguration) {
-    let (h, w, r) = (c.hiddenSize, c.wordSize, c.readHeads)
+    let (h, w, r, o) = (c.hiddenSize, c.wordSize, c.readHeads, c.update.outputCount)
     controllerInput = phi[0]
     controllerHidden = phi[1]
     controllerBias = phi[2]
@@ -70,9 +70,11 @@ struct DNCGraphWeights<Scalar: TensorScalar> {
     readInterfaceBias = phi[4]
     write = phi[5]
     writeBias = phi[6]
-    let head = t.reshape(phi[7], to: .matrix(1, h + r * w))
-    headHidden = t.reshape(t.slice(head, columns: 0..<h), to: .matrix(h, 1))
-    headReads = t.reshape(t.slice(head, columns: h..<(h + r * w)), to: .matrix(r * w, 1))
+    // Rows 0..<H of the (H+RW)×o head take h, the rest the read words: as
+    // an (H+RW)·o row, the first H·o values and the rest.
+    let head = t.reshape(phi[7], to: .matrix(1, (h + r * w) * o))
+    headHidden = t.reshape(t.slice(head, columns: 0..<(h * o)), to: .matrix(h, o))
+    headReads = t.reshape(t.slice(head, columns: (h * o)..<((h + r * w) * o)), to: .matrix(r * w, o))
     headBias = phi[8]
   }
 }
@@ -85,10 +87,11 @@ struct DNCGraphWeights<Scalar: TensorScalar> {
 /// softmax modes [backward, forward, content]). Per optimizee: the mean
 /// controller state h̄ drives one write head (key, strength, erase, write
 /// vector, free gates, allocation and write gates). Usage uses the
-/// coordinates' mean previous read weights. The update is
-/// `Δθ_i = scale · (w_oᵀ[h_i; r_i] + b_o)`.
+/// coordinates' mean previous read weights. The head is
+/// `w_oᵀ[h_i; r_i] + b_o` (o outputs per coordinate), which the update rule
+/// turns into Δθ (`SecantGraph.delta`).
 enum DNCCellGraph<Scalar: TensorScalar> {
-  /// Records the step; returns Δθ (rows × 1) and advances `state`.
+  /// Records the step; returns the head (rows × o) and advances `state`.
   static func step(
     tape t: Tape<Scalar>, weights φ: DNCGraphWeights<Scalar>, configuration c: DNCOptimizerConfiguration,
     batch: Int, dimension: Int, features: Variable<Scalar>, state s: inout DNCGraphState<Scalar>,
@@ -147,9 +150,8 @@ enum DNCCellGraph<Scalar: TensorScalar> {
     s.readWords = t.dncBatchedMatmul(s.readWeights, s.memory, shape: .matrix(rows, r * w))
 
     // The head w_oᵀ[h; r] + b_o as two products, without the concatenation.
-    let head = t.add(
+    return t.add(
       t.affine(controller.hidden, φ.headHidden, bias: φ.headBias), t.matmul(s.readWords, φ.headReads))
-    return t.scale(head, by: Scalar(c.outputScale))
   }
 }
 
@@ -176,27 +178,31 @@ public struct DNCUnrollState<Scalar: TensorScalar>: Sendable {
     base = UnrollState(
       initialTheta: initialTheta,
       configuration: LSTMOptimizerConfiguration(
-        layers: 0, hiddenSize: 0, preprocessing: configuration.preprocessing),
+        layers: 0, hiddenSize: 0, preprocessing: configuration.preprocessing,
+        outputScale: configuration.outputScale, update: configuration.update),
       oracle: &oracle)
     memory = DNCMemoryState(configuration: configuration, batch: oracle.batch, dimension: oracle.dimension)
   }
 }
 
 /// One truncated unroll of the DNC optimizer on a tape, the counterpart of
-/// ``LSTMUnroll``: K steps of `θ_{t+1} = θ_t + Δθ_t` on a batch, the same
+/// ``LSTMUnroll``: K steps of `θ_{t+1} = prox(θ_t + Δθ_t)` on a batch (Δθ by
+/// the configuration's update rule, the prox at the rule's steps), the same
 /// loss and meta-objective nodes, and ∂meta-loss/∂φ.
 public enum DNCUnroll<Scalar: TensorScalar> {
   public typealias Outcome = LSTMUnroll<Scalar>.Outcome
 
   /// Runs `steps` steps from `state`, advancing it, and differentiates.
-  /// `replayFeatures` and `recordFeatures` as in ``LSTMUnroll/run``.
+  /// `replayFeatures`, `recordFeatures` and `replayStepInputs` as in
+  /// ``LSTMUnroll/run``.
   /// `stopUsageGradient` (true in training, as in DeepMind's code) stops the
   /// write weights' gradient through usage; a gradient check turns it off so
   /// finite differences and the tape differentiate the same function.
   public static func run<Oracle: BatchLossOracle>(
     tape: Tape<Scalar>, configuration: DNCOptimizerConfiguration, weights: [Scalar],
     objective: MetaObjective, steps: Int, state: inout DNCUnrollState<Scalar>, oracle: inout Oracle,
-    replayFeatures: [[Scalar]]? = nil, recordFeatures: Bool = false, stopUsageGradient: Bool = true
+    replayFeatures: [[Scalar]]? = nil, recordFeatures: Bool = false, replayStepInputs: [[Scalar]]? = nil,
+    stopUsageGradient: Bool = true
   ) -> Outcome where Oracle.Scalar == Scalar {
     tape.reset()
     let batch = oracle.batch
@@ -213,6 +219,9 @@ public enum DNCUnroll<Scalar: TensorScalar> {
     var imitationNodes: [Variable<Scalar>] = []
     var imitationLoss = 0.0
     var recorded: [[Scalar]] = []
+    var recordedStepInputs: [[Scalar]]? = recordFeatures ? [] : nil
+    var secant = SecantGraph(
+      tape: tape, rows: rows, dimension: n, state: state.base.secant, penalty: oracle.penalty(0))
     var featureScratch = [Float](repeating: 0, count: rows * configuration.featureCount)
     var gradientScratch = [Float](repeating: 0, count: rows)
 
@@ -222,9 +231,12 @@ public enum DNCUnroll<Scalar: TensorScalar> {
         gradient: state.base.gradient, preprocessing: &state.base.preprocessing,
         featureScratch: &featureScratch, gradientScratch: &gradientScratch)
       if recordFeatures { recorded.append(tape.withValue(of: x) { Array($0) }) }
-      let delta = DNCCellGraph.step(
+      let head = DNCCellGraph.step(
         tape: tape, weights: blocks, configuration: configuration, batch: batch, dimension: n, features: x,
         state: &graph, stopUsageGradient: stopUsageGradient)
+      let (delta, proximalSteps) = secant.delta(
+        head: head, outputScale: configuration.outputScale, theta: theta, gradient: state.base.gradient, step: t,
+        replay: replayStepInputs, recorded: &recordedStepInputs)
       if var trace = state.base.imitation {
         var value = 0.0
         imitationNodes.append(
@@ -233,7 +245,8 @@ public enum DNCUnroll<Scalar: TensorScalar> {
         state.base.imitation = trace
       }
       theta = UnrollGraph.update(
-        tape: tape, theta: theta, delta: delta, oracle: oracle, defaultStep: Double(configuration.outputScale))
+        tape: tape, theta: theta, delta: delta, oracle: oracle, defaultStep: Double(configuration.outputScale),
+        steps: proximalSteps)
       lossNodes.append(
         UnrollGraph.losses(
           tape: tape, theta: theta, oracle: &oracle, losses: &state.base.losses,
@@ -251,6 +264,8 @@ public enum DNCUnroll<Scalar: TensorScalar> {
     state.base.theta = tape.withValue(of: theta) { Array($0) }
     graph.values(on: tape, into: &state.memory)
     state.base.step += steps
-    return Outcome(metaLoss: metaLoss, gradient: gradient, features: recorded)
+    state.base.secant = secant.state
+    return Outcome(
+      metaLoss: metaLoss, gradient: gradient, features: recorded, stepInputs: recordedStepInputs ?? [])
   }
 }

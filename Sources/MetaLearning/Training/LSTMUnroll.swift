@@ -61,7 +61,7 @@ public enum LSTMUnroll<Scalar: TensorScalar> {
     var imitationNodes: [Variable<Scalar>] = []
     var imitationLoss = 0.0
     var recorded: [[Scalar]] = []
-    var recordedStepInputs: [[Scalar]] = []
+    var recordedStepInputs: [[Scalar]]? = recordFeatures ? [] : nil
     var secant = SecantGraph(tape: tape, rows: rows, dimension: n, state: state.secant, penalty: oracle.penalty(0))
     var featureScratch = [Float](repeating: 0, count: rows * inputSize)
     var gradientScratch = [Float](repeating: 0, count: rows)
@@ -82,17 +82,9 @@ public enum LSTMUnroll<Scalar: TensorScalar> {
         input = next.hidden
       }
       let head = tape.add(tape.matmul(input, phi[3 * configuration.layers]), phi[3 * configuration.layers + 1])
-      let delta: Variable<Scalar>
-      var proximalSteps: Variable<Scalar>?
-      switch configuration.update {
-      case .additive:
-        delta = tape.scale(head, by: Scalar(configuration.outputScale))
-      case .secant, .curvature:
-        let scaled = secant.scaledGradient(
-          theta: theta, gradient: state.gradient, step: t, replay: replayStepInputs)
-        if recordFeatures { recordedStepInputs.append(secant.recorded(scaled)) }
-        (delta, proximalSteps) = secant.step(head: head, scaledGradient: scaled, theta: theta)
-      }
+      let (delta, proximalSteps) = secant.delta(
+        head: head, outputScale: configuration.outputScale, theta: theta, gradient: state.gradient, step: t,
+        replay: replayStepInputs, recorded: &recordedStepInputs)
       if var trace = state.imitation {
         var value = 0.0
         imitationNodes.append(
@@ -123,6 +115,6 @@ public enum LSTMUnroll<Scalar: TensorScalar> {
     }
     state.step += steps
     state.secant = secant.state
-    return Outcome(metaLoss: metaLoss, gradient: gradient, features: recorded, stepInputs: recordedStepInputs)
+    return Outcome(metaLoss: metaLoss, gradient: gradient, features: recorded, stepInputs: recordedStepInputs ?? [])
   }
 }

@@ -69,8 +69,7 @@ public enum LearnedOptimizerWeights: Sendable, Equatable {
   public func optimizer(for problem: any Problem, name: String) -> any Optimizer {
     switch self {
     case .lstm(let w): LSTMOptimizer(weights: w, problem: problem, name: name)
-    case .dnc(let w):
-      DNCOptimizer(weights: w, dimension: problem.dimension, name: name, proximalStep: problem.smoothLipschitz.map { 1 / $0 })
+    case .dnc(let w): DNCOptimizer(weights: w, problem: problem, name: name)
     }
   }
 }

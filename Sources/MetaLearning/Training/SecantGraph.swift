@@ -110,6 +110,22 @@ struct SecantGraph<Scalar: TensorScalar> {
     }
   }
 
+  /// Δθ_t from the head by the configuration's rule, with the prox steps τ
+  /// on composite problems under the secant rules: `scale·head` under the
+  /// additive rule (no state), else ``scaledGradient(theta:gradient:step:replay:)``
+  /// then ``step(head:scaledGradient:theta:)``, the step's input appended to
+  /// `recorded` when it is given. The one place both architectures' unrolls
+  /// turn their heads into steps.
+  mutating func delta(
+    head: Variable<Scalar>, outputScale: Float, theta: Variable<Scalar>, gradient: [Scalar], step t: Int,
+    replay: [[Scalar]]?, recorded: inout [[Scalar]]?
+  ) -> (delta: Variable<Scalar>, steps: Variable<Scalar>?) {
+    guard state != nil else { return (tape.scale(head, by: Scalar(outputScale)), nil) }
+    let scaled = scaledGradient(theta: theta, gradient: gradient, step: t, replay: replay)
+    recorded?.append(self.recorded(scaled))
+    return step(head: head, scaledGradient: scaled, theta: theta)
+  }
+
   /// What a recorded step input holds: −η̂·g, then η̂ per row on composite
   /// problems.
   func recorded(_ scaledGradient: Variable<Scalar>) -> [Scalar] {

@@ -1,5 +1,6 @@
 import Autodiff
 import LinearAlgebra
+import Optimizees
 
 #if canImport(Glibc)
   import Glibc
@@ -23,6 +24,9 @@ public struct DNCOptimizer: Optimizer {
   private var storage: [Float]
   /// Where each tensor of φ starts in `weights.values` (layout order).
   private let offsets: [Int]
+  /// The secant rules' step sizes, history and prox steps (nil under the
+  /// additive rule).
+  private var secant: SecantUpdate?
 
   /// Offsets of every buffer in `storage`.
   private struct Layout: Sendable {
@@ -77,13 +81,21 @@ public struct DNCOptimizer: Optimizer {
       scratchReads = take(heads * slots)
       content = take(heads * slots)
       headInput = take(n * (h + r * w))
-      head = take(n)
+      head = take(n * c.update.outputCount)
     }
   }
 
   /// An optimizer for a problem of `dimension` coordinates, state at zero.
-  public init(weights: DNCOptimizerWeights, dimension: Int, name: String = LearnedArchitecture.dnc.rawValue, proximalStep: Float? = nil) {
+  /// `proximalStep` is 1/L for a problem that knows L (nil: the output
+  /// scale), `proximalBlockSize` the blocks of the problem's prox.
+  public init(
+    weights: DNCOptimizerWeights, dimension: Int, name: String = LearnedArchitecture.dnc.rawValue,
+    proximalStep: Float? = nil, proximalBlockSize: Int = 1
+  ) {
     self.proximalStep = proximalStep ?? weights.configuration.outputScale
+    secant = SecantUpdate(
+      rule: weights.configuration.update, dimension: dimension, baseStep: weights.configuration.outputScale,
+      proximalBlockSize: proximalBlockSize)
     self.name = name
     self.weights = weights
     self.dimension = dimension
@@ -93,8 +105,27 @@ public struct DNCOptimizer: Optimizer {
     storage = [Float](repeating: 0, count: layout.count)
   }
 
+  /// An optimizer for `problem`, as a race makes it: the prox step 1/L when
+  /// the problem knows L (as in the training unroll) and the prox's blocks.
+  public init(weights: DNCOptimizerWeights, problem: any Problem, name: String = LearnedArchitecture.dnc.rawValue) {
+    self.init(
+      weights: weights, dimension: problem.dimension, name: name,
+      proximalStep: problem.smoothLipschitz.map { 1 / $0 },
+      proximalBlockSize: problem.regularizer.proximalBlockSize)
+  }
+
   /// The prox step: 1/L when the problem knows L (as in training), else the output scale.
   public let proximalStep: Float
+
+  /// The additive rule: `prox_{τΩ}` with τ = ``proximalStep``; the secant
+  /// rules: each coordinate's own step (``SecantUpdate``).
+  public func applyProximal(of regularizer: Regularizer, to parameters: inout [Float]) {
+    guard let secant, !regularizer.isNone else {
+      regularizer.applyProximal(&parameters, step: proximalStep)
+      return
+    }
+    secant.applyProximal(of: regularizer, to: &parameters)
+  }
 
   public mutating func step(parameters: inout [Float], gradient: [Float]) {
     let c = weights.configuration
@@ -209,10 +240,18 @@ public struct DNCOptimizer: Optimizer {
           for j in 0..<h { s[l.headInput + i * width + j] = s[l.hidden + i * h + j] }
           for j in 0..<(r * w) { s[l.headInput + i * width + h + j] = s[l.words + i * r * w + j] }
         }
-        BLAS.gemv(m: n, n: width, a: s + l.headInput, x: phi + offsets[7], y: s + l.head)
-        let bias = phi[offsets[8]]
-        parameters.withUnsafeMutableBufferPointer { theta in
-          for i in 0..<n { theta[i] += scale * (s[l.head + i] + bias) }
+        let bias = phi + offsets[8]
+        switch c.update {
+        case .additive:
+          BLAS.gemv(m: n, n: width, a: s + l.headInput, x: phi + offsets[7], y: s + l.head)
+          parameters.withUnsafeMutableBufferPointer { theta in
+            for i in 0..<n { theta[i] += scale * (s[l.head + i] + bias[0]) }
+          }
+        case .secant, .curvature:
+          BLAS.gemm(m: n, n: 2, k: width, a: s + l.headInput, b: phi + offsets[7], c: s + l.head)
+          secant?.apply(
+            head: UnsafeBufferPointer(start: s + l.head, count: 2 * n), bias: (bias[0], bias[1]),
+            parameters: &parameters, gradient: gradient)
         }
       }
     }

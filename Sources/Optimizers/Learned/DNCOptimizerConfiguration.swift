@@ -15,13 +15,17 @@ public struct DNCOptimizerConfiguration: Sendable, Hashable, Codable {
   public var readHeads: Int
   /// The gradient's preprocessing into input features.
   public var preprocessing: GradientPreprocessing
-  /// The multiplier of the head's output.
+  /// The multiplier of the head's output (additive rule), or the first
+  /// step's RMS length (secant rules).
   public var outputScale: Float
+  /// How the head's outputs become Δθ.
+  public var update: LearnedUpdateRule
 
   public init(
     hiddenSize: Int = 20, memorySlots: Int = 16, wordSize: Int = 8, readHeads: Int = 2,
-    preprocessing: GradientPreprocessing = .none, outputScale: Float = 1
+    preprocessing: GradientPreprocessing = .none, outputScale: Float = 1, update: LearnedUpdateRule = .additive
   ) {
+    self.update = update
     self.hiddenSize = hiddenSize
     self.memorySlots = memorySlots
     self.wordSize = wordSize
@@ -49,13 +53,17 @@ public struct DNCOptimizerConfiguration: Sendable, Hashable, Codable {
   /// (W), R free gates, allocation gate, write gate.
   public var writeInterfaceSize: Int { 3 * wordSize + readHeads + 3 }
 
-  /// The `key=value` record kept in a session's manifest.
+  /// The `key=value` record kept in a session's manifest (`update` only
+  /// when it is not the default, so sessions saved before the DNC had update
+  /// rules read back unchanged).
   public var record: [String: String] {
-    [
+    var record = [
       "architecture": LearnedArchitecture.dnc.rawValue, "hidden": String(hiddenSize), "slots": String(memorySlots),
       "word": String(wordSize), "reads": String(readHeads),
       "preprocessing": preprocessing.description, "scale": String(outputScale),
     ]
+    if update != .additive { record["update"] = update.rawValue }
+    return record
   }
 
   /// Rebuilds a configuration from ``record``; nil when a field is missing
@@ -67,10 +75,11 @@ public struct DNCOptimizerConfiguration: Sendable, Hashable, Codable {
       let word = record["word"].flatMap(Int.init), Limits.wordSize.contains(word),
       let reads = record["reads"].flatMap(Int.init), Limits.readHeads.contains(reads),
       let preprocessing = record["preprocessing"].flatMap(GradientPreprocessing.init(parsing:)),
-      let scale = record["scale"].flatMap(Float.init), scale.isFinite
+      let scale = record["scale"].flatMap(Float.init), scale.isFinite,
+      let update = record["update"].map(LearnedUpdateRule.init(rawValue:)) ?? .additive
     else { return nil }
     self.init(
       hiddenSize: hidden, memorySlots: slots, wordSize: word, readHeads: reads, preprocessing: preprocessing,
-      outputScale: scale)
+      outputScale: scale, update: update)
   }
 }

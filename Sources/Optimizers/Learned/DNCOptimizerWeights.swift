@@ -13,7 +13,7 @@ public struct DNCOptimizerWeights: Sendable, Equatable {
   /// `controller.bias` 4H), the per-coordinate read interface (`read.weight`
   /// H×R(W+4), `read.bias`), the pooled write interface (`write.weight`
   /// H×(3W+R+3), `write.bias`) and the head on [h; r] (`head.weight`
-  /// (H+RW)×1, `head.bias` 1).
+  /// (H+RW)×o, `head.bias` o, o the update rule's outputs).
   public static func tensorLayout(_ configuration: DNCOptimizerConfiguration) -> [LSTMOptimizerWeights
     .TensorSlot]
   {
@@ -27,8 +27,9 @@ public struct DNCOptimizerWeights: Sendable, Equatable {
     layout.add("read.bias", [configuration.readInterfaceSize])
     layout.add("write.weight", [h, configuration.writeInterfaceSize])
     layout.add("write.bias", [configuration.writeInterfaceSize])
-    layout.add("head.weight", [h + words, 1])
-    layout.add("head.bias", [1])
+    let outputs = configuration.update.outputCount
+    layout.add("head.weight", [h + words, outputs])
+    layout.add("head.bias", [outputs])
     return layout.slots
   }
 
@@ -49,7 +50,10 @@ public struct DNCOptimizerWeights: Sendable, Equatable {
 
   /// A fresh initialisation: the controller as the LSTM's (uniform ±1/√H,
   /// forget bias 1), interface layers uniform ±1/√H with zero biases, the
-  /// head uniform ±0.1/√H with bias 0 so the first updates are small.
+  /// head uniform ±0.1/√H with bias 0 so the first updates are small. Under
+  /// the secant rules the head starts at zero, as the LSTM's does: the
+  /// untrained rule is then exactly the rule's base step (the head's
+  /// gradient is not zero there, so training moves it).
   public init(configuration: DNCOptimizerConfiguration, seed: UInt64) {
     self.configuration = configuration
     let h = configuration.hiddenSize
@@ -58,7 +62,7 @@ public struct DNCOptimizerWeights: Sendable, Equatable {
       switch slot.name {
       case "controller.bias": .forgetGateBias(hiddenSize: h)
       case "read.bias", "write.bias", "head.bias": .zero
-      case "head.weight": .uniform(bound: 0.1 * bound)
+      case "head.weight": configuration.update == .additive ? .uniform(bound: 0.1 * bound) : .zero
       default: .uniform(bound: bound)
       }
     }

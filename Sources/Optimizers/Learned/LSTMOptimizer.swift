@@ -25,17 +25,9 @@ public struct LSTMOptimizer: Optimizer {
   private let workspaceCount: Int
   /// The head's outputs, n × o (o the rule's outputs per coordinate).
   private var head: [Float]
-  /// The secant rule's step sizes and history (nil under the additive rule).
-  private var secant: SecantStepState?
-  /// The secant rule's −η̂·g and θ_t − θ_{t−1}, n each.
-  private var scaledGradient: [Float]
-  private var displacement: [Float]
-  /// The secant rule's step on each coordinate, exp(ℓ̄ᵢ)·η̂, which its prox
-  /// takes too (``applyProximal(of:to:)``); n, empty under the additive rule.
-  private var coordinateSteps: [Float]
-  /// The prox's block size (``Optimizees/Regularizer/proximalBlockSize``):
-  /// the secant rules pool their log-factor over each block.
-  private let proximalBlockSize: Int
+  /// The secant rules' step sizes, history and per-coordinate prox steps
+  /// (nil under the additive rule).
+  private var secant: SecantUpdate?
   private let dimension: Int
   /// Where each tensor of φ starts in `weights.values` (layout order).
   private let offsets: [Int]
@@ -57,7 +49,6 @@ public struct LSTMOptimizer: Optimizer {
     precondition(proximalBlockSize >= 1, "LSTMOptimizer: the prox's block size must be at least 1")
     self.name = name
     self.proximalStep = proximalStep ?? weights.configuration.outputScale
-    self.proximalBlockSize = proximalBlockSize
     self.weights = weights
     self.dimension = dimension
     offsets = weights.slots.map(\.range.lowerBound)
@@ -71,14 +62,9 @@ public struct LSTMOptimizer: Optimizer {
     workspaceCount = LSTMCell.workspaceCount(batch: dimension, inputSize: widest, hiddenSize: h)
     let outputs = configuration.update.outputCount
     head = [Float](repeating: 0, count: dimension * outputs)
-    let estimate = configuration.update.stepEstimate
-    let secantBuffers = estimate == nil ? 0 : dimension
-    secant = estimate.map {
-      SecantStepState(groups: 1, groupSize: dimension, baseStep: configuration.outputScale, estimate: $0)
-    }
-    scaledGradient = [Float](repeating: 0, count: secantBuffers)
-    displacement = scaledGradient
-    coordinateSteps = scaledGradient
+    secant = SecantUpdate(
+      rule: configuration.update, dimension: dimension, baseStep: configuration.outputScale,
+      proximalBlockSize: proximalBlockSize)
   }
 
   /// An optimizer for `problem`, as a race makes it: the prox step 1/L when
@@ -95,13 +81,11 @@ public struct LSTMOptimizer: Optimizer {
   /// fixed point exactly where it minimises s + Ω (with the momentum term
   /// at rest), whatever the network outputs.
   public func applyProximal(of regularizer: Regularizer, to parameters: inout [Float]) {
-    guard secant != nil, !regularizer.isNone else {
+    guard let secant, !regularizer.isNone else {
       regularizer.applyProximal(&parameters, step: proximalStep)
       return
     }
-    coordinateSteps.withUnsafeBufferPointer { tau in
-      parameters.withUnsafeMutableBufferPointer { regularizer.applyProximal($0, steps: tau) }
-    }
+    secant.applyProximal(of: regularizer, to: &parameters)
   }
 
   public mutating func step(parameters: inout [Float], gradient: [Float]) {
@@ -159,51 +143,10 @@ public struct LSTMOptimizer: Optimizer {
           }
         }
       case .secant, .curvature:
-        applySecant(parameters: &parameters, gradient: gradient, bias: bias)
-      }
-    }
-  }
-
-  /// θ += −exp(ℓ)·η̂·g + tanh(o₂)·(θ_t − θ_{t−1}), ℓ = L·tanh(o₁/L)
-  /// (``LearnedUpdateRule/secant``), from the head's two outputs per
-  /// coordinate.
-  private mutating func applySecant(parameters: inout [Float], gradient: [Float], bias: UnsafePointer<Float>) {
-    // Advanced in place through the optional (a local copy would share the
-    // state's arrays and copy them on write, an allocation per step).
-    guard secant != nil else { return }
-    let n = dimension
-    secant?.advance(
-      theta: parameters, gradient: gradient, scaledGradient: &scaledGradient, displacement: &displacement)
-    let bound = LearnedUpdateRule.logFactorBound
-    let baseStep = secant?.steps[0] ?? 0
-    let block = proximalBlockSize
-    head.withUnsafeBufferPointer { out in
-      coordinateSteps.withUnsafeMutableBufferPointer { factor in
-        // ℓᵢ, pooled to its block's mean when blocks are wider than one
-        // coordinate (a group takes one step, or its prox is not exact).
-        for i in 0..<n { factor[i] = bound * Libm.tanh((out[2 * i] + bias[0]) / bound) }
-        if block > 1 {
-          var start = 0
-          while start < n {
-            let end = min(start + block, n)
-            var sum: Float = 0
-            for i in start..<end { sum += factor[i] }
-            let mean = sum / Float(end - start)
-            for i in start..<end { factor[i] = mean }
-            start = end
-          }
-        }
-        for i in 0..<n { factor[i] = Libm.exp(factor[i]) }
-        scaledGradient.withUnsafeBufferPointer { scaled in
-          displacement.withUnsafeBufferPointer { moved in
-            parameters.withUnsafeMutableBufferPointer { theta in
-              for i in 0..<n {
-                let momentum = Libm.tanh(out[2 * i + 1] + bias[1])
-                theta[i] += factor[i] * scaled[i] + momentum * moved[i]
-                factor[i] *= baseStep
-              }
-            }
-          }
+        // In place through the optional: a local copy would copy its
+        // buffers on write, an allocation per step.
+        head.withUnsafeBufferPointer { out in
+          secant?.apply(head: out, bias: (bias[0], bias[1]), parameters: &parameters, gradient: gradient)
         }
       }
     }

@@ -75,7 +75,7 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "LSTM hidden units per layer.") var hidden: Int?
   @Option(help: "Gradient preprocessing: none, log-sign[:k], rnnprop[:b1:b2], momenta or momenta:time (docs/recipe.md).") var preprocessing: String?
   @Option(help: "Output scale of the learned update (under --update secant: the first step's RMS length).") var outputScale: Float?
-  @Option(help: ArgumentHelp("How the LSTM's outputs become a step: \(LearnedUpdateRule.allCases.map { "\($0) (\($0.summary))" }.joined(separator: ", ")) (docs/objectives.md).", valueName: "rule"))
+  @Option(help: ArgumentHelp("How the learned optimizer's outputs become a step (LSTM and DNC): \(LearnedUpdateRule.allCases.map { "\($0) (\($0.summary))" }.joined(separator: ", ")) (docs/objectives.md).", valueName: "rule"))
   var update: LearnedUpdateRule?
   @Option(help: "DNC memory slots N.") var memorySlots: Int?
   @Option(help: "DNC word size W.") var wordSize: Int?
@@ -151,8 +151,8 @@ struct TrainCommand: ParsableCommand {
           "--curriculum expects increasing horizons in \(Limits.horizon.lowerBound)…\(Limits.horizon.upperBound) separated by commas (e.g. 100,200,500) and --curriculum-patience ≥ 1, got '\(curriculum)'.")
       }
     }
-    if update != nil, architecture != .lstm {
-      throw ValidationError("--update applies to --architecture lstm only (the DNC and LISTA keep their own updates).")
+    if update != nil, architecture == .lista {
+      throw ValidationError("--update applies to --architecture lstm and dnc (LISTA keeps its own update).")
     }
     if resume, update != nil {
       throw ValidationError("--update is set when a session starts; --resume keeps the session's.")
@@ -275,7 +275,7 @@ struct TrainCommand: ParsableCommand {
       }
       let weights: LearnedOptimizerWeights
       if architecture == .dnc {
-        // The DNC's controller takes --hidden, --preprocessing and --output-scale.
+        // The DNC's controller takes --hidden, --preprocessing, --output-scale and --update.
         var dnc = DNCOptimizerConfiguration.defaults(forProblem: problemClass.name)
         if let hidden { dnc.hiddenSize = hidden }
         if let memorySlots { dnc.memorySlots = memorySlots }
@@ -283,6 +283,7 @@ struct TrainCommand: ParsableCommand {
         if let readHeads { dnc.readHeads = readHeads }
         dnc.preprocessing = optimizer.preprocessing
         dnc.outputScale = optimizer.outputScale
+        dnc.update = optimizer.update
         weights = .dnc(DNCOptimizerWeights(configuration: dnc, seed: seed))
       } else {
         weights = .lstm(LSTMOptimizerWeights(configuration: optimizer, seed: seed))
