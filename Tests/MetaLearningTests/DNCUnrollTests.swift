@@ -183,3 +183,77 @@ import Testing
     #expect(trace.finalMeanLoss.isFinite)
   }
 }
+
+@Suite struct DNCMemoryAblationTests {
+  /// Silencing the reads is the same optimizer as one whose weights on the
+  /// read words (their rows of the controller's input weights and of the
+  /// head) are zero: the ablation removes exactly the memory's influence.
+  @Test(arguments: [LearnedUpdateRule.additive, .curvature])
+  func silencedReadsEqualZeroReadWeights(update: LearnedUpdateRule) throws {
+    let configuration = DNCOptimizerConfiguration(
+      hiddenSize: 6, memorySlots: 5, wordSize: 4, readHeads: 2, preprocessing: .logAndSign(k: 5), outputScale: 0.05,
+      update: update)
+    var weights = DNCOptimizerWeights(configuration: configuration, seed: 8)
+    var rng = RandomSource(seed: 3)
+    for i in weights.values.indices { weights.values[i] += 0.2 * rng.gaussian() }
+    var cut = weights
+    let h = configuration.hiddenSize
+    let words = configuration.readHeads * configuration.wordSize
+    let input = try #require(cut.slot("controller.input")).range.lowerBound
+    for row in configuration.featureCount..<(configuration.featureCount + words) {
+      for column in 0..<(4 * h) { cut.values[input + row * 4 * h + column] = 0 }
+    }
+    let head = try #require(cut.slot("head.weight")).range.lowerBound
+    let outputs = update.outputCount
+    for k in (h * outputs)..<((h + words) * outputs) { cut.values[head + k] = 0 }
+
+    let problem = try ProblemCatalog.make("quadratic").sample(seed: 4)
+    var silenced = DNCOptimizer(weights: weights, problem: problem, silencingReads: true)
+    var intact = DNCOptimizer(weights: weights, problem: problem)
+    var zeroed = DNCOptimizer(weights: cut, problem: problem)
+    var copy = problem
+    var a = problem.initialParameters, b = a, c = a
+    var gradient = [Float](repeating: 0, count: problem.dimension)
+    for _ in 0..<8 {
+      _ = copy.objective(at: a, gradient: &gradient)
+      silenced.step(parameters: &a, gradient: gradient)
+      _ = copy.objective(at: b, gradient: &gradient)
+      zeroed.step(parameters: &b, gradient: gradient)
+      _ = copy.objective(at: c, gradient: &gradient)
+      intact.step(parameters: &c, gradient: gradient)
+    }
+    for i in a.indices { #expect(abs(a[i] - b[i]) <= 1e-5 * max(1, abs(b[i])), "coordinate \(i)") }
+    // The intact optimizer reads its memory: its iterates differ.
+    #expect(zip(a, c).contains { abs($0 - $1) > 1e-4 })
+    // The silenced one still writes (the panel shows what it would read).
+    #expect(silenced.memoryView.memory.contains { $0 != 0 })
+  }
+
+  /// The session's ablation racer is the DNC with silenced reads, and an
+  /// LSTM session is refused with the session file named.
+  @Test func ablationRacerNeedsADNCSession() throws {
+    let directory = try Scratch.directory("ablation")
+    let store = SessionStore(directory: directory)
+    let problemClass = try ProblemCatalog.make("quadratic")
+    for architecture in [LearnedArchitecture.dnc, .lstm] {
+      let weights: LearnedOptimizerWeights =
+        architecture == .dnc
+        ? .dnc(DNCOptimizerWeights(configuration: DNCOptimizerConfiguration(hiddenSize: 4, memorySlots: 3), seed: 1))
+        : .lstm(LSTMOptimizerWeights(configuration: LSTMOptimizerConfiguration(hiddenSize: 4), seed: 1))
+      let trainer = MetaTrainer(
+        problemClass: problemClass, configuration: MetaTrainingConfiguration(horizon: 4, unroll: 2, batch: 2),
+        weights: weights)
+      let manifest = SessionManifest(
+        name: architecture.rawValue,
+        problem: ProblemRecord(name: "quadratic", options: [:], configurationKey: problemClass.configurationKey),
+        optimizer: trainer.weights.record, objective: "loss-sum", training: trainer.configuration.record, seed: 1,
+        metaIteration: 0)
+      try store.save(Session(manifest: manifest, weights: trainer.sessionTensors))
+    }
+    let racer = try store.load("dnc").memoryAblationRacer()
+    #expect(racer.name == "dnc-no-reads")
+    let optimizer = try #require(racer.makeOptimizer(problemClass.sample(seed: 1)) as? DNCOptimizer)
+    #expect(optimizer.silencesReads)
+    #expect(throws: SessionError.self) { try store.load("lstm").memoryAblationRacer() }
+  }
+}

@@ -29,4 +29,20 @@ extension Session {
       return MetaTrainer.racer(weights: try MetaTrainer.weights(of: self), name: name)
     }
   }
+
+  /// The session's DNC optimizer with its read words held at zero, named
+  /// `NAME-no-reads` (``Optimizers/DNCOptimizer/silencesReads``): raced
+  /// beside the intact optimizer, the difference is what reading the memory
+  /// buys. Throws for a session whose optimizer is not a DNC.
+  public func memoryAblationRacer(name: String = LearnedArchitecture.dnc.rawValue) throws -> Racer {
+    guard case .dnc(let weights) = try MetaTrainer.weights(of: self) else {
+      throw SessionError.invalidField(
+        path: path(of: "session.json"), field: "optimizer.architecture",
+        value: manifest.optimizer["architecture"] ?? "", expected: "dnc (the memory ablation needs a memory)")
+    }
+    let ablated = name + "-no-reads"
+    return Racer(name: ablated) { problem in
+      DNCOptimizer(weights: weights, problem: problem, name: ablated, silencingReads: true)
+    }
+  }
 }

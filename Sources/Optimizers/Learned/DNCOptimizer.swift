@@ -27,6 +27,11 @@ public struct DNCOptimizer: Optimizer {
   /// The secant rules' step sizes, history and prox steps (nil under the
   /// additive rule).
   private var secant: SecantUpdate?
+  /// The memory ablation: the read words are held at zero, so the memory
+  /// is written but never read and the controller and head see only the
+  /// gradient features. Racing an optimizer this way next to the intact
+  /// one measures what its memory adds (`mnemo race --ablate-memory`).
+  public let silencesReads: Bool
 
   /// Offsets of every buffer in `storage`.
   private struct Layout: Sendable {
@@ -90,8 +95,9 @@ public struct DNCOptimizer: Optimizer {
   /// scale), `proximalBlockSize` the blocks of the problem's prox.
   public init(
     weights: DNCOptimizerWeights, dimension: Int, name: String = LearnedArchitecture.dnc.rawValue,
-    proximalStep: Float? = nil, proximalBlockSize: Int = 1
+    proximalStep: Float? = nil, proximalBlockSize: Int = 1, silencingReads: Bool = false
   ) {
+    silencesReads = silencingReads
     self.proximalStep = proximalStep ?? weights.configuration.outputScale
     secant = SecantUpdate(
       rule: weights.configuration.update, dimension: dimension, baseStep: weights.configuration.outputScale,
@@ -107,11 +113,15 @@ public struct DNCOptimizer: Optimizer {
 
   /// An optimizer for `problem`, as a race makes it: the prox step 1/L when
   /// the problem knows L (as in the training unroll) and the prox's blocks.
-  public init(weights: DNCOptimizerWeights, problem: any Problem, name: String = LearnedArchitecture.dnc.rawValue) {
+  /// `silencingReads` makes the memory ablation (``silencesReads``).
+  public init(
+    weights: DNCOptimizerWeights, problem: any Problem, name: String = LearnedArchitecture.dnc.rawValue,
+    silencingReads: Bool = false
+  ) {
     self.init(
       weights: weights, dimension: problem.dimension, name: name,
       proximalStep: problem.smoothLipschitz.map { 1 / $0 },
-      proximalBlockSize: problem.regularizer.proximalBlockSize)
+      proximalBlockSize: problem.regularizer.proximalBlockSize, silencingReads: silencingReads)
   }
 
   /// The prox step: 1/L when the problem knows L (as in training), else the output scale.
@@ -231,9 +241,13 @@ public struct DNCOptimizer: Optimizer {
           batch: 1, heads: heads, slots: slots, previous: s + l.reads, link: s + l.link, modes: s + l.modes,
           content: s + l.content, result: s + l.scratchReads)
         for k in 0..<(heads * slots) { s[l.reads + k] = s[l.scratchReads + k] }
-        DNCKernels.batchedMatmul(
-          batch: 1, m: heads, n: w, k: slots, a: s + l.reads, transposeA: false, b: s + l.memory,
-          transposeB: false, c: s + l.words)
+        if silencesReads {
+          for k in 0..<(n * r * w) { s[l.words + k] = 0 }
+        } else {
+          DNCKernels.batchedMatmul(
+            batch: 1, m: heads, n: w, k: slots, a: s + l.reads, transposeA: false, b: s + l.memory,
+            transposeB: false, c: s + l.words)
+        }
         // Head on [h; r].
         let width = h + r * w
         for i in 0..<n {

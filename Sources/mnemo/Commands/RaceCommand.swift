@@ -58,6 +58,10 @@ struct RaceCommand: ParsableCommand {
     help: "With --format json: record a DNC racer's memory, usage, write and read weightings after every step (first instance).")
   var dncMemory = false
 
+  @Flag(
+    help: "With a DNC session: also race it with its read words held at zero (the memory written, never read), to measure what the memory adds.")
+  var ablateMemory = false
+
   @Option(
     help: ArgumentHelp(
       "\(RaceCommand.dataClasses): also evaluate every racer's final networks on this data split (test or train): mean loss and accuracy with 95 % bootstrap intervals over the instances (table and json formats).",
@@ -105,6 +109,9 @@ struct RaceCommand: ParsableCommand {
     }
     if dncMemory, format != .json {
       throw ValidationError("--dnc-memory writes per-step memory records, which only --format json carries.")
+    }
+    if ablateMemory, session == nil {
+      throw ValidationError("--ablate-memory races a session's DNC without its reads: name one with --session.")
     }
     if guardRule != nil, session == nil {
       throw ValidationError("--guard guards a learned optimizer: name one with --session.")
@@ -159,6 +166,14 @@ struct RaceCommand: ParsableCommand {
         throw ValidationError(error.description)
       }
       racers.append(learned)
+      if ablateMemory {
+        let architecture = saved.manifest.optimizer["architecture"] ?? "?"
+        guard architecture == LearnedArchitecture.dnc.rawValue else {
+          throw ValidationError(
+            "--ablate-memory: session \(saved.manifest.name) holds an optimizer of architecture \(architecture), which has no memory; name a DNC session (trained with --architecture dnc).")
+        }
+        racers.append(try saved.memoryAblationRacer())
+      }
       if let guardRule {
         racers.append(learned.guarded(by: try OptimizerConfiguration.parse(guardRule), tolerance: guardTolerance))
       }
