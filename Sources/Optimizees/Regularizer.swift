@@ -51,34 +51,7 @@ public enum Regularizer: Sendable, Equatable {
 
   /// θ ← prox_{τΩ}(θ) in place, with step τ.
   public func applyProximal(_ theta: UnsafeMutableBufferPointer<Float>, step tau: Float) {
-    switch self {
-    case .none:
-      return
-    case .l1(let lambda):
-      let threshold = tau * lambda
-      for i in 0..<theta.count {
-        let v = theta[i]
-        let shrunk = abs(v) - threshold
-        theta[i] = shrunk > 0 ? (v > 0 ? shrunk : -shrunk) : 0
-      }
-    case .l0(let lambda):
-      let threshold = (2 * tau * lambda).squareRoot()
-      for i in 0..<theta.count where abs(theta[i]) <= threshold {
-        theta[i] = 0
-      }
-    case .groupL2(let lambda, let groupSize):
-      let threshold = tau * lambda
-      var start = 0
-      while start < theta.count {
-        let end = min(start + groupSize, theta.count)
-        var squares: Float = 0
-        for i in start..<end { squares += theta[i] * theta[i] }
-        let norm = squares.squareRoot()
-        let scale: Float = norm > threshold ? 1 - threshold / norm : 0
-        for i in start..<end { theta[i] *= scale }
-        start = end
-      }
-    }
+    applyProximal(theta, stepSizes: UniformSteps(step: tau))
   }
 
   /// The blocks the prox acts on: 1 for the separable penalties (and for
@@ -98,17 +71,24 @@ public enum Regularizer: Sendable, Equatable {
   /// the rule pools it per ``proximalBlockSize``, as the secant rules do).
   public func applyProximal(_ theta: UnsafeMutableBufferPointer<Float>, steps: UnsafeBufferPointer<Float>) {
     precondition(theta.count == steps.count, "Regularizer.applyProximal: \(steps.count) steps for \(theta.count) coordinates")
+    applyProximal(theta, stepSizes: CoordinateSteps(steps: steps))
+  }
+
+  /// The three closed forms, once, for either kind of step (the generic is
+  /// specialised for each, so the uniform step costs no per-coordinate
+  /// load). ℓ0 compares v² with 2τλ, the square of its threshold.
+  private func applyProximal<Steps: ProximalSteps>(_ theta: UnsafeMutableBufferPointer<Float>, stepSizes: Steps) {
     switch self {
     case .none:
       return
     case .l1(let lambda):
       for i in 0..<theta.count {
         let v = theta[i]
-        let shrunk = abs(v) - steps[i] * lambda
+        let shrunk = abs(v) - stepSizes[i] * lambda
         theta[i] = shrunk > 0 ? (v > 0 ? shrunk : -shrunk) : 0
       }
     case .l0(let lambda):
-      for i in 0..<theta.count where abs(theta[i]) <= (2 * steps[i] * lambda).squareRoot() {
+      for i in 0..<theta.count where theta[i] * theta[i] <= 2 * stepSizes[i] * lambda {
         theta[i] = 0
       }
     case .groupL2(let lambda, let groupSize):
@@ -116,12 +96,8 @@ public enum Regularizer: Sendable, Equatable {
       while start < theta.count {
         let end = min(start + groupSize, theta.count)
         var squares: Float = 0
-        var stepSum: Float = 0
-        for i in start..<end {
-          squares += theta[i] * theta[i]
-          stepSum += steps[i]
-        }
-        let threshold = stepSum / Float(end - start) * lambda
+        for i in start..<end { squares += theta[i] * theta[i] }
+        let threshold = stepSizes.mean(start..<end) * lambda
         let norm = squares.squareRoot()
         let scale: Float = norm > threshold ? 1 - threshold / norm : 0
         for i in start..<end { theta[i] *= scale }
@@ -137,4 +113,29 @@ public enum Regularizer: Sendable, Equatable {
 
   /// Whether Ω is zero (the problem is smooth).
   public var isNone: Bool { self == .none }
+}
+
+/// The step sizes of a prox: one for every coordinate, or one per
+/// coordinate (``Regularizer/applyProximal(_:steps:)``).
+private protocol ProximalSteps {
+  /// τᵢ.
+  subscript(_ i: Int) -> Float { get }
+  /// The mean step over a block (a group's common step).
+  func mean(_ range: Range<Int>) -> Float
+}
+
+private struct UniformSteps: ProximalSteps {
+  let step: Float
+  subscript(_ i: Int) -> Float { step }
+  func mean(_ range: Range<Int>) -> Float { step }
+}
+
+private struct CoordinateSteps: ProximalSteps {
+  let steps: UnsafeBufferPointer<Float>
+  subscript(_ i: Int) -> Float { steps[i] }
+  func mean(_ range: Range<Int>) -> Float {
+    var sum: Float = 0
+    for i in range { sum += steps[i] }
+    return sum / Float(range.count)
+  }
 }
