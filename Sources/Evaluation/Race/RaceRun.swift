@@ -186,9 +186,11 @@ private struct RaceLane: Sendable {
       if keepsFinalParameters, !takeStep { trace.finalParameters = all[blocks].flatMap(\.parameters) }
     }
     guard isRunning else {
+      if !takeStep { trace.finalLosses = [Double](repeating: .nan, count: optima.count) }
       appendNaN(includingUpdate: takeStep)
       return
     }
+    if !takeStep { trace.finalLosses = all[blocks].flatMap { $0.figures.map(\.loss) } }
     let count = Double(optima.count)
     var lossSum = 0.0, logLossSum = 0.0, errorSum = 0.0, relativeSum = 0.0, gradientSum = 0.0, updateSum = 0.0
     var squareSum = 0.0

@@ -51,6 +51,11 @@ public struct RacerTrace: Sendable, Codable, Equatable {
   /// keep them (``RaceRun/init(problemClass:racers:configuration:instanceStream:keepingFinalParameters:)``);
   /// nil otherwise. For a diverged racer, the iterate it stopped at.
   public var finalParameters: [[Float]]?
+  /// f(θ_T) of every instance, in instance order (NaN for every instance of
+  /// a racer that diverged): what a paired comparison of two racers on the
+  /// same instances needs (``PairedComparison``). Nil in traces saved before
+  /// it existed and in partial races.
+  public var finalLosses: [Double]?
 
   public init(name: String, learningRate: Float?, stepLabel: String? = nil) {
     self.name = name

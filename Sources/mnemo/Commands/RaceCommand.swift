@@ -196,6 +196,8 @@ struct RaceCommand: ParsableCommand {
     switch format {
     case .table:
       print(report.table(), terminator: "")
+      let paired = PairedComparison.learnedAgainstBestBaseline(in: result)
+      if !paired.isEmpty { print("\n" + PairedComparison.table(paired, steps: steps), terminator: "") }
       if let evaluation { print("\n" + evaluation.markdown, terminator: "") }
       if relativeErrors {
         let table = RelativeErrorTable(result: result, checkpoints: [steps])

@@ -1,0 +1,92 @@
+import Foundation
+
+/// A learned optimizer against the best hand-designed one on the same
+/// held-out instances: the mean over instances of the difference of their
+/// final losses, f_learned(θ_T) − f_reference(θ_T), with a 95 % bootstrap
+/// interval, and how many instances the learned one ends lower on.
+///
+/// Why paired: every racer runs on the same instances from the same θ₀, and
+/// the instances' difficulty varies far more than the racers do (on the
+/// quadratics a few ill-conditioned instances carry most of the mean), so
+/// two unpaired intervals overlap even when one racer ends lower on nearly
+/// every instance. The difference cancels what the instances share; an
+/// interval on it that excludes 0 is a difference the race supports.
+public struct PairedComparison: Sendable, Equatable {
+  /// The learned racer.
+  public var racer: String
+  /// The hand-designed racer it is compared with.
+  public var reference: String
+  /// The mean of the per-instance differences, with its interval.
+  public var difference: BootstrapInterval
+  /// The learned racer's mean final loss over the reference's.
+  public var ratio: Double
+  /// Instances on which the learned racer's final loss is lower.
+  public var lower: Int
+  /// Instances compared.
+  public var instances: Int
+
+  /// `racer` against `reference` from their per-instance final losses;
+  /// nil when either trace has none or their counts differ.
+  public init?(racer: RacerTrace, reference: RacerTrace) {
+    guard let a = racer.finalLosses, let b = reference.finalLosses, a.count == b.count, !a.isEmpty else {
+      return nil
+    }
+    self.racer = racer.name
+    self.reference = reference.name
+    let differences = zip(a, b).map { $0 - $1 }
+    difference = BootstrapInterval(values: differences)
+    let meanA = a.reduce(0, +) / Double(a.count)
+    let meanB = b.reduce(0, +) / Double(b.count)
+    ratio = meanA / meanB
+    lower = zip(a, b).count { $0 < $1 }
+    instances = a.count
+  }
+
+  /// Whether the interval excludes zero (the race supports a difference).
+  public var isSeparated: Bool { difference.upper < 0 || difference.lower > 0 }
+
+  /// Every learned racer of `result` (step label `learned`) against the
+  /// hand-designed racer with the lowest finite mean final loss; empty when
+  /// the race has no learned racer or no hand-designed one.
+  public static func learnedAgainstBestBaseline(in result: RaceResult) -> [PairedComparison] {
+    let learned = result.traces.filter { $0.stepLabel == Self.learnedLabel }
+    let baselines = result.traces.filter { $0.stepLabel != Self.learnedLabel && $0.finalMeanLoss.isFinite }
+    guard let best = baselines.min(by: { $0.finalMeanLoss < $1.finalMeanLoss }) else { return [] }
+    return learned.compactMap { PairedComparison(racer: $0, reference: best) }
+  }
+
+  /// The step label of learned racers (``RacerTrace/stepLabel``).
+  static let learnedLabel = "learned"
+
+  /// A plain-text table for the race command, one line per learned racer.
+  public static func table(_ comparisons: [PairedComparison], steps: Int) -> String {
+    guard let first = comparisons.first else { return "" }
+    var lines = [
+      "paired with \(first.reference) (the best hand-designed racer by mean final loss) on the same "
+        + "\(first.instances) instances, step \(steps):"
+    ]
+    let nameWidth = max(5, comparisons.map(\.racer.count).max() ?? 0)
+    func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
+    lines.append(
+      pad("racer", nameWidth) + "  " + pad("Δ final loss", 12) + "  " + pad("95% interval", 25) + "  "
+        + pad("ratio", 7) + "  lower on  verdict")
+    for c in comparisons {
+      let interval = "[\(Self.format(c.difference.lower)), \(Self.format(c.difference.upper))]"
+      let verdict =
+        !c.isSeparated ? "level (interval holds 0)" : c.difference.upper < 0 ? "lower" : "higher"
+      lines.append(
+        pad(c.racer, nameWidth) + "  " + pad(Self.format(c.difference.mean), 12) + "  " + pad(interval, 25) + "  "
+          + pad(Self.format(c.ratio), 7) + "  " + pad("\(c.lower)/\(c.instances)", 8) + "  " + verdict)
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  private static func format(_ value: Double) -> String {
+    guard value.isFinite else { return "nan" }
+    let magnitude = abs(value)
+    if magnitude != 0, magnitude < 1e-3 || magnitude >= 1e4 {
+      return String(format: "%.3e", value)
+    }
+    return String(format: "%.4g", value)
+  }
+}
