@@ -30,6 +30,10 @@ public struct SessionTraining: Sendable {
     }
     training.objective = objective
     training.seed = recipe.seed
+    if let imitation = recipe.imitation {
+      guard imitation.isValid else { throw SessionTrainingError.invalidImitation(imitation) }
+      training.imitation = imitation
+    }
     var preprocessing: GradientPreprocessing?
     if let text = recipe.preprocessing {
       guard let parsed = GradientPreprocessing(parsing: text) else {
@@ -43,11 +47,13 @@ public struct SessionTraining: Sendable {
       var configuration = LSTMOptimizerConfiguration.defaults(forProblem: problemClass.name)
       if let preprocessing { configuration.preprocessing = preprocessing }
       if let scale = recipe.outputScale { configuration.outputScale = scale }
+      if let update = recipe.update { configuration.update = update }
       weights = .lstm(LSTMOptimizerWeights(configuration: configuration, seed: recipe.seed))
     case .dnc:
       var configuration = DNCOptimizerConfiguration.defaults(forProblem: problemClass.name)
       if let preprocessing { configuration.preprocessing = preprocessing }
       if let scale = recipe.outputScale { configuration.outputScale = scale }
+      if let update = recipe.update { configuration.update = update }
       weights = .dnc(DNCOptimizerWeights(configuration: configuration, seed: recipe.seed))
     case .lista, nil:
       throw SessionTrainingError.unsupportedArchitecture(recipe.architecture)
@@ -88,6 +94,7 @@ public enum SessionTrainingError: Error, CustomStringConvertible, Equatable {
   case unsupportedArchitecture(String)
   case unknownObjective(String)
   case invalidPreprocessing(String)
+  case invalidImitation(Imitation)
 
   public var description: String {
     switch self {
@@ -96,7 +103,9 @@ public enum SessionTrainingError: Error, CustomStringConvertible, Equatable {
     case .unknownObjective(let name):
       "unknown meta-objective '\(name)'; valid: \(MetaObjective.allCases.map(\.rawValue).joined(separator: ", "))."
     case .invalidPreprocessing(let text):
-      "invalid gradient preprocessing '\(text)' in a recipe; expected none, log-sign[:k] or rnnprop[:b1:b2]."
+      "invalid gradient preprocessing '\(text)' in a recipe; expected none, log-sign[:k], rnnprop[:b1:b2], momenta or momenta:time."
+    case .invalidImitation(let imitation):
+      "invalid imitation in a recipe (rate \(imitation.learningRate), weight \(imitation.weight), probability \(imitation.probability)): rate and weight must be positive, the probability in [0, 1]."
     }
   }
 }

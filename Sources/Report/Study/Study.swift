@@ -108,7 +108,8 @@ public struct Study: Sendable {
     func recipe(
       _ session: String, _ problem: ProblemSpec, architecture: String = LearnedArchitecture.lstm.rawValue, objective: String = "loss-sum",
       iterations: Int, horizon: Int? = nil, unroll: Int? = nil, batch: Int? = nil, metaLearningRate: Float? = nil,
-      validationInstances: Int? = nil
+      validationInstances: Int? = nil, preprocessing: String? = nil, outputScale: Float? = nil,
+      imitation: Imitation? = nil
     ) {
       // The MNIST sessions use RNNprop's scale-free features with a small
       // output scale (the choices measured in docs/mnist.md).
@@ -117,8 +118,9 @@ public struct Study: Sendable {
         TrainingRecipe(
           session: session, problem: problem, architecture: architecture, objective: objective,
           iterations: iterations, seed: seed, horizon: horizon ?? scale.trainingHorizon, unroll: unroll ?? scale.unroll,
-          batch: problem.needsMNIST ? batch : (scale.batch ?? batch), preprocessing: mnist ? "rnnprop" : nil,
-          outputScale: mnist ? 0.03 : nil, metaLearningRate: metaLearningRate, validationInstances: validationInstances ?? scale.validationInstances,
+          batch: problem.needsMNIST ? batch : (scale.batch ?? batch), preprocessing: preprocessing ?? (mnist ? "rnnprop" : nil),
+          outputScale: outputScale ?? (mnist ? 0.03 : nil), metaLearningRate: metaLearningRate, imitation: imitation,
+          validationInstances: validationInstances ?? scale.validationInstances,
           validateEvery: max(1, min(100, iterations))))
     }
     func iterations(for problem: String) -> Int {
@@ -254,18 +256,34 @@ public struct Study: Sendable {
     // 5. Deep networks as optimizees, and the transfers users ask about: the
     // MNIST MLP's optimizer on the CNN, the copy-task LSTM's on the DNC.
     let lstmCopy = ProblemSpec("lstm-copy")
+    let dncCopy = ProblemSpec("dnc-copy")
     // As sessions/lstm-copy was trained: log-loss over episodes of 200 steps.
     recipe("lstm-copy", lstmCopy, objective: "log-loss", iterations: scale.iterations.mnist, horizon: 2 * scale.trainingHorizon)
+    // The MNIST recipe (docs/recipe.md) on the copy task, as
+    // sessions/lstm-copy-imitation and sessions/dnc-copy were trained: Adam's
+    // features, imitation of the tuned Adam (0.0316 on both classes at 200
+    // steps) on half the episodes; the DNC's 600 meta-iterations are 3/5 of
+    // the LSTM's 1,000.
+    let copyImitation = Imitation(learningRate: 0.031622775, weight: 0.5, probability: 0.5)
+    recipe(
+      "lstm-copy-imitation", lstmCopy, objective: "log-loss", iterations: scale.iterations.mnist,
+      horizon: 2 * scale.trainingHorizon, preprocessing: "momenta", outputScale: 0.03, imitation: copyImitation)
+    recipe(
+      "dnc-copy", dncCopy, objective: "log-loss", iterations: max(1, scale.iterations.mnist * 3 / 5),
+      horizon: 2 * scale.trainingHorizon, preprocessing: "momenta", outputScale: 0.03, imitation: copyImitation)
     let copyBaselines: [Contender] = gradientBaselines + [.baseline(.adagrad)]
     let deepExperiments = [
       Experiment(
-        id: "deep-lstm-copy-\(2 * h)", title: "lstm-copy (its own optimizer), \(2 * h) steps", problem: lstmCopy,
-        steps: 2 * h, instances: scale.variantInstances, contenders: [.learned(session: "lstm-copy")] + copyBaselines,
+        id: "deep-lstm-copy-\(2 * h)", title: "lstm-copy (its own optimizers), \(2 * h) steps", problem: lstmCopy,
+        steps: 2 * h, instances: scale.variantInstances,
+        contenders: [.learned(session: "lstm-copy"), .learned(session: "lstm-copy-imitation")] + copyBaselines,
         metrics: [.meanLoss, .geometricMeanLoss], plot: "deep-lstm-copy"),
       Experiment(
-        id: "deep-dnc-copy-\(2 * h)", title: "dnc-copy (transfer from lstm-copy), \(2 * h) steps",
-        problem: ProblemSpec("dnc-copy"), steps: 2 * h, instances: scale.variantInstances,
-        contenders: [.learned(session: "lstm-copy")] + copyBaselines, metrics: [.meanLoss, .geometricMeanLoss],
+        id: "deep-dnc-copy-\(2 * h)", title: "dnc-copy (its own optimizer; transfers from lstm-copy), \(2 * h) steps",
+        problem: dncCopy, steps: 2 * h, instances: scale.variantInstances,
+        contenders: [
+          .learned(session: "dnc-copy"), .learned(session: "lstm-copy-imitation"), .learned(session: "lstm-copy"),
+        ] + copyBaselines, metrics: [.meanLoss, .geometricMeanLoss],
         plot: "deep-dnc-copy"),
       Experiment(
         id: "deep-mnist-cnn-\(h)", title: "mnist-cnn (transfer from mnist-mlp-log-loss), \(h) steps",

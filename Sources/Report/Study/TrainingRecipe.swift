@@ -30,6 +30,12 @@ public struct TrainingRecipe: Sendable, Hashable {
   public var outputScale: Float?
   /// Adam's learning rate on φ (nil: the class's default).
   public var metaLearningRate: Float?
+  /// Imitation of Adam at a fixed rate (nil: off). A recipe names the rate
+  /// (the one `mnemo train` tuned for the shipped session), so the report
+  /// needs no tuning run to reproduce it.
+  public var imitation: Imitation?
+  /// The update rule (nil: the additive default).
+  public var update: LearnedUpdateRule?
   /// Validation instances per check (the best validated weights are what
   /// the session races).
   public var validationInstances: Int
@@ -40,8 +46,11 @@ public struct TrainingRecipe: Sendable, Hashable {
     session: String, problem: ProblemSpec, architecture: String = LearnedArchitecture.lstm.rawValue, objective: String = MetaObjective.lossSum.rawValue,
     iterations: Int, seed: UInt64 = 0, horizon: Int = 100, unroll: Int = 20, batch: Int? = nil,
     preprocessing: String? = nil, outputScale: Float? = nil, metaLearningRate: Float? = nil,
-    validationInstances: Int = 20, validateEvery: Int = 100
+    imitation: Imitation? = nil, update: LearnedUpdateRule? = nil, validationInstances: Int = 20,
+    validateEvery: Int = 100
   ) {
+    self.imitation = imitation
+    self.update = update
     self.session = session
     self.problem = problem
     self.architecture = architecture
@@ -68,6 +77,12 @@ public struct TrainingRecipe: Sendable, Hashable {
     if let preprocessing { parts.append("--preprocessing \(preprocessing)") }
     if let outputScale { parts.append("--output-scale \(outputScale)") }
     if let metaLearningRate { parts.append("--meta-learning-rate \(metaLearningRate)") }
+    if let update { parts.append("--update \(update.rawValue)") }
+    if let imitation {
+      parts.append(
+        "--imitation-weight \(imitation.weight) --imitation-probability \(imitation.probability) "
+          + "--imitation-rate \(imitation.learningRate)")
+    }
     parts.append("--seed \(seed)")
     return parts.joined(separator: " ")
   }
