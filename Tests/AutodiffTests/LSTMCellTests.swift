@@ -24,6 +24,10 @@ import Testing
     // three vectors; 4H = 56: one chunk of four and three), an odd row count.
     Dimensions(batch: 9, input: 3, hidden: 6),
     Dimensions(batch: 41, input: 14, hidden: 14),
+    // The MNIST optimizee's shapes: more rows than one 512-row block (and
+    // odd), two features or the 20 units of the layer below.
+    Dimensions(batch: 1031, input: 2, hidden: 20),
+    Dimensions(batch: 37, input: 20, hidden: 20),
   ]
 
   /// x, h, c, W_x, W_h, b.
@@ -103,6 +107,28 @@ import Testing
     let single = Self.evaluate(floats, Self.fused)
     let double = Self.evaluate(doubles, Self.fused)
     for (a, b) in zip(single.values + single.gradients, double.values + double.gradients) {
+      let widened = Tensor<Double>(shape: a.shape, scalars: a.scalars.map(Double.init))
+      #expect(Fixtures.normalizedDifference(widened, b) < 2e-6)
+    }
+  }
+
+  /// x and h also feed the loss directly, recorded after the cell, so the
+  /// cell's backward pass accumulates into adjoints that already hold a
+  /// contribution (β = 1 in the input-adjoint kernel): Float against Double.
+  @Test(arguments: [dimensions[2], dimensions[7], dimensions[8]])
+  func inputAdjointsAccumulateInFloat(_ d: Dimensions) {
+    func run<S: TensorScalar>(_ leaves: [Tensor<S>]) -> [Tensor<S>] {
+      let tape = Tape<S>()
+      let v = leaves.map { tape.variable($0) }
+      let (h, c) = Self.fused(tape, v)
+      var loss = tape.add(Fixtures.project(tape, h, seed: 1), Fixtures.project(tape, c, seed: 2))
+      loss = tape.add(loss, tape.add(Fixtures.project(tape, v[0], seed: 5), Fixtures.project(tape, v[1], seed: 6)))
+      tape.backward(from: loss)
+      return [tape.gradient(of: v[0]), tape.gradient(of: v[1])]
+    }
+    let doubles: [Tensor<Double>] = Self.leaves(d)
+    let floats = doubles.map { Tensor<Float>(shape: $0.shape, scalars: $0.scalars.map(Float.init)) }
+    for (a, b) in zip(run(floats), run(doubles)) {
       let widened = Tensor<Double>(shape: a.shape, scalars: a.scalars.map(Double.init))
       #expect(Fixtures.normalizedDifference(widened, b) < 2e-6)
     }
