@@ -129,27 +129,14 @@ import Testing
     var rng = RandomSource(seed: 9)
     for i in weights.slots[3 * configuration.layers].range { weights.values[i] = rng.gaussian() * 0.5 }
     let problem = try ProblemCatalog.make(problemName, options: ["lambda": lambda]).sample(seed: 4)
-    let lipschitz = try #require(problem.smoothLipschitz)
+    #expect(problem.smoothLipschitz != nil)
     var oracle = ProblemBatch(problems: [problem])
     var state = UnrollState(initialTheta: problem.initialParameters, configuration: configuration, oracle: &oracle)
     _ = LSTMUnroll<Float>.run(
       tape: Tape<Float>(), configuration: configuration, weights: weights.values, objective: .logLoss, steps: 8,
       state: &state, oracle: &oracle)
 
-    var racer = MetaTrainer.racer(weights: weights).makeOptimizer(problem)
-    #expect(racer.proximalStep == 1 / lipschitz)
-    var copy = problem
-    var theta = problem.initialParameters
-    var gradient = [Float](repeating: 0, count: problem.dimension)
-    for _ in 0..<8 {
-      _ = copy.objective(at: theta, gradient: &gradient)
-      racer.step(parameters: &theta, gradient: gradient)
-      racer.applyProximal(of: problem.regularizer, to: &theta)
-    }
-    for i in theta.indices {
-      #expect(abs(theta[i] - state.theta[i]) < 1e-4 * max(1, abs(theta[i])), "coordinate \(i)")
-    }
-    #expect(theta.contains(0) && theta.contains { $0 != 0 }, "θ = \(theta)")
+    Self.expectRaceMatches(state.theta, weights: .lstm(weights), problem: problem)
   }
 
   /// The DNC optimizer as a race makes it and its training unroll take the
@@ -164,25 +151,34 @@ import Testing
     var rng = RandomSource(seed: 9)
     for i in try #require(weights.slot("head.weight")).range { weights.values[i] = rng.gaussian() * 0.5 }
     let problem = try ProblemCatalog.make(problemName, options: ["lambda": lambda]).sample(seed: 4)
-    let lipschitz = try #require(problem.smoothLipschitz)
+    #expect(problem.smoothLipschitz != nil)
     var oracle = ProblemBatch(problems: [problem])
     var state = DNCUnrollState(initialTheta: problem.initialParameters, configuration: configuration, oracle: &oracle)
     _ = DNCUnroll<Float>.run(
       tape: Tape<Float>(), configuration: configuration, weights: weights.values, objective: .logLoss, steps: 8,
       state: &state, oracle: &oracle)
 
-    var racer = MetaTrainer.racer(weights: .dnc(weights), name: "dnc").makeOptimizer(problem)
-    #expect(racer.proximalStep == 1 / lipschitz)
+    Self.expectRaceMatches(state.base.theta, weights: .dnc(weights), problem: problem)
+  }
+
+  /// Races `weights` as a race makes its optimizer (prox step 1/L) for as
+  /// many steps as `unrolled` came from, and expects the unroll's iterates,
+  /// sparse and not all zero.
+  static func expectRaceMatches(
+    _ unrolled: [Float], weights: LearnedOptimizerWeights, problem: any Problem, steps: Int = 8
+  ) {
+    var racer = MetaTrainer.racer(weights: weights, name: "learned").makeOptimizer(problem)
+    #expect(racer.proximalStep == problem.smoothLipschitz.map { 1 / $0 })
     var copy = problem
     var theta = problem.initialParameters
     var gradient = [Float](repeating: 0, count: problem.dimension)
-    for _ in 0..<8 {
+    for _ in 0..<steps {
       _ = copy.objective(at: theta, gradient: &gradient)
       racer.step(parameters: &theta, gradient: gradient)
       racer.applyProximal(of: problem.regularizer, to: &theta)
     }
     for i in theta.indices {
-      #expect(abs(theta[i] - state.base.theta[i]) < 1e-4 * max(1, abs(theta[i])), "coordinate \(i)")
+      #expect(abs(theta[i] - unrolled[i]) < 1e-4 * max(1, abs(theta[i])), "coordinate \(i)")
     }
     #expect(theta.contains(0) && theta.contains { $0 != 0 }, "θ = \(theta)")
   }
