@@ -45,18 +45,15 @@ public struct PairedComparison: Sendable, Equatable {
   /// Whether the interval excludes zero (the race supports a difference).
   public var isSeparated: Bool { difference.upper < 0 || difference.lower > 0 }
 
-  /// Every learned racer of `result` (step label `learned`) against the
-  /// hand-designed racer with the lowest finite mean final loss; empty when
-  /// the race has no learned racer or no hand-designed one.
+  /// Every learned racer of `result` against the hand-designed racer
+  /// (``RacerTrace/isHandDesigned``) with the lowest finite mean final loss;
+  /// empty when the race has no learned racer or no hand-designed one.
   public static func learnedAgainstBestBaseline(in result: RaceResult) -> [PairedComparison] {
-    let learned = result.traces.filter { $0.stepLabel == Self.learnedLabel }
-    let baselines = result.traces.filter { $0.stepLabel != Self.learnedLabel && $0.finalMeanLoss.isFinite }
+    let learned = result.traces.filter { !$0.isHandDesigned }
+    let baselines = result.traces.filter { $0.isHandDesigned && $0.finalMeanLoss.isFinite }
     guard let best = baselines.min(by: { $0.finalMeanLoss < $1.finalMeanLoss }) else { return [] }
     return learned.compactMap { PairedComparison(racer: $0, reference: best) }
   }
-
-  /// The step label of learned racers (``RacerTrace/stepLabel``).
-  static let learnedLabel = "learned"
 
   /// A plain-text table for the race command, one line per learned racer.
   public static func table(_ comparisons: [PairedComparison], steps: Int) -> String {

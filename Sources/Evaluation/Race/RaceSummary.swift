@@ -60,8 +60,7 @@ extension RaceResult {
         rank: 0, divergedAt: trace.divergedAt)
     }
     let instances = Double(max(configuration.instances, 1))
-    // Hand-designed racers have a learning rate or the 1/L step; learned ones neither.
-    let baselineBest = traces.filter { ($0.learningRate != nil || $0.stepLabel == "1/L") && $0.divergedAt == nil }
+    let baselineBest = traces.filter { $0.isHandDesigned && $0.divergedAt == nil }
       .map(\.finalMeanLoss).filter(\.isFinite).min()
     for (index, trace) in traces.enumerated() {
       if let last = trace.lossStandardDeviation.lastIndex(where: { $0.isFinite }) {

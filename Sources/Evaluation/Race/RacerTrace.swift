@@ -63,6 +63,12 @@ public struct RacerTrace: Sendable, Codable, Equatable {
     self.stepLabel = stepLabel ?? learningRate.map { "\($0)" } ?? "learned"
   }
 
+  /// Whether the racer is a hand-designed rule: it has a learning rate or
+  /// takes the 1/L step (learned optimizers have neither). What the
+  /// table's "steps to the best baseline" and the paired comparisons
+  /// compare against.
+  public var isHandDesigned: Bool { learningRate != nil || stepLabel == "1/L" }
+
   /// The last finite mean loss, or NaN if none.
   public var finalMeanLoss: Double {
     meanLoss.last(where: { $0.isFinite }) ?? .nan
