@@ -45,6 +45,11 @@ import Testing
     let perCoordinate: Double = 4 + 8 * 20 * 21 + 200 + 8 * 20 * 40 + 200 + 43
     #expect(learned == 3 * perCoordinate)
     #expect(learned > 500 * 42)
+    // The curvature rule: a second head column (2·20) and its step (12 instead of 3).
+    var curvature = lstm.configuration
+    curvature.update = .curvature
+    let secant = LSTMOptimizer(weights: LSTMOptimizerWeights(configuration: curvature, seed: 1), dimension: 3)
+    #expect(secant.flopsPerStep == 3 * (perCoordinate + 2 * 20 + 9))
   }
 
   /// Each step's update is timed (positive, one entry per step), the loss

@@ -364,7 +364,7 @@ extension DNCOptimizer {
     var perCoordinate = 4 * Double(c.featureCount) + 8 * h * (input + h) + 10 * h
     perCoordinate += 2 * h * Double(c.readInterfaceSize + c.writeInterfaceSize)
     perCoordinate += r * (4 * n * w + 3 * n + 8 * n * n + 2 * n * w)
-    perCoordinate += 2 * (h + r * w) + 3
+    perCoordinate += 2 * (h + r * w) * Double(c.update.outputCount) + c.update.flopsPerCoordinate
     let shared = 8 * n * w + n * max(1, log2(n)) + 3 * n * n
     return perCoordinate * Double(dimension) + shared
   }

@@ -162,8 +162,9 @@ public struct LSTMOptimizer: Optimizer {
 extension LSTMOptimizer {
   /// Per coordinate: each layer's gate GEMM, 2·4H·(I + H) for input width I
   /// (the features, then H), its elementwise cell update (≈ 10H: three
-  /// sigmoids, two tanh, the products and sums), the linear head (2H) and the
-  /// scaled update (three); the preprocessing adds a few per feature. At the
+  /// sigmoids, two tanh, the products and sums), the linear head (2H per
+  /// output) and the rule's step (``LearnedUpdateRule/flopsPerCoordinate``);
+  /// the preprocessing adds a few per feature. At the
   /// default 2 layers of 20 this is ≈ 10,000 per coordinate, against Adam's
   /// 14: the cost a comparison by steps hides.
   public var flopsPerStep: Double? {
@@ -175,7 +176,7 @@ extension LSTMOptimizer {
       perCoordinate += 8 * h * (input + h) + 10 * h
       input = h
     }
-    perCoordinate += 2 * h + 3
+    perCoordinate += 2 * h * Double(c.update.outputCount) + c.update.flopsPerCoordinate
     return perCoordinate * Double(dimension)
   }
 }

@@ -58,6 +58,19 @@ public enum LearnedUpdateRule: String, Sendable, Hashable, Codable, CaseIterable
     }
   }
 
+  /// Floating-point operations per coordinate to turn the head's outputs
+  /// into the step (the head's products not counted), in the order-of-
+  /// magnitude accounting of the optimizers' `flopsPerStep`: the additive
+  /// rule's scale, bias and update (3); the secant rules' two biases, the
+  /// bounded log-factor, its exponential, the momentum's tanh, the two
+  /// products and sums of the step and the secant statistics' share (12).
+  public var flopsPerCoordinate: Double {
+    switch self {
+    case .additive: 3
+    case .secant, .curvature: 12
+    }
+  }
+
   /// One line for help texts.
   public var summary: String {
     switch self {
