@@ -229,8 +229,8 @@ import Testing
     #expect(silenced.memoryView.memory.contains { $0 != 0 })
   }
 
-  /// The session's ablation racer is the DNC with silenced reads, and an
-  /// LSTM session is refused with the session file named.
+  /// The session's ablation racer is the DNC with silenced reads; an LSTM
+  /// session has none.
   @Test func ablationRacerNeedsADNCSession() throws {
     let directory = try Scratch.directory("ablation")
     let store = SessionStore(directory: directory)
@@ -250,10 +250,10 @@ import Testing
         metaIteration: 0)
       try store.save(Session(manifest: manifest, weights: trainer.sessionTensors))
     }
-    let racer = try store.load("dnc").memoryAblationRacer()
+    let racer = try #require(try store.load("dnc").memoryAblationRacer())
     #expect(racer.name == "dnc-no-reads")
     let optimizer = try #require(racer.makeOptimizer(problemClass.sample(seed: 1)) as? DNCOptimizer)
     #expect(optimizer.silencesReads)
-    #expect(throws: SessionError.self) { try store.load("lstm").memoryAblationRacer() }
+    #expect(try store.load("lstm").memoryAblationRacer() == nil)
   }
 }

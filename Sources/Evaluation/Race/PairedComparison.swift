@@ -1,5 +1,3 @@
-import Foundation
-
 /// A learned optimizer against the best hand-designed one on the same
 /// held-out instances: the mean over instances of the difference of their
 /// final losses, f_learned(θ_T) − f_reference(θ_T), with a 95 % bootstrap
@@ -55,35 +53,9 @@ public struct PairedComparison: Sendable, Equatable {
     return learned.compactMap { PairedComparison(racer: $0, reference: best) }
   }
 
-  /// A plain-text table for the race command, one line per learned racer.
-  public static func table(_ comparisons: [PairedComparison], steps: Int) -> String {
-    guard let first = comparisons.first else { return "" }
-    var lines = [
-      "paired with \(first.reference) (the best hand-designed racer by mean final loss) on the same "
-        + "\(first.instances) instances, step \(steps):"
-    ]
-    let nameWidth = max(5, comparisons.map(\.racer.count).max() ?? 0)
-    func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
-    lines.append(
-      pad("racer", nameWidth) + "  " + pad("Δ final loss", 12) + "  " + pad("95% interval", 25) + "  "
-        + pad("ratio", 7) + "  lower on  verdict")
-    for c in comparisons {
-      let interval = "[\(Self.format(c.difference.lower)), \(Self.format(c.difference.upper))]"
-      let verdict =
-        !c.isSeparated ? "level (interval holds 0)" : c.difference.upper < 0 ? "lower" : "higher"
-      lines.append(
-        pad(c.racer, nameWidth) + "  " + pad(Self.format(c.difference.mean), 12) + "  " + pad(interval, 25) + "  "
-          + pad(Self.format(c.ratio), 7) + "  " + pad("\(c.lower)/\(c.instances)", 8) + "  " + verdict)
-    }
-    return lines.joined(separator: "\n") + "\n"
-  }
-
-  private static func format(_ value: Double) -> String {
-    guard value.isFinite else { return "nan" }
-    let magnitude = abs(value)
-    if magnitude != 0, magnitude < 1e-3 || magnitude >= 1e4 {
-      return String(format: "%.3e", value)
-    }
-    return String(format: "%.4g", value)
+  /// What the interval supports: `lower`, `higher`, or `level (interval
+  /// holds 0)`.
+  public var verdict: String {
+    !isSeparated ? "level (interval holds 0)" : difference.upper < 0 ? "lower" : "higher"
   }
 }

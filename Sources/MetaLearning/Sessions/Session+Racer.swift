@@ -33,13 +33,10 @@ extension Session {
   /// The session's DNC optimizer with its read words held at zero, named
   /// `NAME-no-reads` (``Optimizers/DNCOptimizer/silencesReads``): raced
   /// beside the intact optimizer, the difference is what reading the memory
-  /// buys. Throws for a session whose optimizer is not a DNC.
-  public func memoryAblationRacer(name: String = LearnedArchitecture.dnc.rawValue) throws -> Racer {
-    guard case .dnc(let weights) = try MetaTrainer.weights(of: self) else {
-      throw SessionError.invalidField(
-        path: path(of: "session.json"), field: "optimizer.architecture",
-        value: manifest.optimizer["architecture"] ?? "", expected: "dnc (the memory ablation needs a memory)")
-    }
+  /// buys. Nil for a session whose optimizer has no memory (the caller says
+  /// so in its own terms); throws only when the weights cannot be read.
+  public func memoryAblationRacer(name: String = LearnedArchitecture.dnc.rawValue) throws -> Racer? {
+    guard case .dnc(let weights) = try MetaTrainer.weights(of: self) else { return nil }
     let ablated = name + "-no-reads"
     return Racer(name: ablated) { problem in
       DNCOptimizer(weights: weights, problem: problem, name: ablated, silencingReads: true)

@@ -241,9 +241,9 @@ public struct DNCOptimizer: Optimizer {
           batch: 1, heads: heads, slots: slots, previous: s + l.reads, link: s + l.link, modes: s + l.modes,
           content: s + l.content, result: s + l.scratchReads)
         for k in 0..<(heads * slots) { s[l.reads + k] = s[l.scratchReads + k] }
-        if silencesReads {
-          for k in 0..<(n * r * w) { s[l.words + k] = 0 }
-        } else {
+        // Silenced, the read words keep their initial zeros: nothing else
+        // writes them.
+        if !silencesReads {
           DNCKernels.batchedMatmul(
             batch: 1, m: heads, n: w, k: slots, a: s + l.reads, transposeA: false, b: s + l.memory,
             transposeB: false, c: s + l.words)

@@ -294,8 +294,8 @@ public struct Study: Sendable {
     let deepSection = StudySection(
       id: "deep", title: "Deep networks as optimizees",
       summary: "A convolutional network on MNIST (`mnist-cnn`), an LSTM and a DNC on the copy task (`lstm-copy`, "
-        + "`dnc-copy`), each trained by tuned hand-designed optimizers and by a learned one: the copy-task LSTM's "
-        + "own optimizer, and optimizers raced unchanged on an architecture they were not trained on.",
+        + "`dnc-copy`), each trained by tuned hand-designed optimizers and by learned ones: optimizers meta-trained "
+        + "on the copy tasks themselves, and optimizers raced unchanged on an architecture they were not trained on.",
       experiments: deepExperiments)
 
     return Study(

@@ -167,12 +167,12 @@ struct RaceCommand: ParsableCommand {
       }
       racers.append(learned)
       if ablateMemory {
-        let architecture = saved.manifest.optimizer["architecture"] ?? "?"
-        guard architecture == LearnedArchitecture.dnc.rawValue else {
+        guard let ablated = try saved.memoryAblationRacer() else {
+          let architecture = saved.manifest.optimizer["architecture"] ?? "?"
           throw ValidationError(
             "--ablate-memory: session \(saved.manifest.name) holds an optimizer of architecture \(architecture), which has no memory; name a DNC session (trained with --architecture dnc).")
         }
-        racers.append(try saved.memoryAblationRacer())
+        racers.append(ablated)
       }
       if let guardRule {
         racers.append(learned.guarded(by: try OptimizerConfiguration.parse(guardRule), tolerance: guardTolerance))
@@ -196,8 +196,8 @@ struct RaceCommand: ParsableCommand {
     switch format {
     case .table:
       print(report.table(), terminator: "")
-      let paired = PairedComparison.learnedAgainstBestBaseline(in: result)
-      if !paired.isEmpty { print("\n" + PairedComparison.table(paired, steps: steps), terminator: "") }
+      let paired = report.pairedTable()
+      if !paired.isEmpty { print("\n" + paired, terminator: "") }
       if let evaluation { print("\n" + evaluation.markdown, terminator: "") }
       if relativeErrors {
         let table = RelativeErrorTable(result: result, checkpoints: [steps])

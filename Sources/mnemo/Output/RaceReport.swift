@@ -11,6 +11,23 @@ struct RaceReport {
     result.summaries(tolerance: .relative(tolerance))
   }
 
+  /// Each learned racer paired with the best hand-designed one on the same
+  /// instances (``PairedComparison``): empty when the race has no pair.
+  func pairedTable() -> String {
+    let comparisons = PairedComparison.learnedAgainstBestBaseline(in: result)
+    guard let first = comparisons.first else { return "" }
+    var rows = [["racer", "Δ final loss", "95% interval", "ratio", "lower on", "verdict"]]
+    for c in comparisons {
+      rows.append([
+        c.racer, Self.number(c.difference.mean),
+        "[\(Self.number(c.difference.lower)), \(Self.number(c.difference.upper))]", Self.number(c.ratio),
+        "\(c.lower)/\(c.instances)", c.verdict,
+      ])
+    }
+    return "paired with \(first.reference) (the best hand-designed racer by mean final loss) on the same "
+      + "\(first.instances) instances, step \(result.configuration.steps):\n" + TextTable.render(rows)
+  }
+
   /// The human-readable table: one row per racer, best first.
   func table() -> String {
     let configuration = result.configuration
