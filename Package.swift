@@ -101,7 +101,7 @@ let package = Package(
     .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"]),
     .testTarget(name: "DistributedTests", dependencies: ["Distributed", "MetaLearning", "Evaluation", "Sessions", "Optimizers", "Optimizees", "TestSupport"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine", "MetaLearning", "Evaluation", "Sessions", "Optimizers", "Optimizees", "TestSupport"]),
-    .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Engine", "MetaLearning", "Evaluation", "Rendering", "TerminalUI", "TestSupport"]),
+    .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Engine", "MetaLearning", "Evaluation", "Optimizers", "Rendering", "TerminalUI", "TestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     .testTarget(
       name: "ReportTests", dependencies: ["Report", "MetaLearning", "Evaluation", "Sessions", "Optimizers", "Optimizees", "LinearAlgebra", "TestSupport"]),

@@ -154,11 +154,15 @@ public struct DNCMemoryView: Sendable, Equatable {
   public var readWeightings: [[Float]]
   public var precedence: [Float]
   public var link: [Float]
+  /// What each of a word's components means, when the words are not a
+  /// learned code (``DNCMemoryContent/componentNames``): the panel's legend.
+  public var componentNames: [String]?
 
   public init(
     slots: Int, width: Int, memory: [Float], usage: [Float], writeWeighting: [Float],
-    readWeightings: [[Float]], precedence: [Float], link: [Float]
+    readWeightings: [[Float]], precedence: [Float], link: [Float], componentNames: [String]? = nil
   ) {
+    self.componentNames = componentNames
     self.slots = slots
     self.width = width
     self.memory = memory

@@ -1,6 +1,7 @@
 import Engine
 import Evaluation
 import Foundation
+import Optimizers
 import Rendering
 import Testing
 
@@ -215,6 +216,28 @@ import Testing
     let bottom = Theme.default.ramp[0]
     #expect(grid[w, 3].style.background == top || grid[w, 3].style.foreground == top)
     #expect(grid[w, 2].style.foreground == bottom)
+  }
+
+  /// Secant words have named components: the title says so, a digit sits
+  /// over each component's two columns and the last row is their legend;
+  /// a learned code (no names) keeps the plain "M" label and no legend.
+  @Test func secantMemoryNamesItsComponents() {
+    var view = Fixtures.dnc
+    view.componentNames = DNCMemoryContent.secant.componentNames
+    var grid = CellGrid(width: 80, height: 11)
+    MemoryPanel(snapshot: Fixtures.snapshot(memory: .dnc(view)), look: Look(theme: .default)).draw(into: &grid)
+    #expect(grid.lines[0].contains("memory · DNC 16×8 · secant words"))
+    #expect(grid.lines[1].hasPrefix("1 2 3 4 5 6 7 8"))
+    // 90 columns of legend: two rows at 80.
+    #expect(grid.lines[9].hasPrefix("1 cos(s,y)  2 cos(g,g')"))
+    #expect(grid.lines[10].hasSuffix("8 written") || grid.lines[10].contains("8 written"))
+    #expect(grid.lines[2].contains("▀") && grid.lines[8].trimmingCharacters(in: .whitespaces).isEmpty)
+
+    grid = CellGrid(width: 80, height: 11)
+    MemoryPanel(snapshot: Fixtures.snapshot(memory: .dnc(Fixtures.dnc)), look: Look(theme: .default)).draw(into: &grid)
+    #expect(!grid.lines[0].contains("secant"))
+    #expect(grid.lines[1].hasPrefix("M "))
+    #expect(!grid.lines.contains { $0.contains("cos(s,y)") })
   }
 
   @Test func noLearnedOptimizerSaysSo() {

@@ -69,6 +69,36 @@ import Testing
     }
   }
 
+  /// The secant memory (``DNCMemoryContent/secant``): the whole unroll's
+  /// meta-gradient against central differences with the written words held
+  /// (they are constants on the tape, as the gradient is), under the
+  /// additive and the curvature rule; every tensor of φ, the write
+  /// interface included (its key, erase and gates), receives gradient.
+  @Test(arguments: [LearnedUpdateRule.additive, .curvature])
+  func secantMemoryUnrollGradientMatchesFiniteDifferences(update: LearnedUpdateRule) throws {
+    let configuration = DNCOptimizerConfiguration(
+      hiddenSize: 4, memorySlots: 3, wordSize: 8, readHeads: 2, preprocessing: .logAndSign(k: 5), outputScale: 0.1,
+      update: update, memoryContent: .secant)
+    #expect(configuration.writeInterfaceSize == 2 * 8 + 2 + 3)
+    var rng = RandomSource(seed: 17)
+    let values = DNCOptimizerWeights(configuration: configuration, seed: 3).values.map {
+      Double($0) + 0.3 * Double(rng.gaussian())
+    }
+    var oracle = DoubleQuadratics(batch: 2, dimension: 3, seed: 1)
+    let initial = Self.start(configuration, oracle: &oracle)
+    let (check, state) = UnrollGradientCheck.dnc(
+      configuration: configuration, weights: values, objective: .lossSum, steps: 5, initial: initial, oracle: &oracle)
+    #expect(check.worst < 1e-4, "worst relative error \(check.worst)")
+    print("DNC secant memory \(update): worst relative error \(check.worst)")
+    for slot in DNCOptimizerWeights.tensorLayout(configuration) {
+      #expect(check.gradient[slot.range].contains { $0 != 0 }, "\(slot.name) has no gradient")
+    }
+    // The memory holds secant words: the "written" component of a slot is
+    // its total write weight, in (0, 5] after five steps.
+    let marks = stride(from: 7, to: state.memory.memory.count, by: 8).map { state.memory.memory[$0] }
+    #expect(marks.contains { $0 > 0 } && marks.allSatisfy { $0 >= 0 && $0 <= 5 })
+  }
+
   /// Untrained (head at zero) the curvature rule is gradient descent at the
   /// step 1/L̂: on a quadratic the race takes exactly that rule's steps.
   @Test func untrainedCurvatureRuleIsGradientDescentAtOneOverL() throws {
@@ -96,24 +126,34 @@ import Testing
 
   /// A DNC configuration's manifest record keeps its update rule; a record
   /// without one (every DNC session saved before the rules) is additive.
-  @Test(arguments: LearnedUpdateRule.allCases)
-  func recordRoundTripsTheUpdateRule(update: LearnedUpdateRule) throws {
-    let configuration = DNCOptimizerConfiguration(memorySlots: 8, preprocessing: .logAndSign(k: 5), update: update)
+  @Test(arguments: LearnedUpdateRule.allCases, DNCMemoryContent.allCases)
+  func recordRoundTripsTheUpdateRuleAndMemory(update: LearnedUpdateRule, memory: DNCMemoryContent) throws {
+    let configuration = DNCOptimizerConfiguration(
+      memorySlots: 8, preprocessing: .logAndSign(k: 5), update: update, memoryContent: memory)
     let record = configuration.record
     #expect((record["update"] == nil) == (update == .additive))
+    #expect((record["memory"] == nil) == (memory == .learned))
     #expect(DNCOptimizerConfiguration(record: record) == configuration)
     var bad = record
     bad["update"] = "quasi-newton"
+    #expect(DNCOptimizerConfiguration(record: bad) == nil)
+    bad = record
+    bad["memory"] = "lbfgs"
+    #expect(DNCOptimizerConfiguration(record: bad) == nil)
+    // Secant words have eight components: another word size is refused.
+    bad = record
+    bad["memory"] = DNCMemoryContent.secant.rawValue
+    bad["word"] = "5"
     #expect(DNCOptimizerConfiguration(record: bad) == nil)
   }
 
   /// The race's tape-free step and the tape's unroll compute the same iterates
   /// and the same memory, under every update rule.
-  @Test(arguments: LearnedUpdateRule.allCases)
-  func raceStepMatchesTapeUnroll(update: LearnedUpdateRule) throws {
+  @Test(arguments: LearnedUpdateRule.allCases, DNCMemoryContent.allCases)
+  func raceStepMatchesTapeUnroll(update: LearnedUpdateRule, memory: DNCMemoryContent) throws {
     let configuration = DNCOptimizerConfiguration(
-      hiddenSize: 6, memorySlots: 5, wordSize: 4, readHeads: 2, preprocessing: .logAndSign(k: 5),
-      outputScale: 0.05, update: update)
+      hiddenSize: 6, memorySlots: 5, wordSize: memory.requiredWordSize ?? 4, readHeads: 2,
+      preprocessing: .logAndSign(k: 5), outputScale: 0.05, update: update, memoryContent: memory)
     var weights = DNCOptimizerWeights(configuration: configuration, seed: 8)
     var rng = RandomSource(seed: 3)
     for i in try #require(weights.slot("head.weight")).range { weights.values[i] += 0.3 * rng.gaussian() }
@@ -142,6 +182,7 @@ import Testing
     for (a, b) in zip(raced.link, state.memory.link) { #expect(abs(a - b) < 1e-4) }
     for (a, b) in zip(raced.readWeights, state.memory.readWeights) { #expect(abs(a - b) < 1e-4) }
     #expect(racer.memoryView.usage.contains { $0 > 0 })
+    #expect((raced.secantWords == nil) == (memory == .learned))
   }
 }
 

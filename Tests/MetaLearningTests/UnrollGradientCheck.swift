@@ -83,7 +83,8 @@ enum UnrollGradientCheck {
       return DNCUnroll<Double>.run(
         tape: tape, configuration: configuration, weights: w, objective: objective, steps: steps,
         state: &s, oracle: &oracle, replayFeatures: base.features,
-        replayStepInputs: base.stepInputs.isEmpty ? nil : base.stepInputs, stopUsageGradient: false
+        replayStepInputs: base.stepInputs.isEmpty ? nil : base.stepInputs,
+        replayWrittenWords: base.writtenWords.isEmpty ? nil : base.writtenWords, stopUsageGradient: false
       ).metaLoss
     }
     return (Result(worst: worst, gradient: base.gradient, theta: state.base.theta), state)

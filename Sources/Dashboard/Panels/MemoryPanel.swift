@@ -42,16 +42,36 @@ struct MemoryPanel {
     let memory = Heatmap(
       matrix: view.memory, rows: view.slots, columns: view.width, range: .symmetric, pooling: .mean,
       cellWidth: 2, theme: look.theme)
+    let named = view.componentNames.flatMap { $0.count == view.width ? $0 : nil }
     grid.drawTitleBar(
-      "memory · DNC \(view.slots)×\(view.width)",
+      "memory · DNC \(view.slots)×\(view.width)" + (named == nil ? "" : " · secant words"),
       info: [Segment("M " + memory.scaleLabel, look.dim), Segment("weights 0–1", look.dim)], look: look)
     guard body.height >= 2 else { return }
     let labels = body.splitTop(1)
-    let maps = labels.rest
+    // Named components: their legend on the last rows (wrapped, at most
+    // two) when the maps keep at least two rows above it.
+    var maps = labels.rest
+    if let named {
+      let entries = named.enumerated().map { "\($0.offset + 1) \($0.element)" }
+      let legend = Self.wrap(entries, width: body.width, separator: "  ")
+      let rows = legend.count <= 2 ? legend.count : 1
+      if maps.height >= rows + 2 {
+        maps = Rect(x: maps.x, y: maps.y, width: maps.width, height: maps.height - rows)
+        for (row, line) in legend.prefix(rows).enumerated() {
+          grid.put(text: line, at: Point(x: 0, y: maps.maxY + row), style: look.dim, maxWidth: body.width)
+        }
+      }
+    }
     var x = 0
     // M: as wide as it fits at two columns per dimension, else narrower.
     let memoryWidth = min(view.width * 2, max(view.width, body.width / 2))
-    grid.put(text: "M", at: Point(x: x, y: labels.top.y), style: look.dim)
+    if named != nil, memoryWidth == view.width * 2, view.width <= 9 {
+      // One digit over each component's two columns, matching the legend.
+      let digits = (1...view.width).map { "\($0) " }.joined()
+      grid.put(text: digits, at: Point(x: x, y: labels.top.y), style: look.dim, maxWidth: memoryWidth)
+    } else {
+      grid.put(text: "M", at: Point(x: x, y: labels.top.y), style: look.dim)
+    }
     memory.draw(
       into: &grid, in: Rect(x: x, y: maps.y, width: min(memoryWidth, body.width), height: maps.height))
     x += min(memoryWidth, body.width) + 1
@@ -74,6 +94,25 @@ struct MemoryPanel {
         theme: look.theme
       ).draw(into: &grid, in: Rect(x: x, y: maps.y, width: linkWidth, height: maps.height))
     }
+  }
+
+  /// `entries` joined by `separator` into lines of at most `width`
+  /// columns, greedily (an entry wider than the line gets a line of its own).
+  static func wrap(_ entries: [String], width: Int, separator: String) -> [String] {
+    var lines: [String] = []
+    var line = ""
+    for entry in entries {
+      if line.isEmpty {
+        line = entry
+      } else if line.count + separator.count + entry.count <= width {
+        line += separator + entry
+      } else {
+        lines.append(line)
+        line = entry
+      }
+    }
+    if !line.isEmpty { lines.append(line) }
+    return lines
   }
 
   private func drawLSTM(

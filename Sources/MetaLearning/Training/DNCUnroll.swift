@@ -95,8 +95,11 @@ enum DNCCellGraph<Scalar: TensorScalar> {
   static func step(
     tape t: Tape<Scalar>, weights φ: DNCGraphWeights<Scalar>, configuration c: DNCOptimizerConfiguration,
     batch: Int, dimension: Int, features: Variable<Scalar>, state s: inout DNCGraphState<Scalar>,
-    stopUsageGradient: Bool = true
+    writtenWords: Variable<Scalar>? = nil, stopUsageGradient: Bool = true
   ) -> Variable<Scalar> {
+    precondition(
+      (writtenWords != nil) == (c.memoryContent != .learned),
+      "DNCCellGraph: the written words are given exactly when the write vector is not learned")
     let (h, n, w, r) = (c.hiddenSize, c.memorySlots, c.wordSize, c.readHeads)
     let rows = batch * dimension
     let one = t.constant(Scalar(1))
@@ -118,13 +121,14 @@ enum DNCCellGraph<Scalar: TensorScalar> {
     // Pooled write interface (B rows: small).
     let pooled = t.mean(t.reshape(controller.hidden, to: [batch, dimension, h]), axis: 1)
     let writeInterface = t.affine(pooled, φ.write, bias: φ.writeBias)
-    let writeKey = columns(writeInterface, 0, w)
-    let writeStrength = oneplus(columns(writeInterface, w, 1))
-    let erase = t.sigmoid(columns(writeInterface, w + 1, w))
-    let writeVector = columns(writeInterface, 2 * w + 1, w)
-    let freeGates = t.sigmoid(columns(writeInterface, 3 * w + 1, r))
-    let allocationGate = t.reshape(t.sigmoid(columns(writeInterface, 3 * w + 1 + r, 1)), to: .vector(batch))
-    let writeGate = t.reshape(t.sigmoid(columns(writeInterface, 3 * w + 2 + r, 1)), to: .vector(batch))
+    let face = c.writeInterface
+    let writeKey = columns(writeInterface, face.key, w)
+    let writeStrength = oneplus(columns(writeInterface, face.strength, 1))
+    let erase = t.sigmoid(columns(writeInterface, face.erase, w))
+    let writeVector = writtenWords ?? columns(writeInterface, face.vector, w)
+    let freeGates = t.sigmoid(columns(writeInterface, face.freeGates, r))
+    let allocationGate = t.reshape(t.sigmoid(columns(writeInterface, face.allocationGate, 1)), to: .vector(batch))
+    let writeGate = t.reshape(t.sigmoid(columns(writeInterface, face.writeGate, 1)), to: .vector(batch))
 
     // Usage from the previous step's weights, then allocation and writing.
     let meanReads = t.mean(t.reshape(s.readWeights, to: [batch, dimension, r, n]), axis: 1)
@@ -194,7 +198,8 @@ public enum DNCUnroll<Scalar: TensorScalar> {
 
   /// Runs `steps` steps from `state`, advancing it, and differentiates.
   /// `replayFeatures`, `recordFeatures` and `replayStepInputs` as in
-  /// ``LSTMUnroll/run``.
+  /// ``LSTMUnroll/run``; `replayWrittenWords` holds the secant memory's
+  /// words of each step as `replayFeatures` holds the features.
   /// `stopUsageGradient` (true in training, as in DeepMind's code) stops the
   /// write weights' gradient through usage; a gradient check turns it off so
   /// finite differences and the tape differentiate the same function.
@@ -202,7 +207,7 @@ public enum DNCUnroll<Scalar: TensorScalar> {
     tape: Tape<Scalar>, configuration: DNCOptimizerConfiguration, weights: [Scalar],
     objective: MetaObjective, steps: Int, state: inout DNCUnrollState<Scalar>, oracle: inout Oracle,
     replayFeatures: [[Scalar]]? = nil, recordFeatures: Bool = false, replayStepInputs: [[Scalar]]? = nil,
-    stopUsageGradient: Bool = true
+    replayWrittenWords: [[Scalar]]? = nil, stopUsageGradient: Bool = true
   ) -> Outcome where Oracle.Scalar == Scalar {
     tape.reset()
     let batch = oracle.batch
@@ -224,6 +229,8 @@ public enum DNCUnroll<Scalar: TensorScalar> {
       tape: tape, rows: rows, dimension: n, state: state.base.secant, penalty: oracle.penalty(0))
     var featureScratch = [Float](repeating: 0, count: rows * configuration.featureCount)
     var gradientScratch = [Float](repeating: 0, count: rows)
+    var wordScratch = [Scalar](repeating: 0, count: batch * configuration.wordSize)
+    var recordedWords: [[Scalar]] = []
 
     for t in 0..<steps {
       let x = UnrollGraph.features(
@@ -231,9 +238,14 @@ public enum DNCUnroll<Scalar: TensorScalar> {
         gradient: state.base.gradient, preprocessing: &state.base.preprocessing,
         featureScratch: &featureScratch, gradientScratch: &gradientScratch)
       if recordFeatures { recorded.append(tape.withValue(of: x) { Array($0) }) }
+      var written = secantWords(tape: tape, theta: theta, state: &state, words: &wordScratch)
+      if let replay = replayWrittenWords, written != nil {
+        written = tape.constant(Tensor(shape: .matrix(batch, configuration.wordSize), scalars: replay[t]))
+      }
+      if recordFeatures, let written { recordedWords.append(tape.withValue(of: written) { Array($0) }) }
       let head = DNCCellGraph.step(
         tape: tape, weights: blocks, configuration: configuration, batch: batch, dimension: n, features: x,
-        state: &graph, stopUsageGradient: stopUsageGradient)
+        state: &graph, writtenWords: written, stopUsageGradient: stopUsageGradient)
       let (delta, proximalSteps) = secant.delta(
         head: head, outputScale: configuration.outputScale, theta: theta, gradient: state.base.gradient, step: t,
         replay: replayStepInputs, recorded: &recordedStepInputs)
@@ -266,6 +278,24 @@ public enum DNCUnroll<Scalar: TensorScalar> {
     state.base.step += steps
     state.base.secant = secant.state
     return Outcome(
-      metaLoss: metaLoss, gradient: gradient, features: recorded, stepInputs: recordedStepInputs ?? [])
+      metaLoss: metaLoss, gradient: gradient, features: recorded, stepInputs: recordedStepInputs ?? [],
+      writtenWords: recordedWords)
+  }
+
+  /// Under ``DNCMemoryContent/secant``: this step's words (B × 8) from θ_t,
+  /// g_t and the previous pair, as a constant (second derivatives dropped);
+  /// nil when the write vector is learned.
+  private static func secantWords(
+    tape: Tape<Scalar>, theta: Variable<Scalar>, state: inout DNCUnrollState<Scalar>, words: inout [Scalar]
+  ) -> Variable<Scalar>? {
+    guard var writer = state.memory.secantWords else { return nil }
+    state.memory.secantWords = nil  // uniquely referenced: no copy of its buffers
+    tape.withValue(of: theta) { values in
+      state.base.gradient.withUnsafeBufferPointer { gradient in
+        words.withUnsafeMutableBufferPointer { writer.write(theta: values, gradient: gradient, into: $0) }
+      }
+    }
+    state.memory.secantWords = writer
+    return tape.constant(Tensor(shape: .matrix(writer.groups, SecantMemoryWords<Scalar>.wordSize), scalars: words))
   }
 }

@@ -27,6 +27,10 @@ public enum LSTMUnroll<Scalar: TensorScalar> {
     /// composite problems (recorded with the features; empty under the
     /// additive rule).
     public var stepInputs: [[Scalar]] = []
+    /// The DNC's written words of each step under
+    /// ``DNCMemoryContent/secant`` (recorded with the features; empty
+    /// otherwise).
+    public var writtenWords: [[Scalar]] = []
   }
 
   /// Runs `steps` steps from `state`, advancing it, and differentiates.

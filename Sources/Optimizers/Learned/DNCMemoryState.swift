@@ -22,6 +22,10 @@ public struct DNCMemoryState<Scalar: TensorScalar>: Sendable, Equatable {
   public var readWeights: [Scalar]
   /// The last read words, B·n × R·W (the controller's next extra input).
   public var readWords: [Scalar]
+  /// Under ``DNCMemoryContent/secant``: the previous θ and g of every
+  /// optimizee, from which the next step's words are written (nil when the
+  /// write vector is learned).
+  public var secantWords: SecantMemoryWords<Scalar>?
 
   /// The zero state for `batch` optimizees of `dimension` coordinates.
   public init(configuration: DNCOptimizerConfiguration, batch: Int, dimension: Int) {
@@ -38,5 +42,7 @@ public struct DNCMemoryState<Scalar: TensorScalar>: Sendable, Equatable {
     writeWeights = usage
     readWeights = [Scalar](repeating: 0, count: rows * r * n)
     readWords = [Scalar](repeating: 0, count: rows * r * w)
+    secantWords =
+      configuration.memoryContent == .secant ? SecantMemoryWords(groups: batch, groupSize: dimension) : nil
   }
 }

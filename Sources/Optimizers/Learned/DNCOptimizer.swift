@@ -27,6 +27,9 @@ public struct DNCOptimizer: Optimizer {
   /// The secant rules' step sizes, history and prox steps (nil under the
   /// additive rule).
   private var secant: SecantUpdate?
+  /// Under ``DNCMemoryContent/secant``: the previous θ and g, from which
+  /// each step's word is written (nil when the write vector is learned).
+  private var secantWords: SecantMemoryWords<Float>?
   /// The memory ablation: the read words are held at zero, so the memory
   /// is written but never read and the controller and head see only the
   /// gradient features. Racing an optimizer this way next to the intact
@@ -41,7 +44,7 @@ public struct DNCOptimizer: Optimizer {
     var permutation = 0, sorted = 0, products = 0, writeContent = 0, memoryNorms = 0, keyNorms = 0
     var similarity = 0, scratchMemory = 0, scratchLink = 0, scratchVector = 0, scratchReads = 0
     var content = 0, headInput = 0, head = 0, writeStrength = 0, allocationGate = 0, writeGate = 0
-    var count = 0
+    var written = 0, count = 0
 
     init(_ c: DNCOptimizerConfiguration, n: Int) {
       let (h, slots, w, r) = (c.hiddenSize, c.memorySlots, c.wordSize, c.readHeads)
@@ -71,6 +74,7 @@ public struct DNCOptimizer: Optimizer {
       writeStrength = take(1)
       allocationGate = take(1)
       writeGate = take(1)
+      written = take(w)
       meanReads = take(r * slots)
       allocation = take(slots)
       permutation = take(slots)
@@ -107,6 +111,8 @@ public struct DNCOptimizer: Optimizer {
     self.dimension = dimension
     offsets = weights.slots.map(\.range.lowerBound)
     preprocessing = PreprocessingState(weights.configuration.preprocessing, count: dimension)
+    secantWords =
+      weights.configuration.memoryContent == .secant ? SecantMemoryWords(groups: 1, groupSize: dimension) : nil
     layout = Layout(weights.configuration, n: dimension)
     storage = [Float](repeating: 0, count: layout.count)
   }
@@ -193,11 +199,24 @@ public struct DNCOptimizer: Optimizer {
           rows: 1, input: s + l.pooled, inputSize: h, weight: phi + offsets[5], bias: phi + offsets[6],
           outputs: wi, into: s + l.writeInterface)
         let face = s + l.writeInterface
-        s[l.writeStrength] = 1 + Self.softplus(face[w])
-        for d in 0..<w { face[w + 1 + d] = Self.sigmoid(face[w + 1 + d]) }
-        for j in 0..<r { face[3 * w + 1 + j] = Self.sigmoid(face[3 * w + 1 + j]) }
-        s[l.allocationGate] = Self.sigmoid(face[3 * w + 1 + r])
-        s[l.writeGate] = Self.sigmoid(face[3 * w + 2 + r])
+        let fields = c.writeInterface
+        s[l.writeStrength] = 1 + Self.softplus(face[fields.strength])
+        for d in 0..<w { face[fields.erase + d] = Self.sigmoid(face[fields.erase + d]) }
+        for j in 0..<r { face[fields.freeGates + j] = Self.sigmoid(face[fields.freeGates + j]) }
+        s[l.allocationGate] = Self.sigmoid(face[fields.allocationGate])
+        s[l.writeGate] = Self.sigmoid(face[fields.writeGate])
+        // The write vector: the interface's, or this step's secant word.
+        let values: UnsafeMutablePointer<Float>
+        if secantWords != nil {
+          values = s + l.written
+          parameters.withUnsafeBufferPointer { theta in
+            gradient.withUnsafeBufferPointer { g in
+              secantWords?.write(theta: theta, gradient: g, into: UnsafeMutableBufferPointer(start: values, count: w))
+            }
+          }
+        } else {
+          values = face + fields.vector
+        }
         // Usage from the coordinates' mean previous read weights.
         for k in 0..<(r * slots) { s[l.meanReads + k] = 0 }
         for i in 0..<n {
@@ -206,7 +225,7 @@ public struct DNCOptimizer: Optimizer {
         for k in 0..<(r * slots) { s[l.meanReads + k] /= Float(n) }
         DNCKernels.usage(
           batch: 1, slots: slots, heads: r, usage: s + l.usage, write: s + l.write,
-          freeGates: face + 3 * w + 1, reads: s + l.meanReads, result: s + l.scratchVector)
+          freeGates: face + fields.freeGates, reads: s + l.meanReads, result: s + l.scratchVector)
         for k in 0..<slots { s[l.usage + k] = s[l.scratchVector + k] }
         DNCKernels.allocation(
           batch: 1, slots: slots, usage: s + l.usage, result: s + l.allocation,
@@ -220,8 +239,8 @@ public struct DNCOptimizer: Optimizer {
           batch: 1, slots: slots, allocation: s + l.allocation, content: s + l.writeContent,
           allocationGate: s + l.allocationGate, writeGate: s + l.writeGate, result: s + l.write)
         DNCKernels.eraseWrite(
-          batch: 1, slots: slots, width: w, memory: s + l.memory, weights: s + l.write, erase: face + w + 1,
-          values: face + 2 * w + 1, result: s + l.scratchMemory)
+          batch: 1, slots: slots, width: w, memory: s + l.memory, weights: s + l.write,
+          erase: face + fields.erase, values: values, result: s + l.scratchMemory)
         for k in 0..<(slots * w) { s[l.memory + k] = s[l.scratchMemory + k] }
         DNCKernels.link(
           batch: 1, slots: slots, link: s + l.link, precedence: s + l.precedence, weights: s + l.write,
@@ -326,6 +345,7 @@ public struct DNCOptimizer: Optimizer {
     copy(l.write, &result.writeWeights)
     copy(l.reads, &result.readWeights)
     copy(l.words, &result.readWords)
+    result.secantWords = secantWords
     return result
   }
 }

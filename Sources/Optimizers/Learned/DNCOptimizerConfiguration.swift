@@ -20,12 +20,18 @@ public struct DNCOptimizerConfiguration: Sendable, Hashable, Codable {
   public var outputScale: Float
   /// How the head's outputs become Δθ.
   public var update: LearnedUpdateRule
+  /// What the write head writes (a learned vector, or the secant pair's
+  /// statistics; the latter needs ``wordSize`` = its
+  /// ``DNCMemoryContent/requiredWordSize``).
+  public var memoryContent: DNCMemoryContent
 
   public init(
     hiddenSize: Int = 20, memorySlots: Int = 16, wordSize: Int = 8, readHeads: Int = 2,
-    preprocessing: GradientPreprocessing = .none, outputScale: Float = 1, update: LearnedUpdateRule = .additive
+    preprocessing: GradientPreprocessing = .none, outputScale: Float = 1, update: LearnedUpdateRule = .additive,
+    memoryContent: DNCMemoryContent = .learned
   ) {
     self.update = update
+    self.memoryContent = memoryContent
     self.hiddenSize = hiddenSize
     self.memorySlots = memorySlots
     self.wordSize = wordSize
@@ -50,12 +56,39 @@ public struct DNCOptimizerConfiguration: Sendable, Hashable, Codable {
   /// Per-coordinate read interface: R keys (W each), R strengths, R×3 modes.
   public var readInterfaceSize: Int { readHeads * (wordSize + 4) }
   /// The pooled write interface: key (W), strength, erase (W), write vector
-  /// (W), R free gates, allocation gate, write gate.
-  public var writeInterfaceSize: Int { 3 * wordSize + readHeads + 3 }
+  /// (W, only when it is learned), R free gates, allocation gate, write gate.
+  public var writeInterfaceSize: Int { writeInterface.size }
 
-  /// The `key=value` record kept in a session's manifest (`update` only
-  /// when it is not the default, so sessions saved before the DNC had update
-  /// rules read back unchanged).
+  /// Where each field of the pooled write interface starts.
+  public var writeInterface: WriteInterfaceLayout {
+    WriteInterfaceLayout(
+      wordSize: wordSize, readHeads: readHeads, vectorWidth: memoryContent.writeVectorOutputs(wordSize: wordSize))
+  }
+
+  /// Column offsets of the pooled write interface's fields, one place for
+  /// the tape and the race-time step.
+  public struct WriteInterfaceLayout: Sendable, Hashable {
+    public let key: Int, strength: Int, erase: Int, vector: Int, freeGates: Int, allocationGate: Int
+    public let writeGate: Int, size: Int
+    /// Columns of the write vector (W, or 0 when it is not learned).
+    public let vectorWidth: Int
+
+    init(wordSize w: Int, readHeads r: Int, vectorWidth: Int) {
+      self.vectorWidth = vectorWidth
+      key = 0
+      strength = w
+      erase = w + 1
+      vector = 2 * w + 1
+      freeGates = vector + vectorWidth
+      allocationGate = freeGates + r
+      writeGate = allocationGate + 1
+      size = writeGate + 1
+    }
+  }
+
+  /// The `key=value` record kept in a session's manifest (`update` and
+  /// `memory` only when they are not the default, so sessions saved before
+  /// the DNC had update rules or memory contents read back unchanged).
   public var record: [String: String] {
     var record = [
       "architecture": LearnedArchitecture.dnc.rawValue, "hidden": String(hiddenSize), "slots": String(memorySlots),
@@ -63,6 +96,7 @@ public struct DNCOptimizerConfiguration: Sendable, Hashable, Codable {
       "preprocessing": preprocessing.description, "scale": String(outputScale),
     ]
     if update != .additive { record["update"] = update.rawValue }
+    if memoryContent != .learned { record["memory"] = memoryContent.rawValue }
     return record
   }
 
@@ -76,10 +110,12 @@ public struct DNCOptimizerConfiguration: Sendable, Hashable, Codable {
       let reads = record["reads"].flatMap(Int.init), Limits.readHeads.contains(reads),
       let preprocessing = record["preprocessing"].flatMap(GradientPreprocessing.init(parsing:)),
       let scale = record["scale"].flatMap(Float.init), scale.isFinite,
-      let update = record["update"].map(LearnedUpdateRule.init(rawValue:)) ?? .additive
+      let update = record["update"].map(LearnedUpdateRule.init(rawValue:)) ?? .additive,
+      let content = record["memory"].map(DNCMemoryContent.init(rawValue:)) ?? .learned,
+      content.requiredWordSize.map({ $0 == word }) ?? true
     else { return nil }
     self.init(
       hiddenSize: hidden, memorySlots: slots, wordSize: word, readHeads: reads, preprocessing: preprocessing,
-      outputScale: scale, update: update)
+      outputScale: scale, update: update, memoryContent: content)
   }
 }

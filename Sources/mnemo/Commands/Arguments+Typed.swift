@@ -16,3 +16,5 @@ extension GlyphSet: ExpressibleByArgument {}
 extension LISTAObjective: ExpressibleByArgument {}
 
 extension LearnedUpdateRule: ExpressibleByArgument {}
+
+extension DNCMemoryContent: ExpressibleByArgument {}

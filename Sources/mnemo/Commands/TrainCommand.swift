@@ -80,6 +80,8 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "DNC memory slots N.") var memorySlots: Int?
   @Option(help: "DNC word size W.") var wordSize: Int?
   @Option(help: "DNC read heads R.") var readHeads: Int?
+  @Option(help: ArgumentHelp("What the DNC writes: \(DNCMemoryContent.allCases.map { "\($0) (\($0.summary))" }.joined(separator: ", ")) (docs/dnc-optimizer.md).", valueName: "content"))
+  var memory: DNCMemoryContent?
 
   @Option(help: "The run seed.")
   var seed: UInt64 = 0
@@ -149,6 +151,13 @@ struct TrainCommand: ParsableCommand {
       else {
         throw ValidationError(
           "--curriculum expects increasing horizons in \(Limits.horizon.lowerBound)…\(Limits.horizon.upperBound) separated by commas (e.g. 100,200,500) and --curriculum-patience ≥ 1, got '\(curriculum)'.")
+      }
+    }
+    if let memory {
+      if architecture != .dnc { throw ValidationError("--memory applies to --architecture dnc only.") }
+      if resume { throw ValidationError("--memory is set when a session starts; --resume keeps the session's.") }
+      if let required = memory.requiredWordSize, let wordSize, wordSize != required {
+        throw ValidationError("--memory \(memory) writes words of \(required) components; drop --word-size or set it to \(required).")
       }
     }
     if update != nil, architecture == .lista {
@@ -281,6 +290,10 @@ struct TrainCommand: ParsableCommand {
         if let memorySlots { dnc.memorySlots = memorySlots }
         if let wordSize { dnc.wordSize = wordSize }
         if let readHeads { dnc.readHeads = readHeads }
+        if let memory {
+          dnc.memoryContent = memory
+          if let required = memory.requiredWordSize { dnc.wordSize = required }
+        }
         dnc.preprocessing = optimizer.preprocessing
         dnc.outputScale = optimizer.outputScale
         dnc.update = optimizer.update
