@@ -63,6 +63,25 @@ import Testing
         == nil)
   }
 
+  /// Learned against learned: every other learned racer paired with the
+  /// named one, baselines left out; an unknown name pairs nothing.
+  @Test func learnedRacersPairWithANamedReference() throws {
+    let result = RaceResult(
+      problemKey: "test", configuration: RaceConfiguration(steps: 1, instances: 3), meanOptimum: 0,
+      traces: [
+        Self.trace("adam", learned: false, finals: [2, 2, 2]),
+        Self.trace("lstm-a", learned: true, finals: [1, 1, 1]),
+        Self.trace("dnc-b", learned: true, finals: [0.5, 0.75, 1.5]),
+        Self.trace("dnc-c", learned: true, finals: [2, 3, 4]),
+      ])
+    let comparisons = PairedComparison.learned(against: "lstm-a", in: result)
+    #expect(comparisons.map(\.racer) == ["dnc-b", "dnc-c"])
+    #expect(comparisons.allSatisfy { $0.reference == "lstm-a" })
+    #expect(comparisons[0].lower == 2 && abs(comparisons[0].difference.mean - (-0.25 / 3)) < 1e-12)
+    #expect(comparisons[1].verdict == "higher")
+    #expect(PairedComparison.learned(against: "missing", in: result).isEmpty)
+  }
+
   /// A race records every instance's final loss; their mean is the trace's
   /// final mean loss, and a diverged racer's are NaN.
   @Test func raceRecordsFinalLossesPerInstance() throws {

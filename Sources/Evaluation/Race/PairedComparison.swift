@@ -1,4 +1,5 @@
-/// A learned optimizer against the best hand-designed one on the same
+/// A learned optimizer against the best hand-designed one (or another
+/// learned one) on the same
 /// held-out instances: the mean over instances of the difference of their
 /// final losses, f_learned(θ_T) − f_reference(θ_T), with a 95 % bootstrap
 /// interval, and how many instances the learned one ends lower on.
@@ -51,6 +52,16 @@ public struct PairedComparison: Sendable, Equatable {
     let baselines = result.traces.filter { $0.isHandDesigned && $0.finalMeanLoss.isFinite }
     guard let best = baselines.min(by: { $0.finalMeanLoss < $1.finalMeanLoss }) else { return [] }
     return learned.compactMap { PairedComparison(racer: $0, reference: best) }
+  }
+
+  /// Every learned racer of `result` other than `reference` against the
+  /// racer named `reference` (learned against learned: two sessions raced
+  /// together); empty when no racer has that name.
+  public static func learned(against reference: String, in result: RaceResult) -> [PairedComparison] {
+    guard let base = result.traces.first(where: { $0.name == reference }) else { return [] }
+    return result.traces.filter { !$0.isHandDesigned && $0.name != reference }.compactMap {
+      PairedComparison(racer: $0, reference: base)
+    }
   }
 
   /// What the interval supports: `lower`, `higher`, or `level (interval

@@ -27,8 +27,8 @@ struct RaceCommand: ParsableCommand {
       valueName: "list"))
   var optimizers: String?
 
-  @Option(help: "Add the learned optimizer of this saved session to the race (a name in the sessions folder, or a path to a session folder).")
-  var session: String?
+  @Option(help: "Add the learned optimizer of this saved session to the race (a name in the sessions folder, or a path to a session folder). Repeat it to race several learned optimizers, each named by its session and paired with the first.")
+  var session: [String] = []
 
   @Option(help: ArgumentHelp("The sessions folder (default: $MNEMO_SESSIONS, else ./sessions).", valueName: "dir"))
   var sessions: String?
@@ -91,7 +91,7 @@ struct RaceCommand: ParsableCommand {
     try Limits.require("--steps", steps, in: Limits.raceSteps)
     try Limits.require("--instances", instances, in: Limits.instances)
     try Limits.require("--tune-instances", tuneInstances, in: Limits.instances)
-    if let session {
+    for session in session {
       do { _ = try SessionLocation.resolve(session, sessionsDirectory: sessionsDirectory) } catch {
         throw ValidationError(error.description)
       }
@@ -110,10 +110,10 @@ struct RaceCommand: ParsableCommand {
     if dncMemory, format != .json {
       throw ValidationError("--dnc-memory writes per-step memory records, which only --format json carries.")
     }
-    if ablateMemory, session == nil {
+    if ablateMemory, session.isEmpty {
       throw ValidationError("--ablate-memory races a session's DNC without its reads: name one with --session.")
     }
-    if guardRule != nil, session == nil {
+    if guardRule != nil, session.isEmpty {
       throw ValidationError("--guard guards a learned optimizer: name one with --session.")
     }
     if let guardRule {
@@ -137,7 +137,10 @@ struct RaceCommand: ParsableCommand {
   }
 
   func run() throws {
-    let saved = try session.map { try SessionLocation.resolve($0, sessionsDirectory: sessionsDirectory).load() }
+    let everySaved = try session.map { try SessionLocation.resolve($0, sessionsDirectory: sessionsDirectory).load() }
+    // The first session sets the problem's options and the tuned rates,
+    // and is the one --ablate-memory and --guard act on.
+    let saved = everySaved.first
     let problemClass: any ProblemClass
     do {
       problemClass = try problemOptions.makeClass(session: saved?.manifest)
@@ -146,7 +149,7 @@ struct RaceCommand: ParsableCommand {
       guard let saved else { throw error }
       throw ValidationError("\(saved.path(of: "session.json")): problem: \(error)")
     }
-    if let saved, saved.manifest.problem.configurationKey != problemClass.configurationKey, !quiet {
+    for saved in everySaved where saved.manifest.problem.configurationKey != problemClass.configurationKey && !quiet {
       printError(
         "note: session \(saved.manifest.name) was trained on \(saved.manifest.problem.configurationKey); "
           + "racing it on \(problemClass.configurationKey) tests generalisation.")
@@ -158,16 +161,24 @@ struct RaceCommand: ParsableCommand {
       problemClass: problemClass, steps: steps, tune: tune,
       tuner: LearningRateTuner(instances: tuneInstances, seed: seed), quiet: quiet,
       sessionRates: saved?.manifest.tunedLearningRates ?? [:])
-    if let saved {
-      let learned: Racer
+    // One session: its racer keeps the architecture's name; several: each
+    // is named by its session, which must then differ.
+    let names = everySaved.count > 1 ? everySaved.map(\.manifest.name) : everySaved.map { _ in nil as String? }
+    if Set(names.compactMap { $0 }).count < names.compactMap({ $0 }).count {
+      throw ValidationError("--session: two of the sessions have the same name; race sessions of different names.")
+    }
+    var learnedRacers: [Racer] = []
+    for (saved, name) in zip(everySaved, names) {
       do {
-        learned = try saved.learnedRacer(on: problemClass)
+        learnedRacers.append(try saved.learnedRacer(name: name, on: problemClass))
       } catch let error as LISTAError {
         throw ValidationError(error.description)
       }
-      racers.append(learned)
+    }
+    racers += learnedRacers
+    if let saved, let learned = learnedRacers.first {
       if ablateMemory {
-        guard let ablated = try saved.memoryAblationRacer() else {
+        guard let ablated = try saved.memoryAblationRacer(name: learned.name) else {
           let architecture = saved.manifest.optimizer["architecture"] ?? "?"
           throw ValidationError(
             "--ablate-memory: session \(saved.manifest.name) holds an optimizer of architecture \(architecture), which has no memory; name a DNC session (trained with --architecture dnc).")
@@ -198,6 +209,9 @@ struct RaceCommand: ParsableCommand {
       print(report.table(), terminator: "")
       let paired = report.pairedTable()
       if !paired.isEmpty { print("\n" + paired, terminator: "") }
+      if learnedRacers.count > 1, let first = learnedRacers.first {
+        print("\n" + report.headToHeadTable(reference: first.name), terminator: "")
+      }
       if let evaluation { print("\n" + evaluation.markdown, terminator: "") }
       if relativeErrors {
         let table = RelativeErrorTable(result: result, checkpoints: [steps])

@@ -16,16 +16,29 @@ struct RaceReport {
   func pairedTable() -> String {
     let comparisons = PairedComparison.learnedAgainstBestBaseline(in: result)
     guard let first = comparisons.first else { return "" }
+    return "paired with \(first.reference) (the best hand-designed racer by mean final loss) on the same "
+      + "\(first.instances) instances, step \(result.configuration.steps):\n" + Self.render(comparisons)
+  }
+
+  /// Every other learned racer paired with `reference` (the first
+  /// session's, when a race has several): learned against learned on the
+  /// same instances. Empty when there is nothing to pair.
+  func headToHeadTable(reference: String) -> String {
+    let comparisons = PairedComparison.learned(against: reference, in: result)
+    guard let first = comparisons.first else { return "" }
+    return "paired with \(reference) (the first --session) on the same \(first.instances) instances, "
+      + "step \(result.configuration.steps):\n" + Self.render(comparisons)
+  }
+
+  private static func render(_ comparisons: [PairedComparison]) -> String {
     var rows = [["racer", "Δ final loss", "95% interval", "ratio", "lower on", "verdict"]]
     for c in comparisons {
       rows.append([
-        c.racer, Self.number(c.difference.mean),
-        "[\(Self.number(c.difference.lower)), \(Self.number(c.difference.upper))]", Self.number(c.ratio),
-        "\(c.lower)/\(c.instances)", c.verdict,
+        c.racer, number(c.difference.mean), "[\(number(c.difference.lower)), \(number(c.difference.upper))]",
+        number(c.ratio), "\(c.lower)/\(c.instances)", c.verdict,
       ])
     }
-    return "paired with \(first.reference) (the best hand-designed racer by mean final loss) on the same "
-      + "\(first.instances) instances, step \(result.configuration.steps):\n" + TextTable.render(rows)
+    return TextTable.render(rows)
   }
 
   /// The human-readable table: one row per racer, best first.
