@@ -107,4 +107,17 @@ import Testing
       #expect(both == a + b)
     }
   }
+
+  /// The DNC's flop count follows its memory: the secant words add their
+  /// statistics (18 per coordinate) and drop the write vector's share of the
+  /// pooled interface (2HW per coordinate).
+  @Test func flopsCountTheWordsInsteadOfTheVector() throws {
+    func flops(_ memory: DNCMemoryContent) throws -> Double {
+      let configuration = DNCOptimizerConfiguration(memoryContent: memory)
+      return try #require(
+        DNCOptimizer(weights: DNCOptimizerWeights(configuration: configuration, seed: 1), dimension: 10).flopsPerStep)
+    }
+    let (h, w) = (20.0, 8.0)
+    #expect(try flops(.secant) - flops(.learned) == 10 * (18 - 2 * h * w))
+  }
 }

@@ -43,6 +43,18 @@ public enum DNCMemoryContent: String, Sendable, Hashable, Codable, CaseIterable 
     }
   }
 
+  /// Floating-point operations per coordinate to make the written word, in
+  /// the order-of-magnitude accounting of `flopsPerStep`: none for a learned
+  /// vector (the interface's product is counted with the interface); for
+  /// the secant words s and y (2) and eight products summed over the
+  /// coordinates (16).
+  public var flopsPerCoordinate: Double {
+    switch self {
+    case .learned: 0
+    case .secant: 18
+    }
+  }
+
   /// One line for help texts.
   public var summary: String {
     switch self {

@@ -380,7 +380,8 @@ extension DNCOptimizer {
   /// (content addressing, allocation, erase and add, ≈ 8NW + N log N), the
   /// link matrix update (3N²) and the forward/backward link reads per head
   /// (4N² each, counted per coordinate since every coordinate has its own
-  /// read heads). An order-of-magnitude estimate, like all these counts.
+  /// read heads), and the secant words' statistics when they are written.
+  /// An order-of-magnitude estimate, like all these counts.
   public var flopsPerStep: Double? {
     let c = weights.configuration
     let (h, n, w, r) = (Double(c.hiddenSize), Double(c.memorySlots), Double(c.wordSize), Double(c.readHeads))
@@ -388,7 +389,7 @@ extension DNCOptimizer {
     var perCoordinate = 4 * Double(c.featureCount) + 8 * h * (input + h) + 10 * h
     perCoordinate += 2 * h * Double(c.readInterfaceSize + c.writeInterfaceSize)
     perCoordinate += r * (4 * n * w + 3 * n + 8 * n * n + 2 * n * w)
-    perCoordinate += 2 * (h + r * w) * Double(c.update.outputCount) + c.update.flopsPerCoordinate
+    perCoordinate += 2 * (h + r * w) * Double(c.update.outputCount) + c.update.flopsPerCoordinate + c.memoryContent.flopsPerCoordinate
     let shared = 8 * n * w + n * max(1, log2(n)) + 3 * n * n
     return perCoordinate * Double(dimension) + shared
   }
