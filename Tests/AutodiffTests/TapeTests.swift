@@ -118,6 +118,33 @@ import Testing
     #expect(tape.value(of: scattered).scalars == [0, 0, 15, 0])
   }
 
+  /// ``Tape/releaseMemory()`` frees the arena and the scratch buffers (the
+  /// LSTM cell's backward uses both), and the tape then records and
+  /// differentiates the same graph to the same gradient.
+  @Test func releasedTapeHoldsNothingAndStillWorks() {
+    let tape = Tape<Float>()
+    func gradient() -> [Float] {
+      tape.reset()
+      let input = tape.variable(Tensor(shape: .matrix(3, 2), scalars: [0.1, -0.2, 0.3, 0.4, -0.5, 0.6]))
+      let state = tape.constant(Tensor(shape: .matrix(3, 4), repeating: 0.1))
+      let inputWeights = tape.variable(Tensor(shape: .matrix(2, 16), repeating: 0.05))
+      let hiddenWeights = tape.variable(Tensor(shape: .matrix(4, 16), repeating: -0.03))
+      let bias = tape.variable(Tensor(shape: .vector(16), repeating: 0.2))
+      let cell = tape.lstmCell(
+        input: input, hidden: state, cell: state, inputWeights: inputWeights, hiddenWeights: hiddenWeights,
+        bias: bias)
+      tape.backward(from: tape.sum(tape.add(cell.hidden, cell.cell)))
+      return tape.gradient(of: inputWeights).scalars + tape.gradient(of: input).scalars
+    }
+    let before = gradient()
+    #expect(tape.storageBytes > 0)
+    tape.releaseMemory()
+    #expect(tape.storageBytes == 0)
+    #expect(tape.nodeCount == 0)
+    #expect(gradient() == before)
+    #expect(tape.storageBytes > 0)
+  }
+
   @Test func storageIsRecycledAcrossResets() {
     let tape = Tape<Float>()
     func build() {

@@ -83,6 +83,18 @@ struct Arena<Scalar: TensorScalar>: ~Copyable {
     used = 0
   }
 
+  /// Forgets every allocation and frees the memory: the next graph starts
+  /// from nothing (and grows the chunks again).
+  mutating func release() {
+    for chunk in chunks { UnsafeMutableRawPointer(chunk.base).deallocate() }
+    chunks = []
+    capacity = 0
+    highWaterMark = 0
+    chunkIndex = 0
+    offset = 0
+    used = 0
+  }
+
   /// Bytes held.
   var bytes: Int { capacity * MemoryLayout<Scalar>.stride }
 }

@@ -57,6 +57,19 @@ public final class Tape<Scalar: TensorScalar> {
     epoch += 1
   }
 
+  /// ``reset()`` that also frees the tape's memory (arena and scratch), for
+  /// a caller done with graphs of this size for a while — `mnemo train`
+  /// before its final race, which would otherwise hold the last unroll's
+  /// storage (hundreds of megabytes on MNIST) beside the race's. The tape
+  /// stays usable; its next graph allocates afresh.
+  public func releaseMemory() {
+    reset()
+    nodes = []
+    arena.release()
+    for buffer in scratchBuffers { buffer.pointer.deallocate() }
+    scratchBuffers = []
+  }
+
   /// The number of recorded nodes (leaves and operation results).
   public var nodeCount: Int { nodes.count }
 

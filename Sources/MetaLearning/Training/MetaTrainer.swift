@@ -194,6 +194,13 @@ public final class MetaTrainer {
     Racer(name: name) { problem in weights.optimizer(for: problem, name: name) }
   }
 
+  /// Frees the tape's storage of the last unroll (the trainer stays usable;
+  /// its next step allocates afresh): for a caller that races next and does
+  /// not step again soon, so the two do not hold memory at once.
+  public func releaseTapeMemory() {
+    tape.releaseMemory()
+  }
+
   /// Mean loss of the learned optimizer after `steps` steps on `instances`
   /// validation problems (a seed stream disjoint from training and
   /// evaluation): what a run watches to know it is learning.

@@ -232,6 +232,9 @@ struct TrainCommand: ParsableCommand {
         return MetaTrainingLoop.Step(report)
       },
       validate: { trainer.validate() }, save: save)
+    // The last unroll's tape is not needed for the race (on MNIST it would
+    // double the run's peak memory).
+    trainer.releaseTapeMemory()
     raceHistory = finalRace(trainer: trainer, problemClass: problemClass, rates: manifest.tunedLearningRates)
     try save(history)
     if !quiet {
