@@ -45,4 +45,27 @@ import Testing
     #expect(result.status != 0)
     #expect(result.error.contains("same name"))
   }
+
+  /// `--dnc-memory` JSON: every step of a DNC racer carries its memory, and
+  /// a secant memory names its word's components; a learned one does not.
+  @Test(
+    .enabled(if: Command.mnemoBinary != nil, Comment(rawValue: Command.mnemoBinaryMissing)),
+    arguments: [("quadratic-dnc-secant", true), ("quadratic-dnc", false)])
+  func memoryRecordsNameSecantComponents(session: String, named: Bool) throws {
+    let result = try Command.mnemo(
+      [
+        "race", "--problem", "quadratic", "--optimizers", "momentum@0.0316", "--session", session, "--steps", "3",
+        "--instances", "2", "--dnc-memory", "--format", "json", "--quiet",
+      ], directory: Self.root)
+    try #require(result.status == 0, "\(result.error)")
+    let records = try #require(try JSONSerialization.jsonObject(with: result.outputBytes) as? [[String: Any]])
+    let memories = records.filter { $0["optimizer"] as? String == "dnc" }.compactMap { $0["dnc_memory"] as? [String: Any] }
+    #expect(memories.count == 4, "steps 0…3")
+    for memory in memories {
+      let components = memory["components"] as? [String]
+      #expect((components?.count == 8) == named)
+      if named { #expect(components?.first == "cos(s,y)" && components?.last == "written") }
+      #expect((memory["memory"] as? [Double])?.count == 16 * 8)
+    }
+  }
 }

@@ -90,15 +90,19 @@ struct RaceReport {
   /// (`step_seconds`) and the estimated `flops_per_step`; a DNC racer whose
   /// memory was recorded (`--dnc-memory`) adds `dnc_memory` with M (slots ×
   /// width, row-major), usage, the write weighting and the mean read
-  /// weighting per head after that step.
+  /// weighting per head after that step, and `components`, what each of a
+  /// word's entries means, when the memory holds secant words.
   func json() -> String {
     var records: [String] = []
     let optimum = Self.jsonNumber(result.meanOptimum)
     func entry(_ values: [Double], _ t: Int) -> String { t < values.count ? Self.jsonNumber(values[t]) : "null" }
     func array(_ values: [Float]) -> String { "[" + values.map { Self.jsonNumber(Double($0)) }.joined(separator: ",") + "]" }
+    func quoted(_ text: String) -> String {
+      "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
     for trace in result.traces {
       let rate = trace.learningRate.map { Self.jsonNumber(Double($0)) } ?? "null"
-      let name = trace.name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+      let name = String(quoted(trace.name).dropFirst().dropLast())
       let flops = trace.flopsPerStep.map(Self.jsonNumber) ?? "null"
       for t in trace.meanLoss.indices {
         var record =
@@ -116,7 +120,8 @@ struct RaceReport {
           record +=
             ",\"dnc_memory\":{\"slots\":\(m.slots),\"width\":\(m.width),\"memory\":\(array(m.memory)),"
             + "\"usage\":\(array(m.usage)),\"write_weighting\":\(array(m.writeWeights)),"
-            + "\"read_weightings\":[\(m.readWeights.map(array).joined(separator: ","))]}"
+            + "\"read_weightings\":[\(m.readWeights.map(array).joined(separator: ","))]"
+            + (m.componentNames.map { ",\"components\":[" + $0.map(quoted).joined(separator: ",") + "]" } ?? "") + "}"
         }
         records.append(record + "}")
       }
