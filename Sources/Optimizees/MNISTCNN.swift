@@ -323,37 +323,33 @@ public struct MNISTCNNProblem: MNISTClassifierProblem {
     for i in 0..<batchSize { batchIndices[i] = minibatches.index(below: train.count) }
     let (network, batch, chunk, pixels) = (network, batchSize, chunk, network.pixels)
     return ThreadScratch.withFloats(count: workspaceCount) { scratch in
-      train.images.withUnsafeBufferPointer { images in
-        train.labels.withUnsafeBufferPointer { labels in
-          batchIndices.withUnsafeBufferPointer { indices in
-            guard let source = images.baseAddress, let t = theta.baseAddress else { return 0 }
-            let g = gradient?.baseAddress
-            g?.update(repeating: 0, count: network.parameterCount)
-            var lossSum: Double = 0
-            var start = 0
-            while start < batch {
-              let rows = min(chunk, batch - start)
-              for row in 0..<rows {
-                (scratch + row * pixels).update(from: source + indices[start + row] * pixels, count: pixels)
-              }
-              let first = start
-              lossSum +=
-                network.evaluate(
-                  theta: t, input: scratch, batch: rows, label: { Int(labels[indices[first + $0]]) },
-                  workspace: scratch + chunk * pixels, gradient: g, gradientScale: 1 / Float(batch)
-                ).lossSum
-              start += rows
-            }
-            return Float(lossSum / Double(batch))
+      train.labels.withUnsafeBufferPointer { labels in
+        batchIndices.withUnsafeBufferPointer { indices in
+          guard let t = theta.baseAddress else { return 0 }
+          let g = gradient?.baseAddress
+          g?.update(repeating: 0, count: network.parameterCount)
+          var lossSum: Double = 0
+          var start = 0
+          while start < batch {
+            let rows = min(chunk, batch - start)
+            train.copyImages(at: UnsafeBufferPointer(rebasing: indices[start..<(start + rows)]), into: scratch)
+            let first = start
+            lossSum +=
+              network.evaluate(
+                theta: t, input: scratch, batch: rows, label: { Int(labels[indices[first + $0]]) },
+                workspace: scratch + chunk * pixels, gradient: g, gradientScale: 1 / Float(batch)
+              ).lossSum
+            start += rows
           }
+          return Float(lossSum / Double(batch))
         }
       }
     }
   }
 
   /// Loss and accuracy of the network θ on the first `examples` images of
-  /// `split` (all of them when nil), in chunks read in place from the data
-  /// set: the held-out report of a training run. It does not touch the
+  /// `split` (all of them when nil), in chunks copied out of the data set:
+  /// the held-out report of a training run. It does not touch the
   /// minibatch stream.
   public func evaluate(at theta: [Float], split: DataSplit, examples: Int? = nil) -> MNISTEvaluation {
     precondition(theta.count == dimension)
@@ -365,20 +361,19 @@ public struct MNISTCNNProblem: MNISTClassifierProblem {
     var correct = 0
     ThreadScratch.withFloats(count: workspaceCount) { scratch in
       theta.withUnsafeBufferPointer { tp in
-        data.images.withUnsafeBufferPointer { images in
-          data.labels.withUnsafeBufferPointer { labels in
-            guard let t = tp.baseAddress, let source = images.baseAddress else { return }
-            var start = 0
-            while start < total {
-              let rows = min(chunk, total - start)
-              let first = start
-              let result = network.evaluate(
-                theta: t, input: source + start * pixels, batch: rows, label: { Int(labels[first + $0]) },
-                workspace: scratch, gradient: nil, gradientScale: 0)
-              lossSum += result.lossSum
-              correct += result.correct
-              start += rows
-            }
+        data.labels.withUnsafeBufferPointer { labels in
+          guard let t = tp.baseAddress else { return }
+          var start = 0
+          while start < total {
+            let rows = min(chunk, total - start)
+            let first = start
+            data.copyImages(start..<(start + rows), into: scratch)
+            let result = network.evaluate(
+              theta: t, input: scratch, batch: rows, label: { Int(labels[first + $0]) },
+              workspace: scratch + chunk * pixels, gradient: nil, gradientScale: 0)
+            lossSum += result.lossSum
+            correct += result.correct
+            start += rows
           }
         }
       }

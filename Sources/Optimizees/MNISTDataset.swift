@@ -4,10 +4,22 @@ public enum DataSplit: String, CaseIterable, Sendable {
   case train, test
 }
 
-/// Labelled images, row-major: image `i` occupies
-/// `images[i*pixels ..< (i+1)*pixels]`, pixel intensities scaled to [0, 1].
+/// Labelled images, row-major: image `i` is pixels `i*pixels ..< (i+1)*pixels`,
+/// intensities scaled to [0, 1].
+///
+/// Images read from an IDX file keep their bytes (one per pixel) and are
+/// scaled to floats, `Float(byte) · (1/255)`, only when a minibatch or an
+/// evaluation chunk is copied out: MNIST's training split is 47 MB that way
+/// instead of 188 MB as floats, in every process that loads it, and the
+/// floats a network sees are the same to the bit. Images built in memory
+/// (tests, synthetic data) keep the floats they were given.
 public struct LabelledImages: Sendable {
-  public let images: [Float]
+  private enum Storage: Sendable {
+    case bytes([UInt8])
+    case floats([Float])
+  }
+
+  private let storage: Storage
   /// Class labels in 0..<``MNISTDataset/classCount``.
   public let labels: [UInt8]
   public let rows: Int
@@ -23,10 +35,84 @@ public struct LabelledImages: Sendable {
   public init(images: [Float], labels: [UInt8], rows: Int, columns: Int) {
     precondition(rows >= 1 && columns >= 1 && images.count == labels.count * rows * columns)
     precondition(labels.allSatisfy { Int($0) < MNISTDataset.classCount })
-    self.images = images
+    self.init(storage: .floats(images), labels: labels, rows: rows, columns: columns)
+  }
+
+  /// Images as an IDX file stores them, one byte per pixel (0 … 255).
+  init(bytes: [UInt8], labels: [UInt8], rows: Int, columns: Int) {
+    precondition(rows >= 1 && columns >= 1 && bytes.count == labels.count * rows * columns)
+    self.init(storage: .bytes(bytes), labels: labels, rows: rows, columns: columns)
+  }
+
+  private init(storage: Storage, labels: [UInt8], rows: Int, columns: Int) {
+    self.storage = storage
     self.labels = labels
     self.rows = rows
     self.columns = columns
+  }
+
+  /// The scale from a stored byte to an intensity.
+  private static let byteScale: Float = 1 / 255
+
+  /// Copies the images at `indices`, in that order, into `destination`
+  /// (indices.count × pixels floats). Allocates nothing.
+  public func copyImages(at indices: UnsafeBufferPointer<Int>, into destination: UnsafeMutablePointer<Float>) {
+    let width = pixels
+    for (row, index) in indices.enumerated() {
+      precondition(index >= 0 && index < count, "LabelledImages: image \(index) of \(count)")
+      copy(from: index * width, count: width, into: destination + row * width)
+    }
+  }
+
+  /// Copies images `range` into `destination` (range.count × pixels floats).
+  public func copyImages(_ range: Range<Int>, into destination: UnsafeMutablePointer<Float>) {
+    precondition(range.lowerBound >= 0 && range.upperBound <= count, "LabelledImages: images \(range) of \(count)")
+    copy(from: range.lowerBound * pixels, count: range.count * pixels, into: destination)
+  }
+
+  private func copy(from start: Int, count: Int, into destination: UnsafeMutablePointer<Float>) {
+    switch storage {
+    case .bytes(let bytes):
+      let scale = Self.byteScale
+      bytes.withUnsafeBufferPointer { source in
+        for k in 0..<count { destination[k] = Float(source[start + k]) * scale }
+      }
+    case .floats(let floats):
+      floats.withUnsafeBufferPointer { source in
+        guard let base = source.baseAddress else { return }
+        destination.update(from: base + start, count: count)
+      }
+    }
+  }
+
+  /// Image `index` as floats (tests and references; a network copies
+  /// minibatches with ``copyImages(at:into:)``).
+  public func image(_ index: Int) -> [Float] {
+    precondition(index >= 0 && index < count, "LabelledImages: image \(index) of \(count)")
+    return [Float](unsafeUninitializedCapacity: pixels) { buffer, initialised in
+      if let base = buffer.baseAddress { copyImages(index..<(index + 1), into: base) }
+      initialised = pixels
+    }
+  }
+
+  /// Every image as floats, row-major: a full copy (188 MB for MNIST's
+  /// training split), for tests and small data sets.
+  public var images: [Float] {
+    [Float](unsafeUninitializedCapacity: count * pixels) { buffer, initialised in
+      if let base = buffer.baseAddress, count > 0 { copyImages(0..<count, into: base) }
+      initialised = count * pixels
+    }
+  }
+
+  /// The first `n` images (at least one, at most all), stored as these are.
+  public func prefix(_ n: Int) -> LabelledImages {
+    let kept = max(1, min(n, count))
+    let storage: Storage =
+      switch self.storage {
+      case .bytes(let bytes): .bytes(Array(bytes.prefix(kept * pixels)))
+      case .floats(let floats): .floats(Array(floats.prefix(kept * pixels)))
+      }
+    return LabelledImages(storage: storage, labels: Array(labels.prefix(kept)), rows: rows, columns: columns)
   }
 }
 
@@ -146,15 +232,8 @@ public final class MNISTDataset: Sendable {
         path: labelsPath,
         reason: "label \(bad) is \(labelFile.bytes[bad]), outside the digits 0–9")
     }
-    let images = [Float](unsafeUninitializedCapacity: imageFile.bytes.count) { buffer, initialised in
-      imageFile.bytes.withUnsafeBufferPointer { source in
-        let scale: Float = 1 / 255
-        for i in 0..<source.count { buffer[i] = Float(source[i]) * scale }
-      }
-      initialised = imageFile.bytes.count
-    }
     return LabelledImages(
-      images: images, labels: labelFile.bytes,
+      bytes: imageFile.bytes, labels: labelFile.bytes,
       rows: imageFile.dimensions[1], columns: imageFile.dimensions[2])
   }
 }

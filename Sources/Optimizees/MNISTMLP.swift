@@ -158,20 +158,15 @@ public struct MNISTMLPProblem: MNISTClassifierProblem {
     let (batch, width) = (batchSize, network.inputWidth)
     let activations = network.activationCount(batch: batch)
     return ThreadScratch.withFloats(count: workspaceCount) { input in
-      train.images.withUnsafeBufferPointer { images in
-        train.labels.withUnsafeBufferPointer { labels in
-          batchIndices.withUnsafeBufferPointer { indices in
-            guard let source = images.baseAddress, let tp = theta.baseAddress
-            else { return 0 }
-            for row in 0..<batch {
-              (input + row * width).update(from: source + indices[row] * width, count: width)
-            }
-            let outputs = input + batch * width
-            return network.evaluate(
-              theta: tp, input: input, batch: batch, label: { Int(labels[indices[$0]]) },
-              outputs: outputs, deltas: outputs + activations, gradient: gradient?.baseAddress
-            ).meanLoss
-          }
+      train.labels.withUnsafeBufferPointer { labels in
+        batchIndices.withUnsafeBufferPointer { indices in
+          guard let tp = theta.baseAddress else { return 0 }
+          train.copyImages(at: indices, into: input)
+          let outputs = input + batch * width
+          return network.evaluate(
+            theta: tp, input: input, batch: batch, label: { Int(labels[indices[$0]]) },
+            outputs: outputs, deltas: outputs + activations, gradient: gradient?.baseAddress
+          ).meanLoss
         }
       }
     }
@@ -188,22 +183,22 @@ public struct MNISTMLPProblem: MNISTClassifierProblem {
     precondition(total >= 1, "evaluate: no examples")
     let chunk = min(1000, total)
     var outputs = [Float](repeating: 0, count: network.activationCount(batch: chunk))
+    var input = [Float](repeating: 0, count: chunk * network.inputWidth)
     var lossSum: Double = 0
     var correct = 0
     theta.withUnsafeBufferPointer { tp in
-      data.images.withUnsafeBufferPointer { images in
-        data.labels.withUnsafeBufferPointer { labels in
-          outputs.withUnsafeMutableBufferPointer { out in
-            guard let t = tp.baseAddress, let source = images.baseAddress, let o = out.baseAddress else {
-              return
-            }
+      data.labels.withUnsafeBufferPointer { labels in
+        outputs.withUnsafeMutableBufferPointer { out in
+          input.withUnsafeMutableBufferPointer { inputBuffer in
+            guard let t = tp.baseAddress, let o = out.baseAddress, let x = inputBuffer.baseAddress else { return }
             var start = 0
             while start < total {
               let rows = min(chunk, total - start)
               let first = start
+              data.copyImages(start..<(start + rows), into: x)
               let result = network.evaluate(
-                theta: t, input: source + start * network.inputWidth, batch: rows,
-                label: { Int(labels[first + $0]) }, outputs: o, deltas: nil, gradient: nil)
+                theta: t, input: x, batch: rows, label: { Int(labels[first + $0]) }, outputs: o, deltas: nil,
+                gradient: nil)
               lossSum += Double(result.meanLoss) * Double(rows)
               correct += result.correct
               start += rows

@@ -116,10 +116,9 @@ struct CNNCase: Sendable, CustomTestStringConvertible {
     var total: Double = 0
     var correct = 0
     for index in indices {
-      let pixels = images.pixels
       let z = referenceLogits(
         theta: theta, channels: channels, kernel: kernel,
-        image: images.images[(index * pixels)..<((index + 1) * pixels)], rows: images.rows, columns: images.columns)
+        image: images.image(index)[...], rows: images.rows, columns: images.columns)
       let shift = z.max() ?? 0
       let label = Int(images.labels[index])
       total += log(z.reduce(0) { $0 + exp($1 - shift) }) + shift - z[label]

@@ -16,7 +16,7 @@ import Testing
     var total: Double = 0
     var correct = 0
     for example in 0..<count {
-      var a = (0..<images.pixels).map { Double(images.images[example * images.pixels + $0]) }
+      var a = images.image(example).map(Double.init)
       var offset = 0
       for l in 0..<(sizes.count - 1) {
         let (fanIn, fanOut) = (sizes[l], sizes[l + 1])
@@ -147,5 +147,42 @@ import Testing
     let end = problem.evaluate(at: theta, split: .test, examples: 2000)
     #expect(end.meanLoss < 0.7, "test loss after 150 SGD steps: \(end.meanLoss)")
     #expect(end.accuracy > 0.8, "test accuracy after 150 SGD steps: \(end.accuracy)")
+  }
+}
+
+/// ``LabelledImages`` keeps an IDX file's bytes and scales them when copied
+/// out: the floats a network sees are exactly `Float(byte) · (1/255)`, and
+/// every way of reading them agrees.
+@Suite struct LabelledImagesStorageTests {
+  static let bytes: [UInt8] = (0..<(5 * 6)).map { UInt8(($0 * 37 + 11) % 256) }
+  static let stored = LabelledImages(bytes: bytes, labels: [3, 1, 4, 1, 5], rows: 2, columns: 3)
+
+  @Test func bytesAreScaledExactlyAsBefore() {
+    let scale: Float = 1 / 255
+    #expect(Self.stored.images == Self.bytes.map { Float($0) * scale })
+    #expect(Self.stored.image(2) == Array(Self.stored.images[12..<18]))
+  }
+
+  @Test func minibatchCopiesFollowTheIndices() {
+    let indices = [4, 0, 4, 2]
+    var out = [Float](repeating: .nan, count: indices.count * 6)
+    indices.withUnsafeBufferPointer { i in
+      out.withUnsafeMutableBufferPointer { Self.stored.copyImages(at: i, into: $0.baseAddress!) }
+    }
+    #expect(out == indices.flatMap { Self.stored.image($0) })
+    // The same through float storage built from those values.
+    let floats = LabelledImages(images: Self.stored.images, labels: Self.stored.labels, rows: 2, columns: 3)
+    var again = [Float](repeating: .nan, count: indices.count * 6)
+    indices.withUnsafeBufferPointer { i in
+      again.withUnsafeMutableBufferPointer { floats.copyImages(at: i, into: $0.baseAddress!) }
+    }
+    #expect(again == out)
+  }
+
+  @Test func prefixKeepsTheFirstImagesAndAtLeastOne() {
+    let first = Self.stored.prefix(2)
+    #expect(first.count == 2 && first.labels == [3, 1])
+    #expect(first.images == Array(Self.stored.images[0..<12]))
+    #expect(Self.stored.prefix(0).count == 1 && Self.stored.prefix(99).count == 5)
   }
 }

@@ -35,10 +35,7 @@ struct ProblemFactory {
 
   /// The first `count` examples of a split.
   static func prefix(_ split: LabelledImages, _ count: Int) -> LabelledImages {
-    let n = max(1, min(count, split.count))
-    return LabelledImages(
-      images: Array(split.images.prefix(n * split.pixels)), labels: Array(split.labels.prefix(n)), rows: split.rows,
-      columns: split.columns)
+    split.prefix(count)
   }
 
   /// The class of `spec`, or why it cannot be built.
