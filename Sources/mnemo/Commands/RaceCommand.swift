@@ -59,7 +59,7 @@ struct RaceCommand: ParsableCommand {
   var dncMemory = false
 
   @Flag(
-    help: "With a DNC session: also race it with its read words held at zero (the memory written, never read), to measure what the memory adds.")
+    help: "With a DNC session (the first --session): also race it with its read words held at zero (the memory written, never read), to measure what the memory adds.")
   var ablateMemory = false
 
   @Option(
@@ -80,7 +80,7 @@ struct RaceCommand: ParsableCommand {
   @Option(
     name: .customLong("guard"),
     help: ArgumentHelp(
-      "Also race the session's optimizer with a loss guard that hands over to this rule (e.g. adam@0.0316) when its smoothed loss rises above its best by --guard-tolerance.",
+      "Also race the (first) session's optimizer with a loss guard that hands over to this rule (e.g. adam@0.0316) when its smoothed loss rises above its best by --guard-tolerance.",
       valueName: "rule"))
   var guardRule: String?
 
