@@ -156,17 +156,17 @@ struct RaceCommand: ParsableCommand {
     }
     try Limits.requireMemory(problemClass, count: instances, option: "--instances")
     if tune { try Limits.requireMemory(problemClass, count: tuneInstances, option: "--tune-instances") }
+    // One session: its racer keeps the architecture's name; several: each
+    // is named by its session, which must then differ (checked before any tuning).
+    let names = everySaved.count > 1 ? everySaved.map(\.manifest.name) : everySaved.map { _ in nil as String? }
+    if Set(names.compactMap { $0 }).count < names.compactMap({ $0 }).count {
+      throw ValidationError("--session: two of the sessions have the same name; race sessions of different names.")
+    }
     let selection = try RacerSelection(list: optimizers, composite: problemClass.profile.isComposite)
     var racers = try selection.racers(
       problemClass: problemClass, steps: steps, tune: tune,
       tuner: LearningRateTuner(instances: tuneInstances, seed: seed), quiet: quiet,
       sessionRates: saved?.manifest.tunedLearningRates ?? [:])
-    // One session: its racer keeps the architecture's name; several: each
-    // is named by its session, which must then differ.
-    let names = everySaved.count > 1 ? everySaved.map(\.manifest.name) : everySaved.map { _ in nil as String? }
-    if Set(names.compactMap { $0 }).count < names.compactMap({ $0 }).count {
-      throw ValidationError("--session: two of the sessions have the same name; race sessions of different names.")
-    }
     var learnedRacers: [Racer] = []
     for (saved, name) in zip(everySaved, names) {
       do {
