@@ -1,6 +1,7 @@
 import Evaluation
 import Foundation
 import MetaLearning
+import Report
 
 /// A race's results in the three output formats.
 struct RaceReport {
@@ -137,12 +138,8 @@ struct RaceReport {
     return String(format: value < 10 ? "%.2f" : value < 100 ? "%.1f" : "%.0f", value) + unit
   }
 
-  static func number(_ value: Double) -> String {
-    guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
-    if value == 0 { return "0" }
-    let magnitude = abs(value)
-    return magnitude >= 1e-3 && magnitude < 1e5 ? String(format: "%.4g", value) : String(format: "%.3e", value)
-  }
+  /// Table numbers as the report prints them (one format for both).
+  static func number(_ value: Double) -> String { Cell.number(value) }
 
   static func jsonNumber(_ value: Double) -> String {
     value.isFinite ? String(format: "%.9g", value) : "null"
