@@ -34,7 +34,7 @@ extension MemoryView {
         DNCMemoryView(
           slots: view.slots, width: view.width, memory: view.memory, usage: view.usage,
           writeWeighting: view.writeWeights, readWeightings: view.readWeights, precedence: view.precedence,
-          link: view.link, componentNames: view.componentNames))
+          link: view.link, content: view.content))
     }
   }
 

@@ -154,15 +154,15 @@ public struct DNCMemoryView: Sendable, Equatable {
   public var readWeightings: [[Float]]
   public var precedence: [Float]
   public var link: [Float]
-  /// What each of a word's components means, when the words are not a
-  /// learned code (``DNCMemoryContent/componentNames``): the panel's legend.
-  public var componentNames: [String]?
+  /// What the memory holds: a learned code, or secant words whose
+  /// ``DNCMemoryContent/componentNames`` are the panel's legend.
+  public var content: DNCMemoryContent
 
   public init(
     slots: Int, width: Int, memory: [Float], usage: [Float], writeWeighting: [Float],
-    readWeightings: [[Float]], precedence: [Float], link: [Float], componentNames: [String]? = nil
+    readWeightings: [[Float]], precedence: [Float], link: [Float], content: DNCMemoryContent = .learned
   ) {
-    self.componentNames = componentNames
+    self.content = content
     self.slots = slots
     self.width = width
     self.memory = memory

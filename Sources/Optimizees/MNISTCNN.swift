@@ -363,17 +363,12 @@ public struct MNISTCNNProblem: MNISTClassifierProblem {
       theta.withUnsafeBufferPointer { tp in
         data.labels.withUnsafeBufferPointer { labels in
           guard let t = tp.baseAddress else { return }
-          var start = 0
-          while start < total {
-            let rows = min(chunk, total - start)
-            let first = start
-            data.copyImages(start..<(start + rows), into: scratch)
+          data.forEachChunk(of: total, chunk: chunk, into: scratch) { first, rows in
             let result = network.evaluate(
               theta: t, input: scratch, batch: rows, label: { Int(labels[first + $0]) },
               workspace: scratch + chunk * pixels, gradient: nil, gradientScale: 0)
             lossSum += result.lossSum
             correct += result.correct
-            start += rows
           }
         }
       }

@@ -85,6 +85,22 @@ public struct LabelledImages: Sendable {
     }
   }
 
+  /// The first `total` images in chunks of at most `chunk`, each copied
+  /// into `buffer` (chunk × pixels floats) before `body(first, rows)` sees
+  /// it: how a network is evaluated on a whole split. Allocates nothing.
+  public func forEachChunk(
+    of total: Int, chunk: Int, into buffer: UnsafeMutablePointer<Float>, _ body: (_ first: Int, _ rows: Int) -> Void
+  ) {
+    precondition(total <= count && chunk >= 1, "LabelledImages: \(total) images in chunks of \(chunk) of \(count)")
+    var first = 0
+    while first < total {
+      let rows = min(chunk, total - first)
+      copyImages(first..<(first + rows), into: buffer)
+      body(first, rows)
+      first += rows
+    }
+  }
+
   /// Image `index` as floats (tests and references; a network copies
   /// minibatches with ``copyImages(at:into:)``).
   public func image(_ index: Int) -> [Float] {

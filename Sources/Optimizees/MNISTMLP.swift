@@ -191,17 +191,12 @@ public struct MNISTMLPProblem: MNISTClassifierProblem {
         outputs.withUnsafeMutableBufferPointer { out in
           input.withUnsafeMutableBufferPointer { inputBuffer in
             guard let t = tp.baseAddress, let o = out.baseAddress, let x = inputBuffer.baseAddress else { return }
-            var start = 0
-            while start < total {
-              let rows = min(chunk, total - start)
-              let first = start
-              data.copyImages(start..<(start + rows), into: x)
+            data.forEachChunk(of: total, chunk: chunk, into: x) { first, rows in
               let result = network.evaluate(
                 theta: t, input: x, batch: rows, label: { Int(labels[first + $0]) }, outputs: o, deltas: nil,
                 gradient: nil)
               lossSum += Double(result.meanLoss) * Double(rows)
               correct += result.correct
-              start += rows
             }
           }
         }

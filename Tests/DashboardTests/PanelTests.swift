@@ -223,10 +223,14 @@ import Testing
   /// a learned code (no names) keeps the plain "M" label and no legend.
   @Test func secantMemoryNamesItsComponents() {
     var view = Fixtures.dnc
-    view.componentNames = DNCMemoryContent.secant.componentNames
+    view.content = .secant
     var grid = CellGrid(width: 80, height: 11)
     MemoryPanel(snapshot: Fixtures.snapshot(memory: .dnc(view)), look: Look(theme: .default)).draw(into: &grid)
-    #expect(grid.lines[0].contains("memory · DNC 16×8 · secant words"))
+    #expect(grid.lines[0].contains("memory · DNC 16×8 · secant"))
+    // The colour scale of M survives at the dashboard's panel width.
+    var narrow = CellGrid(width: 53, height: 11)
+    MemoryPanel(snapshot: Fixtures.snapshot(memory: .dnc(view)), look: Look(theme: .default)).draw(into: &narrow)
+    #expect(narrow.lines[0].contains("M ±1.88"), "\(narrow.lines[0])")
     #expect(grid.lines[1].hasPrefix("1 2 3 4 5 6 7 8"))
     // 90 columns of legend: two rows at 80.
     #expect(grid.lines[9].hasPrefix("1 cos(s,y)  2 cos(g,g')"))

@@ -179,6 +179,19 @@ import Testing
     #expect(again == out)
   }
 
+  @Test func chunksCoverTheImagesInOrder() {
+    var buffer = [Float](repeating: .nan, count: 2 * 6)
+    var seen: [(Int, Int, [Float])] = []
+    buffer.withUnsafeMutableBufferPointer { b in
+      guard let base = b.baseAddress else { return }
+      Self.stored.forEachChunk(of: 5, chunk: 2, into: base) { first, rows in
+        seen.append((first, rows, Array(UnsafeBufferPointer(start: base, count: rows * 6))))
+      }
+    }
+    #expect(seen.map(\.0) == [0, 2, 4] && seen.map(\.1) == [2, 2, 1])
+    #expect(seen.flatMap(\.2) == Self.stored.images)
+  }
+
   @Test func prefixKeepsTheFirstImagesAndAtLeastOne() {
     let first = Self.stored.prefix(2)
     #expect(first.count == 2 && first.labels == [3, 1])

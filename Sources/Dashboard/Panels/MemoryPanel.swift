@@ -42,9 +42,9 @@ struct MemoryPanel {
     let memory = Heatmap(
       matrix: view.memory, rows: view.slots, columns: view.width, range: .symmetric, pooling: .mean,
       cellWidth: 2, theme: look.theme)
-    let named = view.componentNames.flatMap { $0.count == view.width ? $0 : nil }
+    let named = view.content.componentNames.flatMap { $0.count == view.width ? $0 : nil }
     grid.drawTitleBar(
-      "memory · DNC \(view.slots)×\(view.width)" + (named == nil ? "" : " · secant words"),
+      "memory · DNC \(view.slots)×\(view.width)" + (named == nil ? "" : " · secant"),
       info: [Segment("M " + memory.scaleLabel, look.dim), Segment("weights 0–1", look.dim)], look: look)
     guard body.height >= 2 else { return }
     let labels = body.splitTop(1)

@@ -238,6 +238,8 @@ public enum DNCUnroll<Scalar: TensorScalar> {
         gradient: state.base.gradient, preprocessing: &state.base.preprocessing,
         featureScratch: &featureScratch, gradientScratch: &gradientScratch)
       if recordFeatures { recorded.append(tape.withValue(of: x) { Array($0) }) }
+      // The words advance the secant history even when a gradient check
+      // replays recorded ones, so the state carried on is the same.
       var written = secantWords(tape: tape, theta: theta, state: &state, words: &wordScratch)
       if let replay = replayWrittenWords, written != nil {
         written = tape.constant(Tensor(shape: .matrix(batch, configuration.wordSize), scalars: replay[t]))

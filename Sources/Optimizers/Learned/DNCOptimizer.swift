@@ -320,7 +320,7 @@ public struct DNCOptimizer: Optimizer {
       usage: Array(storage[l.usage..<(l.usage + slots)]),
       writeWeights: Array(storage[l.write..<(l.write + slots)]), readWeights: meanReads,
       precedence: Array(storage[l.precedence..<(l.precedence + slots)]),
-      link: Array(storage[l.link..<(l.link + slots * slots)]), componentNames: c.memoryContent.componentNames)
+      link: Array(storage[l.link..<(l.link + slots * slots)]), content: c.memoryContent)
   }
 
   /// The controller's hidden state, n × H.
@@ -352,8 +352,8 @@ public struct DNCOptimizer: Optimizer {
 
 /// What the dashboard draws of a DNC optimizer's memory: M (N×W), usage,
 /// the last write weights, the coordinates' mean read weights per head,
-/// precedence and the link matrix (N×N), all row-major, and what a word's
-/// components mean when they are not a learned code.
+/// precedence and the link matrix (N×N), all row-major, and what the words
+/// are (a learned code, or secant statistics with named components).
 public struct DNCMemorySnapshot: Sendable, Equatable {
   public var slots: Int
   public var width: Int
@@ -363,9 +363,9 @@ public struct DNCMemorySnapshot: Sendable, Equatable {
   public var readWeights: [[Float]]
   public var precedence: [Float]
   public var link: [Float]
-  /// ``DNCMemoryContent/componentNames`` (nil for a learned code; absent
-  /// from JSON written before the secant memory, which decodes as nil).
-  public var componentNames: [String]?
+  /// What the write head writes (its ``DNCMemoryContent/componentNames``
+  /// name a secant word's entries).
+  public var content: DNCMemoryContent
 }
 
 /// Codable so a race can carry the memory per step (`mnemo race --dnc-memory`).

@@ -44,6 +44,7 @@ public struct DNCOptimizerWeights: Sendable, Equatable {
   /// Weights with the given values (count must match the layout).
   public init(configuration: DNCOptimizerConfiguration, values: [Float]) {
     precondition(values.count == Self.parameterCount(configuration), "DNCOptimizerWeights: wrong count")
+    Self.checkWordSize(configuration)
     self.configuration = configuration
     self.values = values
   }
@@ -55,6 +56,7 @@ public struct DNCOptimizerWeights: Sendable, Equatable {
   /// untrained rule is then exactly the rule's base step (the head's
   /// gradient is not zero there, so training moves it).
   public init(configuration: DNCOptimizerConfiguration, seed: UInt64) {
+    Self.checkWordSize(configuration)
     self.configuration = configuration
     let h = configuration.hiddenSize
     let bound = 1 / Float(h).squareRoot()
@@ -67,6 +69,17 @@ public struct DNCOptimizerWeights: Sendable, Equatable {
       }
     }
     self.values = values
+  }
+
+  /// A memory content with a fixed word (the secant words' eight entries)
+  /// needs that word size; inputs are checked where they are read (the
+  /// command line, the session record), so a mismatch here is a bug.
+  private static func checkWordSize(_ configuration: DNCOptimizerConfiguration) {
+    if let required = configuration.memoryContent.requiredWordSize {
+      precondition(
+        configuration.wordSize == required,
+        "DNCOptimizerWeights: memory \(configuration.memoryContent) writes words of \(required), not \(configuration.wordSize)")
+    }
   }
 
   /// The slot called `name`.

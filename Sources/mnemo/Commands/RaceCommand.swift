@@ -158,8 +158,8 @@ struct RaceCommand: ParsableCommand {
     if tune { try Limits.requireMemory(problemClass, count: tuneInstances, option: "--tune-instances") }
     // One session: its racer keeps the architecture's name; several: each
     // is named by its session, which must then differ (checked before any tuning).
-    let names = everySaved.count > 1 ? everySaved.map(\.manifest.name) : everySaved.map { _ in nil as String? }
-    if Set(names.compactMap { $0 }).count < names.compactMap({ $0 }).count {
+    let namedBySession = everySaved.count > 1
+    if namedBySession, Set(everySaved.map(\.manifest.name)).count < everySaved.count {
       throw ValidationError("--session: two of the sessions have the same name; race sessions of different names.")
     }
     let selection = try RacerSelection(list: optimizers, composite: problemClass.profile.isComposite)
@@ -168,9 +168,10 @@ struct RaceCommand: ParsableCommand {
       tuner: LearningRateTuner(instances: tuneInstances, seed: seed), quiet: quiet,
       sessionRates: saved?.manifest.tunedLearningRates ?? [:])
     var learnedRacers: [Racer] = []
-    for (saved, name) in zip(everySaved, names) {
+    for saved in everySaved {
       do {
-        learnedRacers.append(try saved.learnedRacer(name: name, on: problemClass))
+        learnedRacers.append(
+          try saved.learnedRacer(name: namedBySession ? saved.manifest.name : nil, on: problemClass))
       } catch let error as LISTAError {
         throw ValidationError(error.description)
       }

@@ -122,7 +122,7 @@ struct RaceReport {
             ",\"dnc_memory\":{\"slots\":\(m.slots),\"width\":\(m.width),\"memory\":\(array(m.memory)),"
             + "\"usage\":\(array(m.usage)),\"write_weighting\":\(array(m.writeWeights)),"
             + "\"read_weightings\":[\(m.readWeights.map(array).joined(separator: ","))]"
-            + (m.componentNames.map { ",\"components\":[" + $0.map(quoted).joined(separator: ",") + "]" } ?? "") + "}"
+            + (m.content.componentNames.map { ",\"components\":[" + $0.map(quoted).joined(separator: ",") + "]" } ?? "") + "}"
         }
         records.append(record + "}")
       }
