@@ -99,6 +99,32 @@ INLINE float dot(ptrdiff_t n, const float *x, const float *y) {
   return total;
 }
 
+/// The eight lane-wise partial sums of Σ_j x_j y_j (the scalar tail added
+/// to lane 0), for sum8x8 to reduce eight of them at once.
+INLINE v8f dot_lanes(ptrdiff_t n, const float *x, const float *y) {
+  v8f lanes = splat8(0);
+  ptrdiff_t j = 0;
+  for (; j + 8 <= n; j += 8) lanes += load8(x + j) * load8(y + j);
+  float tail = 0;
+  for (; j < n; j++) tail += x[j] * y[j];
+  lanes[0] += tail;
+  return lanes;
+}
+
+/// Lane j of the result is v[j]₀ + … + v[j]₇: eight horizontal sums as
+/// three rounds of pairwise adds (the pattern of AVX's hadd), so many short
+/// dot products cost a few vector operations each instead of a dependent
+/// chain of shuffles and scalar adds apiece.
+INLINE v8f sum8x8(const v8f v[8]) {
+#define PAIRWISE(a, b) \
+  (__builtin_shufflevector(a, b, 0, 2, 8, 10, 4, 6, 12, 14) + __builtin_shufflevector(a, b, 1, 3, 9, 11, 5, 7, 13, 15))
+  v8f t0 = PAIRWISE(v[0], v[1]), t1 = PAIRWISE(v[2], v[3]), t2 = PAIRWISE(v[4], v[5]), t3 = PAIRWISE(v[6], v[7]);
+  v8f u0 = PAIRWISE(t0, t1), u1 = PAIRWISE(t2, t3);
+#undef PAIRWISE
+  return __builtin_shufflevector(u0, u1, 0, 1, 2, 3, 8, 9, 10, 11) +
+         __builtin_shufflevector(u0, u1, 4, 5, 6, 7, 12, 13, 14, 15);
+}
+
 /// y[0..<n] += α·x[0..<n].
 INLINE void axpy(ptrdiff_t n, float alpha, const float *x, float *y) {
   v8f a = splat8(alpha);
@@ -307,12 +333,82 @@ INLINE void accumulate_row_pair(
   }
 }
 
+/// accumulate_row for four rows of A at once. Why four: a multiply-add
+/// has a latency of four cycles and two issue each cycle, so a loop needs
+/// eight independent sums in flight to keep both units busy. A pair of
+/// rows over sixteen columns has four (half the peak); four rows have
+/// eight, and share each load of B four ways. Each sum still adds its
+/// terms in the order p = 0, 1, …, so results are bit-for-bit those of
+/// accumulate_row.
+INLINE void accumulate_row_quad(
+    ptrdiff_t k, ptrdiff_t n, const float *a, ptrdiff_t row_step, ptrdiff_t stride, const float *b, float *c) {
+  const float *a0 = a, *a1 = a + row_step, *a2 = a + 2 * row_step, *a3 = a + 3 * row_step;
+  float *c0 = c, *c1 = c + n, *c2 = c + 2 * n, *c3 = c + 3 * n;
+  ptrdiff_t j = 0;
+  for (; j + 16 <= n; j += 16) {
+    v8f low0 = load8(c0 + j), high0 = load8(c0 + j + 8), low1 = load8(c1 + j), high1 = load8(c1 + j + 8);
+    v8f low2 = load8(c2 + j), high2 = load8(c2 + j + 8), low3 = load8(c3 + j), high3 = load8(c3 + j + 8);
+    for (ptrdiff_t p = 0; p < k; p++) {
+      const float *row = b + p * n + j;
+      v8f bLow = load8(row), bHigh = load8(row + 8);
+      v8f x0 = splat8(a0[p * stride]), x1 = splat8(a1[p * stride]);
+      v8f x2 = splat8(a2[p * stride]), x3 = splat8(a3[p * stride]);
+      low0 += x0 * bLow;
+      high0 += x0 * bHigh;
+      low1 += x1 * bLow;
+      high1 += x1 * bHigh;
+      low2 += x2 * bLow;
+      high2 += x2 * bHigh;
+      low3 += x3 * bLow;
+      high3 += x3 * bHigh;
+    }
+    store8(low0, c0 + j);
+    store8(high0, c0 + j + 8);
+    store8(low1, c1 + j);
+    store8(high1, c1 + j + 8);
+    store8(low2, c2 + j);
+    store8(high2, c2 + j + 8);
+    store8(low3, c3 + j);
+    store8(high3, c3 + j + 8);
+  }
+  if (j + 8 <= n) {
+    v8f lanes0 = load8(c0 + j), lanes1 = load8(c1 + j), lanes2 = load8(c2 + j), lanes3 = load8(c3 + j);
+    for (ptrdiff_t p = 0; p < k; p++) {
+      v8f row = load8(b + p * n + j);
+      lanes0 += splat8(a0[p * stride]) * row;
+      lanes1 += splat8(a1[p * stride]) * row;
+      lanes2 += splat8(a2[p * stride]) * row;
+      lanes3 += splat8(a3[p * stride]) * row;
+    }
+    store8(lanes0, c0 + j);
+    store8(lanes1, c1 + j);
+    store8(lanes2, c2 + j);
+    store8(lanes3, c3 + j);
+    j += 8;
+  }
+  for (; j < n; j++) {
+    float total0 = c0[j], total1 = c1[j], total2 = c2[j], total3 = c3[j];
+    for (ptrdiff_t p = 0; p < k; p++) {
+      float x = b[p * n + j];
+      total0 += a0[p * stride] * x;
+      total1 += a1[p * stride] * x;
+      total2 += a2[p * stride] * x;
+      total3 += a3[p * stride] * x;
+    }
+    c0[j] = total0;
+    c1[j] = total1;
+    c2[j] = total2;
+    c3[j] = total3;
+  }
+}
+
 /// C[i·n ..< i·n + n] += A_i·B for the m rows i of A (row i starts at
-/// a + i·row_step and steps by `stride`), two rows at a time.
+/// a + i·row_step and steps by `stride`), four rows at a time, then two.
 INLINE void accumulate_rows(
     ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, const float *a, ptrdiff_t row_step, ptrdiff_t stride, const float *b,
     float *c) {
   ptrdiff_t i = 0;
+  for (; i + 4 <= m; i += 4) accumulate_row_quad(k, n, a + i * row_step, row_step, stride, b, c + i * n);
   for (; i + 2 <= m; i += 2)
     accumulate_row_pair(k, n, a + i * row_step, a + (i + 1) * row_step, stride, b, c + i * n, c + (i + 1) * n);
   if (i < m) accumulate_row(k, n, a + i * row_step, stride, b, c + i * n);
@@ -412,6 +508,89 @@ INLINE void content_weights(
   release_scratch(transposed, stack);
 }
 
+/// content_weights for one memory with many keys (the fused read's K = nR),
+/// keys in the lanes: for blocks of up to 32 keys, padded to whole vectors,
+/// the similarities are formed slot-major, S_t = M·Kᵀ (N rows of the
+/// block's keys, one row accumulation per slot over the transposed keys),
+/// so the cosines, β·cos, the softmax's maximum, exponentials and sums over
+/// slots are all vertical operations on vectors of keys: no horizontal
+/// reduction, and N independent chains where the key-major form had one
+/// long chain per key (norm → cosine → maximum → exponential → sum →
+/// scale). The weights and cosines are transposed back to the K×N layout
+/// the backward pass reads. Same maths as content_weights; the sums round
+/// in a different order.
+INLINE void content_weights_by_slot(
+    ptrdiff_t slots, ptrdiff_t width, ptrdiff_t key_count, float epsilon, const float *memory, const float *keys,
+    const float *strengths, float *weights, float *memory_norms, float *key_norms, float *similarity) {
+  if (slots <= 0 || key_count <= 0) return;
+  enum { BLOCK = 32 };
+  ptrdiff_t padded_slots = (slots + 7) / 8 * 8;
+  float stack[STACK_FLOATS];
+  float *scratch = acquire_scratch(width * padded_slots + width * BLOCK + 2 * slots * BLOCK + 3 * BLOCK, stack);
+  float *memory_t = scratch;  // W×N (row stride padded_slots)
+  float *keys_t = memory_t + width * padded_slots;  // W×block
+  float *cosines = keys_t + width * BLOCK;  // N×block
+  float *z = cosines + slots * BLOCK;  // N×block
+  float *norms_k = z + slots * BLOCK, *betas = norms_k + BLOCK, *totals = betas + BLOCK;
+
+  // Memory norms, eight slots at a time down the transposed rows.
+  memset(memory_t, 0, (size_t)(width * padded_slots) * sizeof(float));
+  transpose_block(slots, width, memory, width, memory_t, padded_slots);
+  for (ptrdiff_t i = 0; i < padded_slots; i += 8) {
+    v8f squares = splat8(0);
+    for (ptrdiff_t d = 0; d < width; d++) {
+      v8f x = load8(memory_t + d * padded_slots + i);
+      squares += x * x;
+    }
+    float lanes[8];
+    store8(__builtin_elementwise_sqrt(squares + epsilon), lanes);
+    memcpy(memory_norms + i, lanes, (size_t)((slots - i < 8 ? slots - i : 8)) * sizeof(float));
+  }
+
+  for (ptrdiff_t first = 0; first < key_count; first += BLOCK) {
+    ptrdiff_t count = key_count - first < BLOCK ? key_count - first : BLOCK;
+    ptrdiff_t lanes = (count + 7) / 8 * 8;
+    memset(keys_t, 0, (size_t)(width * lanes) * sizeof(float));
+    transpose_block(count, width, keys + first * width, width, keys_t, lanes);
+    memset(betas, 0, (size_t)lanes * sizeof(float));
+    memcpy(betas, strengths + first, (size_t)count * sizeof(float));
+    for (ptrdiff_t j = 0; j < lanes; j += 8) {
+      v8f squares = splat8(0);
+      for (ptrdiff_t d = 0; d < width; d++) {
+        v8f x = load8(keys_t + d * lanes + j);
+        squares += x * x;
+      }
+      store8(__builtin_elementwise_sqrt(squares + epsilon), norms_k + j);
+    }
+    memcpy(key_norms + first, norms_k, (size_t)count * sizeof(float));
+    // S_t[i] = M_i·Kᵀ, then cosines, z = β·cos and the maximum over slots.
+    memset(cosines, 0, (size_t)(slots * lanes) * sizeof(float));
+    accumulate_rows(slots, width, lanes, memory, width, 1, keys_t, cosines);
+    for (ptrdiff_t j = 0; j < lanes; j += 8) {
+      v8f nk = load8(norms_k + j), beta = load8(betas + j), largest = splat8(-INFINITY);
+      for (ptrdiff_t i = 0; i < slots; i++) {
+        float *cell = cosines + i * lanes + j;
+        v8f cosine = load8(cell) / (nk * memory_norms[i] + epsilon);
+        store8(cosine, cell);
+        v8f zi = beta * cosine;
+        store8(zi, z + i * lanes + j);
+        largest = __builtin_elementwise_max(largest, zi);
+      }
+      v8f total = splat8(0);
+      for (ptrdiff_t i = 0; i < slots; i++) {
+        v8f e = exp8(load8(z + i * lanes + j) - largest);
+        store8(e, z + i * lanes + j);
+        total += e;
+      }
+      store8(1.0f / total, totals + j);
+      for (ptrdiff_t i = 0; i < slots; i++) store8(load8(z + i * lanes + j) * load8(totals + j), z + i * lanes + j);
+    }
+    transpose_block(slots, count, z, lanes, weights + first * slots, slots);
+    transpose_block(slots, count, cosines, lanes, similarity + first * slots, slots);
+  }
+  release_scratch(scratch, stack);
+}
+
 /// Per memory and key: z̄ = c ⊙ (c̄ − ⟨c̄, c⟩), β̄ += ⟨z̄, s⟩ and the
 /// coefficients s̄_i/D_i = β z̄_i/(n_k n_i + ε) into a K×N scratch
 /// (`over_d`); with them the two products that carry the work,
@@ -433,29 +612,49 @@ INLINE void content_weights_backward(
     const float *norms = memory_norms + b * n;
     const float *rows = memory + b * n * w;
     memset(memory_self, 0, (size_t)n * sizeof(float));
-    for (ptrdiff_t head = 0; head < k; head++) {
-      ptrdiff_t row = b * k + head;
-      const float *c_row = c + row * n, *c_bar_row = c_bar + row * n, *s = similarity + row * n;
-      float *d = over_d + head * n;
-      float inner = dot(n, c_bar_row, c_row), beta = strengths[row], nk = key_norms[row];
-      v8f inner8 = splat8(inner), beta8 = splat8(beta), nk8 = splat8(nk);
-      ptrdiff_t i = 0;
-      for (; i + 8 <= n; i += 8) store8(load8(c_row + i) * (load8(c_bar_row + i) - inner8), d + i);
-      for (; i < n; i++) d[i] = c_row[i] * (c_bar_row[i] - inner);
-      if (strengths_bar != NULL) strengths_bar[row] += dot(n, d, s);
-      for (i = 0; i + 8 <= n; i += 8) {
-        v8f scaled = beta8 * load8(d + i) / (nk8 * load8(norms + i) + epsilon);
-        store8(scaled, d + i);
-        if (memory_bar != NULL)
-          store8(load8(memory_self + i) - scaled * load8(s + i) * nk8 / load8(norms + i), memory_self + i);
-        if (keys_bar != NULL) store8(load8(s + i) * load8(norms + i), scaled_cosine + i);
+    // Eight heads at a time, so that their short dot products are reduced
+    // together (sum8x8) rather than one horizontal sum each.
+    for (ptrdiff_t first = 0; first < k; first += 8) {
+      ptrdiff_t count = k - first < 8 ? k - first : 8;
+      v8f parts[8], strength_parts[8], key_parts[8];
+      for (ptrdiff_t lane = 0; lane < 8; lane++) parts[lane] = strength_parts[lane] = key_parts[lane] = splat8(0);
+      for (ptrdiff_t lane = 0; lane < count; lane++) {
+        ptrdiff_t row = b * k + first + lane;
+        parts[lane] = dot_lanes(n, c_bar + row * n, c + row * n);
       }
-      for (; i < n; i++) {
-        d[i] = beta * d[i] / (nk * norms[i] + epsilon);
-        if (memory_bar != NULL) memory_self[i] -= d[i] * s[i] * nk / norms[i];
-        if (keys_bar != NULL) scaled_cosine[i] = s[i] * norms[i];
+      float inners[8], strength_sums[8], key_sums[8];
+      store8(sum8x8(parts), inners);
+      for (ptrdiff_t lane = 0; lane < count; lane++) {
+        ptrdiff_t head = first + lane, row = b * k + head;
+        const float *c_row = c + row * n, *c_bar_row = c_bar + row * n, *s = similarity + row * n;
+        float *d = over_d + head * n;
+        float inner = inners[lane], beta = strengths[row], nk = key_norms[row];
+        v8f inner8 = splat8(inner), beta8 = splat8(beta), nk8 = splat8(nk);
+        ptrdiff_t i = 0;
+        for (; i + 8 <= n; i += 8) store8(load8(c_row + i) * (load8(c_bar_row + i) - inner8), d + i);
+        for (; i < n; i++) d[i] = c_row[i] * (c_bar_row[i] - inner);
+        if (strengths_bar != NULL) strength_parts[lane] = dot_lanes(n, d, s);
+        for (i = 0; i + 8 <= n; i += 8) {
+          v8f scaled = beta8 * load8(d + i) / (nk8 * load8(norms + i) + epsilon);
+          store8(scaled, d + i);
+          if (memory_bar != NULL)
+            store8(load8(memory_self + i) - scaled * load8(s + i) * nk8 / load8(norms + i), memory_self + i);
+          if (keys_bar != NULL) store8(load8(s + i) * load8(norms + i), scaled_cosine + i);
+        }
+        for (; i < n; i++) {
+          d[i] = beta * d[i] / (nk * norms[i] + epsilon);
+          if (memory_bar != NULL) memory_self[i] -= d[i] * s[i] * nk / norms[i];
+          if (keys_bar != NULL) scaled_cosine[i] = s[i] * norms[i];
+        }
+        if (keys_bar != NULL) key_parts[lane] = dot_lanes(n, d, scaled_cosine);
       }
-      if (keys_bar != NULL) axpy(w, -dot(n, d, scaled_cosine) / nk, keys + row * w, keys_bar + row * w);
+      store8(sum8x8(strength_parts), strength_sums);
+      store8(sum8x8(key_parts), key_sums);
+      for (ptrdiff_t lane = 0; lane < count; lane++) {
+        ptrdiff_t row = b * k + first + lane;
+        if (strengths_bar != NULL) strengths_bar[row] += strength_sums[lane];
+        if (keys_bar != NULL) axpy(w, -key_sums[lane] / key_norms[row], keys + row * w, keys_bar + row * w);
+      }
     }
     if (keys_bar != NULL) accumulate_rows(k, n, w, over_d, n, 1, rows, keys_bar + b * k * w);
     if (memory_bar != NULL) {
@@ -527,23 +726,43 @@ INLINE void read_weights_backward(
       memset(h, 0, (size_t)(2 * k * n) * sizeof(float));
       accumulate_rows(k, n, 2 * n, g_block, n, 1, directions, h);
     }
-    for (ptrdiff_t head = 0; head < k; head++) {
-      ptrdiff_t row = b * k + head, offset = row * n;
-      const float *w = previous + offset, *g = g_all + offset;
-      const float *mode = modes + 3 * row;
-      if (needs_directions) {
-        const float *hb = h + head * 2 * n, *hf = hb + n;
-        if (modes_bar != NULL) {
-          modes_bar[3 * row] += dot(n, w, hb);
-          modes_bar[3 * row + 1] += dot(n, w, hf);
+    // Eight heads at a time: the mode adjoints' dot products reduced
+    // together (sum8x8).
+    for (ptrdiff_t first = 0; first < k; first += 8) {
+      ptrdiff_t count = k - first < 8 ? k - first : 8;
+      v8f backward_parts[8], forward_parts[8], content_parts[8];
+      for (ptrdiff_t lane = 0; lane < 8; lane++)
+        backward_parts[lane] = forward_parts[lane] = content_parts[lane] = splat8(0);
+      for (ptrdiff_t lane = 0; lane < count; lane++) {
+        ptrdiff_t head = first + lane, row = b * k + head, offset = row * n;
+        const float *w = previous + offset, *g = g_all + offset;
+        const float *mode = modes + 3 * row;
+        if (needs_directions) {
+          const float *hb = h + head * 2 * n, *hf = hb + n;
+          if (modes_bar != NULL) {
+            backward_parts[lane] = dot_lanes(n, w, hb);
+            forward_parts[lane] = dot_lanes(n, w, hf);
+          }
+          if (previous_bar != NULL) axpby(n, mode[0], hb, mode[1], hf, previous_bar + offset);
         }
-        if (previous_bar != NULL) axpby(n, mode[0], hb, mode[1], hf, previous_bar + offset);
+        if (modes_bar != NULL) content_parts[lane] = dot_lanes(n, g, content + offset);
+        if (content_bar != NULL) axpy(n, mode[2], g, content_bar + offset);
+        if (link_bar != NULL) {
+          scale(n, mode[1], g, x + (k + head) * n);
+          scale(n, mode[0], g, y + head * n);
+        }
       }
-      if (modes_bar != NULL) modes_bar[3 * row + 2] += dot(n, g, content + offset);
-      if (content_bar != NULL) axpy(n, mode[2], g, content_bar + offset);
-      if (link_bar != NULL) {
-        scale(n, mode[1], g, x + (k + head) * n);
-        scale(n, mode[0], g, y + head * n);
+      if (modes_bar != NULL) {
+        float sums[3][8];
+        store8(sum8x8(backward_parts), sums[0]);
+        store8(sum8x8(forward_parts), sums[1]);
+        store8(sum8x8(content_parts), sums[2]);
+        for (ptrdiff_t lane = 0; lane < count; lane++) {
+          float *bar = modes_bar + 3 * (b * k + first + lane);
+          bar[0] += sums[0][lane];
+          bar[1] += sums[1][lane];
+          bar[2] += sums[2][lane];
+        }
       }
     }
     if (link_bar != NULL) {
@@ -1085,21 +1304,40 @@ INLINE void oneplus_softplus(ptrdiff_t k, float *values) {
 /// K×W keys into `keys` (contiguous, for content addressing), and writes
 /// the softmax of the three mode logits and β = 1 + softplus(x) (the K
 /// logits gathered first, then transformed eight at a time).
+///
+/// The mode softmaxes run eight heads at a time, one lane per head (the
+/// ragged last block padded with zero logits, whose lanes are dropped):
+/// three scalar exponentials per head, each a dependent chain of a dozen
+/// operations, made this gather a sixth of the fused read.
 INLINE void read_interface(
     ptrdiff_t k, ptrdiff_t r, ptrdiff_t width, ptrdiff_t stride, const float *interface, float *keys,
     float *strengths, float *modes) {
-  for (ptrdiff_t head = 0; head < k; head++) {
-    ptrdiff_t i = head / r, j = head % r;
-    const float *row = interface + i * stride;
-    memcpy(keys + head * width, row + j * width, (size_t)width * sizeof(float));
-    strengths[head] = row[r * width + j];  // the logit; 1 + softplus below
-    const float *logits = row + r * width + r + 3 * j;
-    float largest = fmaxf(fmaxf(logits[0], logits[1]), logits[2]);
-    float e0 = exp1(logits[0] - largest), e1 = exp1(logits[1] - largest), e2 = exp1(logits[2] - largest);
-    float inverse = 1.0f / (e0 + e1 + e2);
-    modes[3 * head] = e0 * inverse;
-    modes[3 * head + 1] = e1 * inverse;
-    modes[3 * head + 2] = e2 * inverse;
+  for (ptrdiff_t first = 0; first < k; first += 8) {
+    ptrdiff_t count = k - first < 8 ? k - first : 8;
+    float logits[3][8] = {{0}};
+    for (ptrdiff_t lane = 0; lane < count; lane++) {
+      ptrdiff_t head = first + lane, i = head / r, j = head % r;
+      const float *row = interface + i * stride;
+      memcpy(keys + head * width, row + j * width, (size_t)width * sizeof(float));
+      strengths[head] = row[r * width + j];  // the logit; 1 + softplus below
+      const float *mode = row + r * width + r + 3 * j;
+      logits[0][lane] = mode[0];
+      logits[1][lane] = mode[1];
+      logits[2][lane] = mode[2];
+    }
+    v8f x0 = load8(logits[0]), x1 = load8(logits[1]), x2 = load8(logits[2]);
+    v8f largest = __builtin_elementwise_max(__builtin_elementwise_max(x0, x1), x2);
+    v8f e0 = exp8(x0 - largest), e1 = exp8(x1 - largest), e2 = exp8(x2 - largest);
+    v8f inverse = 1.0f / (e0 + e1 + e2);
+    store8(e0 * inverse, logits[0]);
+    store8(e1 * inverse, logits[1]);
+    store8(e2 * inverse, logits[2]);
+    for (ptrdiff_t lane = 0; lane < count; lane++) {
+      float *mode = modes + 3 * (first + lane);
+      mode[0] = logits[0][lane];
+      mode[1] = logits[1][lane];
+      mode[2] = logits[2][lane];
+    }
   }
   oneplus_softplus(k, strengths);
 }
@@ -1121,8 +1359,8 @@ INLINE void fused_read(
     ptrdiff_t heads = b * k, cells = b * k * n;
     read_interface(k, r, width, stride, interface + (k / r) * b * stride, keys, saved_strengths + heads,
                    saved_modes + 3 * heads);
-    content_weights(
-        1, n, width, k, epsilon, memory + b * n * width, keys, saved_strengths + heads, saved_content + cells,
+    content_weights_by_slot(
+        n, width, k, epsilon, memory + b * n * width, keys, saved_strengths + heads, saved_content + cells,
         saved_memory_norms + b * n, saved_key_norms + heads, saved_similarity + cells);
     read_weights(1, k, n, previous + cells, link + b * n * n, saved_modes + 3 * heads, saved_content + cells,
                  result + cells);
@@ -1172,12 +1410,22 @@ INLINE void fused_read_backward(
         memory_bar != NULL ? memory_bar + b * n * width : NULL, keys_bar, strengths_bar);
     if (interface_bar == NULL) continue;
     float *target = interface_bar + (k / r) * b * stride;
+    // β̄ σ(x) for every head, eight lanes at a time (as the forward's modes).
+    for (ptrdiff_t first = 0; first < k; first += 8) {
+      ptrdiff_t count = k - first < 8 ? k - first : 8;
+      float lanes[8] = {0}, scaled[8] = {0};
+      for (ptrdiff_t lane = 0; lane < count; lane++) {
+        ptrdiff_t head = first + lane;
+        lanes[lane] = face[(head / r) * stride + r * width + head % r];
+        scaled[lane] = strengths_bar[head];
+      }
+      store8(load8(scaled) / (1.0f + exp8(-load8(lanes))), scaled);
+      memcpy(strengths_bar + first, scaled, (size_t)count * sizeof(float));
+    }
     for (ptrdiff_t head = 0; head < k; head++) {
       ptrdiff_t i = head / r, j = head % r;
       float *row = target + i * stride;
-      const float *face_row = face + i * stride;
-      float x = face_row[r * width + j];
-      float strength_bar = strengths_bar[head] / (1.0f + exp1(-x));
+      float strength_bar = strengths_bar[head];
       const float *pi = modes + 3 * head, *pi_bar = modes_bar + 3 * head;
       float inner = pi[0] * pi_bar[0] + pi[1] * pi_bar[1] + pi[2] * pi_bar[2];
       float *logits_bar = row + r * width + r + 3 * j;
