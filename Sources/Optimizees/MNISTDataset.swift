@@ -75,13 +75,39 @@ public struct LabelledImages: Sendable {
     case .bytes(let bytes):
       let scale = Self.byteScale
       bytes.withUnsafeBufferPointer { source in
-        for k in 0..<count { destination[k] = Float(source[start + k]) * scale }
+        guard let base = source.baseAddress else { return }
+        Self.scaleBytes(base + start, count: count, by: scale, into: destination)
       }
     case .floats(let floats):
       floats.withUnsafeBufferPointer { source in
         guard let base = source.baseAddress else { return }
         destination.update(from: base + start, count: count)
       }
+    }
+  }
+
+  /// destination[k] = Float(source[k]) · scale, sixteen bytes per step:
+  /// widened to 32-bit integers and converted in SIMD lanes, the same floats
+  /// as the scalar conversion. Every minibatch of every racer passes through
+  /// here (a 100-instance MNIST race converts 10⁹ pixels per racer), and the
+  /// scalar loop was a tenth of such a race.
+  @inline(never)
+  static func scaleBytes(
+    _ source: UnsafePointer<UInt8>, count: Int, by scale: Float, into destination: UnsafeMutablePointer<Float>
+  ) {
+    let raw = UnsafeRawPointer(source)
+    let target = UnsafeMutableRawPointer(destination)
+    let stride = MemoryLayout<Float>.stride
+    var k = 0
+    while k + 16 <= count {
+      let bytes = raw.loadUnaligned(fromByteOffset: k, as: SIMD16<UInt8>.self)
+      let floats = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: bytes)) * scale
+      target.storeBytes(of: floats, toByteOffset: k * stride, as: SIMD16<Float>.self)
+      k += 16
+    }
+    while k < count {
+      destination[k] = Float(source[k]) * scale
+      k += 1
     }
   }
 

@@ -192,6 +192,32 @@ import Testing
     #expect(seen.flatMap(\.2) == Self.stored.images)
   }
 
+  /// The sixteen-lane conversion against the scalar one, bit for bit: every
+  /// byte value, lengths around the vector width and a full image, at
+  /// source and destination offsets that leave the vectors unaligned.
+  @Test(arguments: [0, 1, 15, 16, 17, 31, 33, 784, 1000])
+  func vectorScalingMatchesTheScalarConversion(count: Int) {
+    let scale: Float = 1 / 255
+    let source: [UInt8] = (0..<(count + 3)).map { UInt8(($0 * 97 + 5) % 256) }
+    for offset in [0, 1, 3] where offset + count <= source.count {
+      var out = [Float](repeating: .nan, count: count + 2)
+      source.withUnsafeBufferPointer { bytes in
+        out.withUnsafeMutableBufferPointer { floats in
+          LabelledImages.scaleBytes(bytes.baseAddress! + offset, count: count, by: scale, into: floats.baseAddress! + 1)
+        }
+      }
+      let expected = source[offset..<(offset + count)].map { Float($0) * scale }
+      #expect(Array(out[1..<(count + 1)]).map(\.bitPattern) == expected.map(\.bitPattern))
+      #expect(out[0].isNaN && out[count + 1].isNaN, "wrote outside [1, count]")
+    }
+    let everyByte = (0...255).map { UInt8($0) }
+    var all = [Float](repeating: 0, count: 256)
+    everyByte.withUnsafeBufferPointer { bytes in
+      all.withUnsafeMutableBufferPointer { LabelledImages.scaleBytes(bytes.baseAddress!, count: 256, by: scale, into: $0.baseAddress!) }
+    }
+    #expect(all.map(\.bitPattern) == everyByte.map { (Float($0) * scale).bitPattern })
+  }
+
   @Test func prefixKeepsTheFirstImagesAndAtLeastOne() {
     let first = Self.stored.prefix(2)
     #expect(first.count == 2 && first.labels == [3, 1])
