@@ -526,12 +526,12 @@ INLINE void content_weights_by_slot(
   enum { BLOCK = 32 };
   ptrdiff_t padded_slots = (slots + 7) / 8 * 8;
   float stack[STACK_FLOATS];
-  float *scratch = acquire_scratch(width * padded_slots + width * BLOCK + 2 * slots * BLOCK + 3 * BLOCK, stack);
+  float *scratch = acquire_scratch(width * padded_slots + width * BLOCK + 2 * slots * BLOCK + 2 * BLOCK, stack);
   float *memory_t = scratch;  // W×N (row stride padded_slots)
   float *keys_t = memory_t + width * padded_slots;  // W×block
   float *cosines = keys_t + width * BLOCK;  // N×block
   float *z = cosines + slots * BLOCK;  // N×block
-  float *norms_k = z + slots * BLOCK, *betas = norms_k + BLOCK, *totals = betas + BLOCK;
+  float *norms_k = z + slots * BLOCK, *betas = norms_k + BLOCK;
 
   // Memory norms, eight slots at a time down the transposed rows.
   memset(memory_t, 0, (size_t)(width * padded_slots) * sizeof(float));
@@ -582,8 +582,8 @@ INLINE void content_weights_by_slot(
         store8(e, z + i * lanes + j);
         total += e;
       }
-      store8(1.0f / total, totals + j);
-      for (ptrdiff_t i = 0; i < slots; i++) store8(load8(z + i * lanes + j) * load8(totals + j), z + i * lanes + j);
+      v8f inverse = 1.0f / total;
+      for (ptrdiff_t i = 0; i < slots; i++) store8(load8(z + i * lanes + j) * inverse, z + i * lanes + j);
     }
     transpose_block(slots, count, z, lanes, weights + first * slots, slots);
     transpose_block(slots, count, cosines, lanes, similarity + first * slots, slots);

@@ -21,7 +21,7 @@ struct ProblemFactory {
       let full = try MNISTDataset.load(directory: directory)
       if let subset {
         mnist = MNISTDataset(
-          train: Self.prefix(full.train, subset.train), test: Self.prefix(full.test, subset.test),
+          train: full.train.prefix(subset.train), test: full.test.prefix(subset.test),
           directory: full.directory)
       } else {
         mnist = full
@@ -31,11 +31,6 @@ struct ProblemFactory {
       mnist = nil
       mnistProblem = error.description
     }
-  }
-
-  /// The first `count` examples of a split.
-  static func prefix(_ split: LabelledImages, _ count: Int) -> LabelledImages {
-    split.prefix(count)
   }
 
   /// The class of `spec`, or why it cannot be built.

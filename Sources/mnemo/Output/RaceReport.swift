@@ -103,11 +103,11 @@ struct RaceReport {
     }
     for trace in result.traces {
       let rate = trace.learningRate.map { Self.jsonNumber(Double($0)) } ?? "null"
-      let name = String(quoted(trace.name).dropFirst().dropLast())
+      let name = quoted(trace.name)
       let flops = trace.flopsPerStep.map(Self.jsonNumber) ?? "null"
       for t in trace.meanLoss.indices {
         var record =
-          "{\"optimizer\":\"\(name)\",\"learning_rate\":\(rate),\"step\":\(t),"
+          "{\"optimizer\":\(name),\"learning_rate\":\(rate),\"step\":\(t),"
           + "\"mean_loss\":\(Self.jsonNumber(trace.meanLoss[t])),"
           + "\"geometric_mean_loss\":\(Self.jsonNumber(trace.geometricMeanLoss[t])),"
           + "\"mean_error\":\(Self.jsonNumber(trace.meanError[t])),"
